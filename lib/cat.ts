@@ -1,0 +1,79 @@
+// The CaT interchange format (PRODUCT.md, "A CaT task"), shared by the importer, the exporter, the
+// API and the UI. One JSON object per line.
+import { z } from "zod";
+
+export const LIMITS = {
+  /** A line longer than this is skipped with an error without being held in memory. */
+  lineBytes: 8 * 1024 * 1024,
+  idChars: 200,
+  environmentChars: 100,
+  instructionChars: 200_000,
+  codeChars: 2 * 1024 * 1024,
+  failureCases: 200,
+  /** How many line errors an import keeps (the count is always exact). */
+  keptErrors: 1000,
+} as const;
+
+const noNul = (s: string) => !s.includes("\u0000");
+const code = (what: string) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
+    .max(LIMITS.codeChars, `${what} is longer than ${LIMITS.codeChars} characters`)
+    .refine(noNul, `${what} contains a NUL character`);
+
+export const catTaskSchema = z
+  .object({
+    id: z
+      .string({ error: "id must be a string" })
+      .trim()
+      .min(1, "id must not be empty")
+      .max(LIMITS.idChars, `id is longer than ${LIMITS.idChars} characters`)
+      .refine(noNul, "id contains a NUL character")
+      .optional(),
+    environment: z
+      .string({ error: (i) => (i.input === undefined ? "environment is required" : "environment must be a string") })
+      .trim()
+      .min(1, "environment must not be empty")
+      .max(LIMITS.environmentChars),
+    instruction: z
+      .string({ error: (i) => (i.input === undefined ? "instruction is required" : "instruction must be a string") })
+      .min(1, "instruction must not be empty")
+      .max(LIMITS.instructionChars, `instruction is longer than ${LIMITS.instructionChars} characters`)
+      .refine(noNul, "instruction contains a NUL character"),
+    verifier: code("verifier"),
+    solution: code("solution"),
+    failure_cases: z
+      .array(code("failure case"), { error: (i) => (i.input === undefined ? "failure_cases is required" : "failure_cases must be an array of strings") })
+      .max(LIMITS.failureCases, `more than ${LIMITS.failureCases} failure cases`),
+    metadata: z.record(z.string(), z.unknown(), { error: "metadata must be a JSON object" }).optional(),
+    // Written by export; accepted and ignored on import so exported files import again unchanged.
+    verdict: z.unknown().optional(),
+  })
+  .strict();
+
+export type CatTaskInput = z.input<typeof catTaskSchema>;
+export type CatTask = z.output<typeof catTaskSchema>;
+
+export type VerdictStatus = "pending" | "accepted" | "rejected";
+export const REJECT_REASONS = ["verifier_invalid", "solution_not_passing", "no_failure_cases", "failure_case_passing", "failure_case_error"] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+export const REVIEW_STATUSES = ["unreviewed", "approved", "rejected", "needs_edit"] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** A problem with one line (or one tagged task) of an import file. */
+export interface LineError {
+  line: number;
+  field?: string;
+  message: string;
+}
+
+/** Flattens zod issues into "field: message" errors for one line. */
+export function lineErrorsFromZod(line: number, error: z.ZodError): LineError[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.map(String).join(".").replace(/\.(\d+)/g, "[$1]") : undefined;
+    if (issue.code === "unrecognized_keys") {
+      return { line, message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected id, environment, instruction, verifier, solution, failure_cases, metadata)` };
+    }
+    return { line, field, message: issue.message };
+  });
+}

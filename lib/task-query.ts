@@ -1,0 +1,24 @@
+// The task list's filter and sort, shared by the URL (client) and the list service (server).
+import { z } from "zod";
+import { REJECT_REASONS, REVIEW_STATUSES } from "./cat";
+
+export const SORT_FIELDS = ["created", "updated", "externalId"] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+export const taskFilterSchema = z.object({
+  environment: z.string().max(100).optional(),
+  batch: z.string().max(100).optional(),
+  verdict: z.enum(["pending", "accepted", "rejected"]).optional(),
+  reason: z.enum(REJECT_REASONS).optional(),
+  review: z.enum(REVIEW_STATUSES).optional(),
+  q: z.string().max(500).optional(),
+});
+export type TaskFilter = z.infer<typeof taskFilterSchema>;
+
+export const taskListInputSchema = taskFilterSchema.extend({
+  sort: z.enum(SORT_FIELDS).default("created"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+  cursor: z.string().max(500).nullish(),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+export type TaskListInput = z.input<typeof taskListInputSchema>;

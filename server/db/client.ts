@@ -1,0 +1,56 @@
+// One database handle per process: a pg pool shared by Prisma (through the driver adapter) and by the
+// migration runner. Cached on globalThis so Next's hot reload does not open a new pool per edit.
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { serverEnv } from "../env";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded";
+import { PrismaClient } from "./generated/client";
+import { applyMigrations } from "./migrate";
+
+export interface Db {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  url: string;
+  /** Id of the local default user every edit and review is attributed to until accounts exist. */
+  defaultUserId: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_USER = { name: "Local researcher", email: "local@cat-curator" };
+
+/** Connects to `url`, applies pending migrations and makes sure the default user exists. */
+export async function openDb(url: string, options: { embedded?: EmbeddedPostgres; maxConnections?: number } = {}): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, application_name: "cat-curator" });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on("error", (err) => console.error("[db] idle connection error:", err.message));
+  await applyMigrations(pool);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const user = await prisma.user.upsert({ where: { email: DEFAULT_USER.email }, update: {}, create: DEFAULT_USER, select: { id: true } });
+  return {
+    prisma,
+    pool,
+    url,
+    defaultUserId: user.id,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+      await options.embedded?.stop();
+    },
+  };
+}
+
+const g = globalThis as unknown as { catDb?: Promise<Db> };
+
+/** The process-wide database: DATABASE_URL when set, else the embedded server in CAT_DATA_DIR. */
+export function getDb(): Promise<Db> {
+  g.catDb ??= (async () => {
+    const env = serverEnv();
+    if (env.databaseUrl) return openDb(env.databaseUrl);
+    const embedded = await startEmbeddedPostgres(env.dataDir);
+    return openDb(embedded.url, { embedded });
+  })();
+  g.catDb.catch(() => {
+    g.catDb = undefined; // let the next caller retry instead of caching a failure forever
+  });
+  return g.catDb;
+}

@@ -1,0 +1,84 @@
+// Registers an environment pack from a directory: files are stored content-addressed, the pack is
+// identified by the hash of its content, and re-adding the same content is a no-op.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+
+export const PACK_LIMITS = { files: 5000, bytes: 200 * 1024 * 1024, fileBytes: 64 * 1024 * 1024 } as const;
+const IGNORED = new Set(["__pycache__", ".git", ".DS_Store", ".venv", "node_modules"]);
+
+export interface PackFileEntry {
+  path: string; // relative, forward slashes
+  mode: number;
+  content: Buffer;
+  hash: string;
+}
+
+/** Reads a pack directory, refusing what cannot be a pack: symlinks out of it, missing env.py, size. */
+export function readPackDir(dir: string): PackFileEntry[] {
+  const root = path.resolve(dir);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new AppError("BAD_INPUT", `${dir} is not a directory.`);
+  const out: PackFileEntry[] = [];
+  let total = 0;
+  const walk = (rel: string) => {
+    for (const ent of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      if (IGNORED.has(ent.name) || ent.name.endsWith(".pyc")) continue;
+      const relPath = rel ? `${rel}/${ent.name}` : ent.name;
+      const abs = path.join(root, relPath);
+      if (ent.isSymbolicLink()) throw new AppError("BAD_INPUT", `${relPath}: symbolic links are not allowed in a pack.`);
+      if (ent.isDirectory()) walk(relPath);
+      else if (ent.isFile()) {
+        const st = fs.statSync(abs);
+        if (st.size > PACK_LIMITS.fileBytes) throw new AppError("TOO_LARGE", `${relPath} is ${st.size} bytes, over the ${PACK_LIMITS.fileBytes}-byte limit per file.`);
+        total += st.size;
+        if (total > PACK_LIMITS.bytes) throw new AppError("TOO_LARGE", `The pack is over ${PACK_LIMITS.bytes} bytes.`);
+        if (out.length >= PACK_LIMITS.files) throw new AppError("TOO_LARGE", `The pack has more than ${PACK_LIMITS.files} files.`);
+        const content = fs.readFileSync(abs);
+        out.push({ path: relPath, mode: st.mode & 0o111 ? 0o755 : 0o644, content, hash: createHash("sha256").update(content).digest("hex") });
+      }
+    }
+  };
+  walk("");
+  if (!out.some((f) => f.path === "env.py")) throw new AppError("BAD_INPUT", `${dir} has no env.py at its root: a pack defines TOOLS and load_state() there.`);
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The pack's identity: a hash over its sorted (path, mode, content hash) entries. */
+export function hashPack(files: PackFileEntry[]): string {
+  const h = createHash("sha256");
+  for (const f of files) h.update(`${f.path}\u0000${f.mode.toString(8)}\u0000${f.hash}\n`);
+  return h.digest("hex");
+}
+
+export const ENV_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/i;
+
+export async function registerPack({ db, dir, name, userId }: { db: Db; dir: string; name?: string; userId?: number }) {
+  const envName = name ?? path.basename(path.resolve(dir));
+  if (!ENV_NAME.test(envName)) throw new AppError("BAD_INPUT", `Invalid environment name '${envName}': use letters, digits, '.', '_' and '-'.`);
+  const files = readPackDir(dir);
+  const hash = hashPack(files);
+  return db.prisma.$transaction(
+    async (tx) => {
+      const env = await tx.environment.upsert({ where: { name: envName }, update: {}, create: { name: envName }, select: { id: true } });
+      const existing = await tx.pack.findUnique({ where: { environmentId_hash: { environmentId: env.id, hash } }, select: { id: true } });
+      if (existing) return { name: envName, hash, packId: existing.id, created: false };
+      await tx.blob.createMany({ data: files.map((f) => ({ hash: f.hash, size: f.content.length, content: f.content })), skipDuplicates: true });
+      const pack = await tx.pack.create({
+        data: {
+          environmentId: env.id,
+          hash,
+          fileCount: files.length,
+          sizeBytes: BigInt(files.reduce((n, f) => n + f.content.length, 0)),
+          tools: [],
+          createdById: userId ?? db.defaultUserId,
+          files: { createMany: { data: files.map((f) => ({ path: f.path, blobHash: f.hash, mode: f.mode })) } },
+        },
+        select: { id: true },
+      });
+      return { name: envName, hash, packId: pack.id, created: true };
+    },
+    { timeout: 120_000 },
+  );
+}

@@ -1,0 +1,109 @@
+// The task list: keyset pagination over (sort column, id), so page 2,000 costs what page 1 costs.
+import { taskListInputSchema, type TaskFilter, type TaskListInput } from "@/lib/task-query";
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { AppError } from "../errors";
+
+export interface TaskListItem {
+  id: number;
+  externalId: string;
+  environment: string;
+  batch: string | null;
+  verdictStatus: "pending" | "accepted" | "rejected";
+  verdictReason: string | null;
+  reviewStatus: string;
+  revisionCount: number;
+  failureCaseCount: number;
+  instruction: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const SORT_COLUMN = {
+  created: Prisma.raw("t.created_at"),
+  updated: Prisma.raw("t.updated_at"),
+  externalId: Prisma.raw("t.external_id"),
+} as const;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** SQL conditions for a filter; the list and its count share them. */
+export function taskFilterSql(f: TaskFilter): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`true`];
+  if (f.environment) parts.push(Prisma.sql`e.name = ${f.environment}`);
+  if (f.batch) parts.push(Prisma.sql`b.name = ${f.batch}`);
+  if (f.verdict) parts.push(Prisma.sql`t.verdict_status = ${f.verdict}::"VerdictStatus"`);
+  if (f.reason) parts.push(Prisma.sql`t.verdict_reason = ${f.reason}::"RejectReason"`);
+  if (f.review) parts.push(Prisma.sql`t.review_status = ${f.review}::"ReviewStatus"`);
+  const q = f.q?.trim();
+  if (q) parts.push(Prisma.sql`(r.instruction ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`);
+  return Prisma.join(parts, " and ");
+}
+
+function encodeCursor(value: string, id: number): string {
+  return Buffer.from(JSON.stringify([value, id])).toString("base64url");
+}
+function decodeCursor(cursor: string): [string, number] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    if (Array.isArray(v) && typeof v[0] === "string" && Number.isInteger(v[1])) return [v[0], v[1] as number];
+  } catch {
+    /* fall through */
+  }
+  throw new AppError("BAD_INPUT", "Invalid cursor: start again from the first page.");
+}
+
+export async function listTasks({ db, input }: { db: Db; input: TaskListInput }): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
+  const p = taskListInputSchema.parse(input);
+  const col = SORT_COLUMN[p.sort];
+  const desc = p.dir === "desc";
+  let after = Prisma.sql`true`;
+  if (p.cursor) {
+    const [value, id] = decodeCursor(p.cursor);
+    const v = p.sort === "externalId" ? Prisma.sql`${value}::text` : Prisma.sql`${value}::timestamptz`;
+    after = desc ? Prisma.sql`(${col}, t.id) < (${v}, ${id}::int)` : Prisma.sql`(${col}, t.id) > (${v}, ${id}::int)`;
+  }
+  const order = desc ? Prisma.sql`${col} desc, t.id desc` : Prisma.sql`${col} asc, t.id asc`;
+  const rows = await db.prisma.$queryRaw<Array<Omit<TaskListItem, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date; sortValue: string }>>`
+    select t.id, t.external_id as "externalId", e.name as environment, b.name as batch,
+           t.verdict_status::text as "verdictStatus", t.verdict_reason::text as "verdictReason", t.review_status::text as "reviewStatus",
+           t.revision_count as "revisionCount", coalesce(cardinality(r.failure_cases), 0) as "failureCaseCount",
+           left(r.instruction, 300) as instruction, t.created_at as "createdAt", t.updated_at as "updatedAt",
+           ${p.sort === "externalId" ? Prisma.sql`t.external_id` : Prisma.sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`} as "sortValue"
+    from tasks t
+    join environments e on e.id = t.environment_id
+    left join import_batches b on b.id = t.batch_id
+    left join task_revisions r on r.id = t.current_revision_id
+    where ${taskFilterSql(p)} and ${after}
+    order by ${order}
+    limit ${p.limit + 1}`;
+  const more = rows.length > p.limit;
+  const page = more ? rows.slice(0, p.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ sortValue: _s, ...r }) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() })),
+    nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
+  };
+}
+
+export async function countTasks({ db, filter }: { db: Db; filter: TaskFilter }): Promise<number> {
+  const [row] = await db.prisma.$queryRaw<Array<{ n: bigint }>>`
+    select count(*) as n
+    from tasks t
+    join environments e on e.id = t.environment_id
+    left join import_batches b on b.id = t.batch_id
+    left join task_revisions r on r.id = t.current_revision_id
+    where ${taskFilterSql(filter)}`;
+  return Number(row?.n ?? 0);
+}
+
+/** The values the list's filter menus offer. */
+export async function listTaskFacets({ db }: { db: Db }) {
+  const [environments, batches] = await Promise.all([
+    db.prisma.environment.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
+    db.prisma.importBatch.findMany({ select: { name: true }, orderBy: { createdAt: "desc" }, take: 500 }),
+  ]);
+  return { environments: environments.map((e) => e.name), batches: batches.map((b) => b.name) };
+}
