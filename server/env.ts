@@ -9,6 +9,8 @@ const schema = z.object({
   CAT_SEED_DEMO: z.enum(["0", "1"]).default("1"),
   CAT_LOG_SQL: z.enum(["0", "1"]).default("0"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 
 function load() {
@@ -24,6 +26,8 @@ function load() {
     seedDemo: e.CAT_SEED_DEMO === "1",
     logSql: e.CAT_LOG_SQL === "1",
     nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
   };
 }
 

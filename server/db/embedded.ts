@@ -117,10 +117,15 @@ function tail(file: string, bytes = 4000): string {
   }
 }
 
+// Postgres gets a minimal environment: none of the app's secrets, and a fixed locale.
+function serverProcessEnv(): NodeJS.ProcessEnv {
+  return { LC_ALL: "C", PATH: process.env.PATH ?? "/usr/bin:/bin" } as unknown as NodeJS.ProcessEnv;
+}
+
 function run(cmd: string, args: string[], owner: { uid: number; gid: number } | undefined, logFile: string) {
   const log = fs.openSync(logFile, "a");
   try {
-    const r = spawnSync(cmd, args, { stdio: ["ignore", log, log], ...owner, env: { LC_ALL: "C", PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+    const r = spawnSync(cmd, args, { stdio: ["ignore", log, log], ...owner, env: serverProcessEnv() });
     if (r.status !== 0) throw new Error(`${path.basename(cmd)} failed (exit ${r.status}): ${tail(logFile)}`);
   } finally {
     fs.closeSync(log);
@@ -181,7 +186,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   const child = spawn(
     postgres,
     ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    { stdio: ["ignore", log, log], detached: true, ...owner, env: { LC_ALL: "C", PATH: process.env.PATH ?? "/usr/bin:/bin" } },
+    { stdio: ["ignore", log, log], detached: true, ...owner, env: serverProcessEnv() },
   );
   fs.closeSync(log);
   child.unref();
@@ -216,13 +221,28 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   return {
     url: urlFor(creds!, port),
     owned: true,
+    // Stops the server unless another process (the web server, a second CLI) is still using it.
     stop: async () => {
       if (stopped || exited) return;
+      if (await otherClients(url)) return;
       stopNow();
       const until = Date.now() + 15_000;
       while (!exited && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     },
   };
+}
+
+async function otherClients(adminUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  try {
+    await client.connect();
+    const r = await client.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()");
+    return r.rows[0]?.n ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function ensureDatabase(adminUrl: string): Promise<void> {

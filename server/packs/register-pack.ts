@@ -64,7 +64,7 @@ export async function registerPack({ db, dir, name, userId }: { db: Db; dir: str
       const env = await tx.environment.upsert({ where: { name: envName }, update: {}, create: { name: envName }, select: { id: true } });
       const existing = await tx.pack.findUnique({ where: { environmentId_hash: { environmentId: env.id, hash } }, select: { id: true } });
       if (existing) return { name: envName, hash, packId: existing.id, created: false };
-      await tx.blob.createMany({ data: files.map((f) => ({ hash: f.hash, size: f.content.length, content: f.content })), skipDuplicates: true });
+      await tx.blob.createMany({ data: files.map((f) => ({ hash: f.hash, size: f.content.length, content: new Uint8Array(f.content) })), skipDuplicates: true });
       const pack = await tx.pack.create({
         data: {
           environmentId: env.id,

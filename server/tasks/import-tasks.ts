@@ -28,7 +28,8 @@ export interface ImportSummary extends ImportProgress {
 
 export interface ImportTasksOptions {
   db: Db;
-  source: AsyncIterable<Uint8Array>;
+  /** The file's bytes (strings are taken as UTF-8). */
+  source: AsyncIterable<Uint8Array | string>;
   fileName?: string;
   batchName?: string;
   format?: TaskFileFormat;
@@ -61,10 +62,11 @@ export function checkBatchName(name: string): string {
   return trimmed;
 }
 
-async function* countBytes(source: AsyncIterable<Uint8Array>, counter: { bytes: number; first?: Buffer }) {
+async function* countBytes(source: AsyncIterable<Uint8Array | string>, counter: { bytes: number }) {
   for await (const chunk of source) {
-    counter.bytes += chunk.byteLength;
-    yield chunk;
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    counter.bytes += bytes.byteLength;
+    yield bytes;
   }
 }
 

@@ -15,7 +15,7 @@ interface RawLine {
 }
 
 /** Splits a byte stream into lines (LF or CRLF), dropping the bytes of over-long lines. */
-export async function* readLines(source: AsyncIterable<Uint8Array>, maxBytes: number = LIMITS.lineBytes): AsyncGenerator<RawLine> {
+export async function* readLines(source: AsyncIterable<Uint8Array | string>, maxBytes: number = LIMITS.lineBytes): AsyncGenerator<RawLine> {
   let parts: Buffer[] = [];
   let partBytes = 0;
   let skipping = 0; // > 0 while inside an over-long line: bytes seen so far
@@ -50,7 +50,7 @@ export async function* readLines(source: AsyncIterable<Uint8Array>, maxBytes: nu
     }
   };
   for await (const chunk of source) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
       append(buf.subarray(start, nl));
@@ -103,7 +103,7 @@ export function validateTask(line: number, value: unknown): ParsedItem {
 }
 
 /** CaT JSON Lines: one task per line; blank lines are ignored. */
-export async function* parseJsonl(source: AsyncIterable<Uint8Array>): AsyncGenerator<ParsedItem> {
+export async function* parseJsonl(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<ParsedItem> {
   for await (const raw of readLines(source)) {
     const decoded = decodeLine(raw);
     if ("error" in decoded) {
@@ -155,7 +155,7 @@ function startsNextTask(current: { fields: Record<string, unknown>; failures: st
 }
 
 /** Parses tagged text. `defaultEnvironment` applies to tasks without an <environment> tag. */
-export async function* parseTagged(source: AsyncIterable<Uint8Array>, defaultEnvironment?: string): AsyncGenerator<ParsedItem> {
+export async function* parseTagged(source: AsyncIterable<Uint8Array | string>, defaultEnvironment?: string): AsyncGenerator<ParsedItem> {
   let current: { line: number; fields: Record<string, unknown>; failures: string[] } | undefined;
   let open: { tag: string; line: number; parts: string[]; size: number } | undefined;
   const finish = (): ParsedItem | undefined => {

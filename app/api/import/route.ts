@@ -1,0 +1,30 @@
+// POST a task file as the raw request body. It is parsed while it streams in, so the upload's own
+// progress is the import's progress; the reply is the import summary.
+import { getDb } from "@/server/db/client";
+import { AppError } from "@/server/errors";
+import { errorResponse } from "@/server/http";
+import { importTasks } from "@/server/tasks/import-tasks";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function POST(req: Request): Promise<Response> {
+  try {
+    const params = new URL(req.url).searchParams;
+    const format = params.get("format");
+    if (format && format !== "jsonl" && format !== "tagged") throw new AppError("BAD_INPUT", `format must be jsonl or tagged, not '${format}'.`);
+    if (!req.body) throw new AppError("BAD_INPUT", "The request has no body: send the file's bytes as the body.");
+    const db = await getDb();
+    const summary = await importTasks({
+      db,
+      source: req.body as unknown as AsyncIterable<Uint8Array>,
+      fileName: params.get("fileName") ?? undefined,
+      batchName: params.get("batch") || undefined,
+      defaultEnvironment: params.get("env") || undefined,
+      format: (format as "jsonl" | "tagged" | null) ?? undefined,
+    });
+    return Response.json(summary, { status: summary.status === "failed" ? 422 : 200 });
+  } catch (err) {
+    return errorResponse(err, "POST /api/import");
+  }
+}

@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { catTask, importTasks, uniqueToken } from "./helpers";
+
+test("the list shows the demo tasks, with keyset paging past the first page", async ({ page }) => {
+  await page.goto("/tasks");
+  await expect(page.getByTestId("task-count")).toHaveText(/^\d[\d,]* tasks$/);
+  const count = Number((await page.getByTestId("task-count").innerText()).replace(/\D/g, ""));
+  expect(count).toBeGreaterThanOrEqual(200);
+  await expect(page.locator("tbody tr")).toHaveCount(100);
+  await page.locator("tbody tr").last().scrollIntoViewIfNeeded();
+  await expect(page.locator("tbody tr")).toHaveCount(Math.min(count, 200));
+});
+
+test("filter by batch and search instructions; the filter lives in the URL", async ({ page, request }) => {
+  const token = uniqueToken("zebra");
+  const batch = uniqueToken("e2e-search-");
+  await importTasks(request, batch, [
+    catTask(`${token}-1`, `Return the ${token} skateboard via paypal.`),
+    catTask(`${token}-2`, `Exchange the ${token} lamp for a blue one.`),
+    catTask(`${token}-3`, "An unrelated instruction."),
+  ]);
+  await page.goto("/tasks");
+  await page.getByLabel("Batch").selectOption(batch);
+  await expect(page.getByTestId("task-count")).toHaveText("3 tasks");
+  await page.keyboard.press("/");
+  await page.keyboard.type(token);
+  await expect(page.getByTestId("task-count")).toHaveText("2 tasks");
+  await expect(page.locator("tbody tr")).toHaveCount(2);
+  await expect(page).toHaveURL(new RegExp(`batch=${batch}.*q=${token}|q=${token}.*batch=${batch}`));
+  await page.getByLabel("Search instructions").fill(`${token} lamp`);
+  await expect(page.getByTestId("task-count")).toHaveText("1 task");
+  await expect(page.locator("tbody tr")).toContainText(`${token}-2`);
+
+  // Shareable: the same URL in a fresh page shows the same result.
+  const url = page.url();
+  const other = await page.context().newPage();
+  await other.goto(url);
+  await expect(other.getByTestId("task-count")).toHaveText("1 task");
+});
+
+test("open a task: instruction, highlighted code, failure cases and metadata", async ({ page, request }) => {
+  const token = uniqueToken("open");
+  await importTasks(request, uniqueToken("e2e-open-"), [catTask(token, `Cancel the ${token} order.`, { failure_cases: ["respond('a')", "respond('b')"] })]);
+  await page.goto(`/tasks?q=${token}`);
+  await expect(page.locator("tbody tr")).toHaveCount(1);
+  await page.keyboard.press("j");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: token })).toBeVisible();
+  await expect(page.getByTestId("instruction")).toHaveText(`Cancel the ${token} order.`);
+  const verifier = page.getByRole("region", { name: "Verifier" });
+  await expect(verifier.locator(".monaco-editor")).toBeVisible();
+  await expect(verifier.locator(".view-lines")).toContainText("def verify(state, answer):");
+  // Monaco tokenises Python: keywords get their own token class.
+  await expect(verifier.locator(".view-lines span", { hasText: /^def$/ }).first()).toHaveAttribute("class", /mtk\d+/);
+  await expect(page.getByRole("region", { name: "Failure case 2" })).toBeVisible();
+  await expect(page.getByText('"generator": "e2e"')).toBeVisible();
+  await expect(page.getByTestId("revision-count")).toHaveText("1");
+  await page.keyboard.press("Escape");
+  await expect(page).toHaveURL(new RegExp(`/tasks\\?q=${token}$`));
+});

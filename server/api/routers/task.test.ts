@@ -1,0 +1,85 @@
+import { Readable } from "node:stream";
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../../db/client";
+import { createTestDb } from "../../db/test-db";
+import { importTasks } from "../../tasks/import-tasks";
+import { createCaller } from "../root";
+
+let db: Db;
+let caller: ReturnType<typeof createCaller>;
+
+const task = (i: number, env = "retail") => ({
+  id: `t-${String(i).padStart(4, "0")}`,
+  environment: env,
+  instruction: i % 10 === 0 ? `Refund the SKATEBOARD ${i}` : `Plain task ${i} with 100%_literal`,
+  verifier: "def verify(state, answer):\n    return True",
+  solution: "pass",
+  failure_cases: Array.from({ length: i % 3 }, () => "pass"),
+});
+
+beforeAll(async () => {
+  db = await createTestDb();
+  await db.prisma.environment.createMany({ data: [{ name: "retail" }, { name: "airline" }] });
+  const lines = (from: number, to: number, env?: string) =>
+    Readable.from([Array.from({ length: to - from }, (_, k) => JSON.stringify(task(from + k, env))).join("\n")]);
+  await importTasks({ db, source: lines(0, 180), batchName: "first" });
+  await importTasks({ db, source: lines(180, 250, "airline"), batchName: "second" });
+  caller = createCaller({ db, userId: db.defaultUserId });
+});
+afterAll(() => db.close());
+
+describe("task router", () => {
+  it("pages through every task exactly once, in order, with keyset cursors", async () => {
+    for (const [sort, dir] of [["created", "desc"], ["externalId", "asc"], ["externalId", "desc"], ["updated", "asc"]] as const) {
+      const seen: string[] = [];
+      let cursor: string | null | undefined;
+      do {
+        const page = await caller.task.list({ sort, dir, limit: 37, cursor });
+        seen.push(...page.items.map((t) => t.externalId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toHaveLength(250);
+      expect(new Set(seen).size).toBe(250);
+      if (sort === "externalId") expect(seen).toEqual([...seen].sort((a, b) => (dir === "asc" ? a.localeCompare(b) : b.localeCompare(a))));
+    }
+  });
+
+  it("filters by environment, batch and search, and counts the same set", async () => {
+    const airline = await caller.task.list({ environment: "airline", limit: 500 });
+    expect(airline.items).toHaveLength(70);
+    expect(airline.items.every((t) => t.environment === "airline" && t.batch === "second")).toBe(true);
+    expect(await caller.task.count({ environment: "airline" })).toBe(70);
+    expect(await caller.task.count({ batch: "first" })).toBe(180);
+
+    const found = await caller.task.list({ q: "skateboard", limit: 500 });
+    expect(found.items.map((t) => t.externalId)).toHaveLength(25);
+    expect(found.items.every((t) => /SKATEBOARD/.test(t.instruction))).toBe(true);
+    // LIKE wildcards in the query are literal characters.
+    expect(await caller.task.count({ q: "100%_literal" })).toBe(225);
+    expect(await caller.task.count({ q: "100%_x" })).toBe(0);
+    expect(await caller.task.count({ q: "t-0042" })).toBe(1);
+    expect(await caller.task.count({ verdict: "pending", review: "unreviewed", environment: "retail" })).toBe(180);
+    expect(await caller.task.count({ verdict: "accepted" })).toBe(0);
+  });
+
+  it("returns a task with its current revision, and NOT_FOUND for a missing one", async () => {
+    const { items } = await caller.task.list({ q: "t-0007" });
+    const t = await caller.task.get({ id: items[0]!.id });
+    expect(t).toMatchObject({ externalId: "t-0007", revisionCount: 1, environment: { name: "retail" }, batch: { name: "first" } });
+    expect(t.currentRevision?.failureCases).toEqual(["pass"]);
+    await expect(caller.task.get({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Task 999999 does not exist." });
+  });
+
+  it("rejects a forged cursor and bad input with BAD_REQUEST", async () => {
+    await expect(caller.task.list({ cursor: "not-a-cursor" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.task.list({ limit: 0 })).rejects.toBeInstanceOf(TRPCError);
+    await expect(caller.task.list({ verdict: "maybe" as "accepted" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it("lists facets and import batches", async () => {
+    expect(await caller.task.facets()).toEqual({ environments: ["airline", "retail"], batches: ["second", "first"] });
+    const batches = await caller.importBatch.list();
+    expect(batches.map((b) => [b.name, b.createdCount, b._count.tasks])).toEqual([["second", 70, 70], ["first", 180, 180]]);
+  });
+});

@@ -1,0 +1,18 @@
+import { getDb } from "./db/client";
+import { serverEnv } from "./env";
+import { seedDemoData } from "./seed";
+
+export async function bootServer(): Promise<void> {
+  const started = Date.now();
+  const db = await getDb();
+  console.log(`[boot] database ready in ${Date.now() - started} ms`);
+  if (serverEnv().seedDemo) {
+    try {
+      const seeded = await seedDemoData({ db });
+      if (seeded.seeded) console.log(`[boot] demo data loaded: pack ${seeded.pack.name}@${seeded.pack.hash.slice(0, 12)}, ${seeded.tasks} tasks`);
+    } catch (err) {
+      // The app is still useful without the demo; say why it is missing.
+      console.error("[boot] could not load the demo data:", err);
+    }
+  }
+}

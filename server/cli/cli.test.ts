@@ -1,0 +1,85 @@
+// Drives the real CLI process against a real database (its own, cloned per file).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../db/client";
+import { createTestDb } from "../db/test-db";
+
+let db: Db;
+let dir: string;
+beforeAll(async () => {
+  db = await createTestDb();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-cli-"));
+});
+afterAll(async () => {
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: db.url, NODE_OPTIONS: "" },
+    timeout: 60_000,
+  });
+  const lines = r.stdout.trim().split("\n");
+  return { code: r.status, stderr: r.stderr, stdout: r.stdout, json: JSON.parse(lines[lines.length - 1]!) as Record<string, any> };
+}
+
+const write = (name: string, text: string) => {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text);
+  return p;
+};
+
+describe("cli", () => {
+  it("registers a pack, imports, reports line errors, and exports to a file", () => {
+    const pack = path.join(dir, "mini");
+    fs.mkdirSync(pack);
+    fs.writeFileSync(path.join(pack, "env.py"), "TOOLS = {}\ndef load_state():\n    return {}\n");
+    const added = cli("env", "add", pack, "--name", "mini");
+    expect(added.code).toBe(0);
+    expect(added.json).toMatchObject({ name: "mini", hash: expect.stringMatching(/^[0-9a-f]{64}$/), created: true });
+    expect(cli("env", "add", pack, "--name", "mini").json).toMatchObject({ hash: added.json.hash, created: false });
+
+    const good = { id: "c1", environment: "mini", instruction: "Do it.", verifier: "def verify(s, a):\n    return True", solution: "pass", failure_cases: ["pass"], metadata: { a: 1 } };
+    const file = write("in.jsonl", [JSON.stringify(good), '{"id": "c2", "environment": "mini"}', JSON.stringify({ ...good, id: "c3" })].join("\n"));
+    const imported = cli("import", file, "--batch", "cli-batch");
+    expect(imported.code).toBe(3); // done, with a refused line
+    expect(imported.json).toMatchObject({ status: "done", created: 2, errorCount: 1, batch: { name: "cli-batch" } });
+    expect(imported.json.errors[0]).toEqual({ line: 2, field: "instruction", message: "instruction is required" });
+    expect(imported.stderr).toContain("line 2 [instruction]: instruction is required");
+
+    const out = path.join(dir, "out.jsonl");
+    const exported = cli("export", "--batch", "cli-batch", "--out", out);
+    expect(exported.code).toBe(0);
+    expect(exported.json).toMatchObject({ tasks: 2, out });
+    const lines = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({ ...good, verdict: { status: "pending" } });
+
+    const stdout = cli("export", "--batch", "cli-batch");
+    expect(stdout.stdout.trim().split("\n")).toHaveLength(3); // two tasks, then the JSON result line
+  });
+
+  it("fails clearly: unknown command, missing file, empty file, unknown batch, bad option", () => {
+    expect(cli("frobnicate")).toMatchObject({ code: 2, json: { error: { code: "USAGE" } } });
+    expect(cli("import", path.join(dir, "nope.jsonl"))).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND", message: expect.stringContaining("no such file") } } });
+    expect(cli("import", write("empty.jsonl", ""))).toMatchObject({ code: 1, json: { status: "failed", failure: "The file is empty: no tasks found." } });
+    expect(cli("export", "--batch", "missing")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND", message: "No batch named 'missing'." } } });
+    expect(cli("import", "--bogus", "x")).toMatchObject({ code: 2 });
+    expect(fs.readdirSync(dir).filter((f) => f.includes(".partial-"))).toEqual([]);
+  });
+
+  it("prints help for every command", () => {
+    const help = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("import FILE [--batch NAME]");
+    for (const cmd of [["import"], ["export"], ["env", "add"]]) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...cmd, "--help"], { encoding: "utf8" });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: npm run -s cli -- /);
+    }
+  });
+});

@@ -1,0 +1,168 @@
+// The command line: a thin caller of the same services the web app uses. Human-readable progress
+// goes to stderr; the last line of stdout is always one JSON object, for scripts.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { getDb, type Db } from "../db/client";
+import { AppError } from "../errors";
+import { registerPack } from "../packs/register-pack";
+import { exportTasks } from "../tasks/export-tasks";
+import { importTasks } from "../tasks/import-tasks";
+
+interface Command {
+  usage: string;
+  summary: string;
+  options: ParseArgsConfig["options"];
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
+}
+
+/** Exit codes: 0 ok, 1 failed, 2 usage error, 3 done but some input lines were refused. */
+const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
+
+let db: Db | undefined;
+const database = async () => (db ??= await getDb());
+const result = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
+const note = (text: string) => process.stderr.write(text + "\n");
+
+const commands: Record<string, Command> = {
+  import: {
+    usage: "import FILE [--batch NAME] [--env NAME] [--format jsonl|tagged]",
+    summary: "Import a CaT JSONL or tagged-text file as a new batch. '-' reads standard input.",
+    options: {
+      batch: { type: "string" },
+      env: { type: "string" },
+      format: { type: "string" },
+    },
+    async run({ values, positionals }) {
+      const file = positionals[0];
+      if (!file || positionals.length > 1) throw new UsageError("import takes exactly one FILE");
+      const format = values.format as string | undefined;
+      if (format && format !== "jsonl" && format !== "tagged") throw new UsageError("--format is jsonl or tagged");
+      if (file !== "-" && !fs.existsSync(file)) throw new AppError("NOT_FOUND", `${file}: no such file`);
+      const source = file === "-" ? process.stdin : fs.createReadStream(file);
+      const size = file === "-" ? 0 : fs.statSync(file).size;
+      let lastNote = 0;
+      const summary = await importTasks({
+        db: await database(),
+        source,
+        fileName: file === "-" ? undefined : path.basename(file),
+        batchName: values.batch as string | undefined,
+        defaultEnvironment: values.env as string | undefined,
+        format: format as "jsonl" | "tagged" | undefined,
+        onProgress: (p) => {
+          if (Date.now() - lastNote < 1000) return;
+          lastNote = Date.now();
+          const pct = size ? ` (${Math.round((100 * p.bytesRead) / size)}%)` : "";
+          note(`… ${p.linesRead} lines${pct}: ${p.created} new, ${p.revised} revised, ${p.unchanged} unchanged, ${p.errorCount} refused`);
+        },
+      });
+      for (const e of summary.errors.slice(0, 20)) note(`line ${e.line}${e.field ? ` [${e.field}]` : ""}: ${e.message}`);
+      if (summary.errors.length > 20) note(`… and ${summary.errorCount - 20} more refused lines (all in the JSON below, up to 1000)`);
+      if (summary.failure) note(summary.failure);
+      result(summary);
+      return summary.status === "failed" ? EXIT.failed : summary.errorCount ? EXIT.partial : EXIT.ok;
+    },
+  },
+  export: {
+    usage: "export [--batch NAME] [--env NAME] [--out PATH]",
+    summary: "Export tasks as CaT JSON Lines to PATH (written whole or not at all) or to stdout.",
+    options: { batch: { type: "string" }, env: { type: "string" }, out: { type: "string" } },
+    async run({ values, positionals }) {
+      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      const lines = exportTasks({ db: await database(), batch: values.batch as string | undefined, environment: values.env as string | undefined });
+      const out = values.out as string | undefined;
+      const started = Date.now();
+      let tasks = 0;
+      let bytes = 0;
+      if (!out) {
+        for await (const line of lines) {
+          tasks += 1;
+          bytes += Buffer.byteLength(line);
+          if (!process.stdout.write(line)) await new Promise<void>((r) => process.stdout.once("drain", () => r()));
+        }
+        result({ tasks, bytes, seconds: (Date.now() - started) / 1000 });
+        return EXIT.ok;
+      }
+      // Write beside the target and rename at the end, so a failure never leaves half a file.
+      const target = path.resolve(out);
+      const tmp = `${target}.partial-${process.pid}`;
+      const stream = fs.createWriteStream(tmp);
+      try {
+        for await (const line of lines) {
+          tasks += 1;
+          bytes += Buffer.byteLength(line);
+          if (!stream.write(line)) await new Promise<void>((r) => stream.once("drain", () => r()));
+        }
+        await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        fs.renameSync(tmp, target);
+      } catch (err) {
+        stream.destroy();
+        fs.rmSync(tmp, { force: true });
+        throw err;
+      }
+      result({ tasks, bytes, out: target, seconds: (Date.now() - started) / 1000 });
+      return EXIT.ok;
+    },
+  },
+  "env add": {
+    usage: "env add DIR [--name NAME]",
+    summary: "Register an environment pack from a directory holding env.py (a new version if its content changed).",
+    options: { name: { type: "string" } },
+    async run({ values, positionals }) {
+      const dir = positionals[0];
+      if (!dir || positionals.length > 1) throw new UsageError("env add takes exactly one DIR");
+      const pack = await registerPack({ db: await database(), dir, name: values.name as string | undefined });
+      note(pack.created ? `registered ${pack.name} @ ${pack.hash.slice(0, 12)}` : `${pack.name} @ ${pack.hash.slice(0, 12)} was already registered`);
+      result({ name: pack.name, hash: pack.hash, created: pack.created });
+      return EXIT.ok;
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function help(): string {
+  const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return `Usage: npm run -s cli -- COMMAND [options]\n\nCommands:\n${lines.join("\n")}\n\nEvery command accepts --help. The last line of stdout is a JSON result.\nDatabase: DATABASE_URL, or the embedded PostgreSQL in CAT_DATA_DIR (default .data/).\nExit codes: 0 ok, 1 failed, 2 usage error, 3 done but some lines were refused.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const key = argv[0] === "env" ? `env ${argv[1] ?? ""}`.trim() : argv[0];
+  const rest = argv.slice(key?.split(" ").length ?? 1);
+  if (!key || key === "--help" || key === "-h" || key === "help") {
+    process.stdout.write(help() + "\n");
+    return key ? EXIT.ok : EXIT.usage;
+  }
+  const command = commands[key];
+  if (!command) {
+    note(`Unknown command '${argv.slice(0, 2).join(" ")}'.\n\n${help()}`);
+    result({ error: { code: "USAGE", message: `unknown command '${key}'` } });
+    return EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`Usage: npm run -s cli -- ${command.usage}\n\n${command.summary}\n`);
+    return EXIT.ok;
+  }
+  try {
+    const args = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    return await command.run(args as { values: Record<string, string | boolean | undefined>; positionals: string[] });
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      note(`${(err as Error).message}\nUsage: npm run -s cli -- ${command.usage}`);
+      result({ error: { code: "USAGE", message: (err as Error).message } });
+      return EXIT.usage;
+    }
+    if (err instanceof AppError) {
+      note(`Error: ${err.message}`);
+      result({ error: { code: err.code, message: err.message } });
+      return EXIT.failed;
+    }
+    note(`Unexpected error: ${(err as Error).stack ?? String(err)}`);
+    result({ error: { code: "INTERNAL", message: (err as Error).message } });
+    return EXIT.failed;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+await db?.close().catch(() => undefined);
+process.exit(code);
