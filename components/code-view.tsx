@@ -1,6 +1,6 @@
 "use client";
 import Editor, { loader } from "@monaco-editor/react";
-import { useSyncExternalStore } from "react";
+import { useState, useSyncExternalStore } from "react";
 
 // Monaco comes from this app (/monaco/vs, served from node_modules), never from a CDN.
 loader.config({ paths: { vs: "/monaco/vs" } });
@@ -19,11 +19,18 @@ const LINE_PX = 19;
 /** Read-only Python with highlighting; as tall as its content, up to a limit, then it scrolls. */
 export function CodeView({ code, label, maxLines = 40 }: { code: string; label: string; maxLines?: number }) {
   const dark = useDark();
-  const lines = Math.min(maxLines, Math.max(2, code.split("\n").length));
+  const maxHeight = maxLines * LINE_PX + 12;
+  // Starts from the line count, then follows Monaco's own content height (wrapped lines included).
+  const [height, setHeight] = useState(() => Math.min(maxHeight, Math.max(2, code.split("\n").length) * LINE_PX + 12));
   return (
     <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" aria-label={label} role="region">
       <Editor
-        height={lines * LINE_PX + 12}
+        height={height}
+        onMount={(editor) => {
+          const fit = () => setHeight(Math.min(maxHeight, editor.getContentHeight()));
+          editor.onDidContentSizeChange(fit);
+          fit();
+        }}
         language="python"
         value={code}
         theme={dark ? "vs-dark" : "vs"}

@@ -21,6 +21,13 @@ const stop = () => server.kill("SIGTERM");
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
 server.on("exit", (code) => {
+  // Safety net: if the server died without stopping its database, stop it before removing its files.
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+    if (pid) process.kill(pid, "SIGINT");
+  } catch {
+    /* already stopped */
+  }
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(code ?? 0);
 });

@@ -29,8 +29,16 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * How a text search is evaluated. A list page wants the first 50 matches in sort order:
+ * - "scan" walks the list in sort order and tests each instruction: fast when matches are common;
+ * - "index" first collects every match through the trigram index: fast when matches are rare.
+ * listTasks tries a bounded scan first and falls back to the index; counts always use the index.
+ */
+type SearchPlan = "scan" | "index";
+
 /** SQL conditions for a filter; the list and its count share them. */
-export function taskFilterSql(f: TaskFilter): Prisma.Sql {
+export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`true`];
   if (f.environment) parts.push(Prisma.sql`e.name = ${f.environment}`);
   if (f.batch) parts.push(Prisma.sql`b.name = ${f.batch}`);
@@ -38,9 +46,26 @@ export function taskFilterSql(f: TaskFilter): Prisma.Sql {
   if (f.reason) parts.push(Prisma.sql`t.verdict_reason = ${f.reason}::"RejectReason"`);
   if (f.review) parts.push(Prisma.sql`t.review_status = ${f.review}::"ReviewStatus"`);
   const q = f.q?.trim();
-  if (q) parts.push(Prisma.sql`(r.instruction ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`);
+  if (q) {
+    parts.push(
+      plan === "index" && q.length >= 3
+        ? Prisma.sql`(t.current_revision_id in (select id from matching_revisions) or t.external_id = ${q})`
+        : Prisma.sql`(r.instruction ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`,
+    );
+  }
   return Prisma.join(parts, " and ");
 }
+
+/** The CTE the "index" plan refers to (trigrams need 3 characters; shorter terms always scan). */
+export function taskSearchCte(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
+  const q = f.q?.trim();
+  if (!q || q.length < 3 || plan !== "index") return Prisma.empty;
+  // Materialised so the planner cannot fold it back into an ordered walk of the whole table.
+  return Prisma.sql`with matching_revisions as materialized (select id from task_revisions where instruction ilike ${`%${escapeLike(q)}%`})`;
+}
+
+/** How many rows the "scan" plan may test before the index takes over. */
+const SCAN_WINDOW = 5000;
 
 function encodeCursor(value: string, id: number): string {
   return Buffer.from(JSON.stringify([value, id])).toString("base64url");
@@ -66,30 +91,41 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
     after = desc ? Prisma.sql`(${col}, t.id) < (${v}, ${id}::int)` : Prisma.sql`(${col}, t.id) > (${v}, ${id}::int)`;
   }
   const order = desc ? Prisma.sql`${col} desc, t.id desc` : Prisma.sql`${col} asc, t.id asc`;
-  const rows = await db.prisma.$queryRaw<Array<Omit<TaskListItem, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date; sortValue: string }>>`
+  type Row = Omit<TaskListItem, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date; sortValue: string };
+  const page = (plan: SearchPlan, window: number | null) => db.prisma.$queryRaw<Row[]>`
+    ${taskSearchCte(p, plan)}
     select t.id, t.external_id as "externalId", e.name as environment, b.name as batch,
            t.verdict_status::text as "verdictStatus", t.verdict_reason::text as "verdictReason", t.review_status::text as "reviewStatus",
            t.revision_count as "revisionCount", coalesce(cardinality(r.failure_cases), 0) as "failureCaseCount",
            left(r.instruction, 300) as instruction, t.created_at as "createdAt", t.updated_at as "updatedAt",
            ${p.sort === "externalId" ? Prisma.sql`t.external_id` : Prisma.sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`} as "sortValue"
-    from tasks t
+    from ${window ? Prisma.sql`(select * from tasks t where ${after} order by ${order} limit ${window}::int) t` : Prisma.sql`tasks t`}
     join environments e on e.id = t.environment_id
     left join import_batches b on b.id = t.batch_id
     left join task_revisions r on r.id = t.current_revision_id
-    where ${taskFilterSql(p)} and ${after}
+    where ${taskFilterSql(p, plan)} and ${after}
     order by ${order}
     limit ${p.limit + 1}`;
+  let rows: Row[];
+  if (p.q && p.q.trim().length >= 3) {
+    // A full page from the next few thousand rows settles it; otherwise matches are rare: use the index.
+    rows = await page("scan", SCAN_WINDOW);
+    if (rows.length <= p.limit) rows = await page("index", null);
+  } else {
+    rows = await page("scan", null);
+  }
   const more = rows.length > p.limit;
-  const page = more ? rows.slice(0, p.limit) : rows;
-  const last = page[page.length - 1];
+  const items = more ? rows.slice(0, p.limit) : rows;
+  const last = items[items.length - 1];
   return {
-    items: page.map(({ sortValue: _s, ...r }) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() })),
+    items: items.map(({ sortValue: _s, ...r }) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() })),
     nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
   };
 }
 
 export async function countTasks({ db, filter }: { db: Db; filter: TaskFilter }): Promise<number> {
   const [row] = await db.prisma.$queryRaw<Array<{ n: bigint }>>`
+    ${taskSearchCte(filter)}
     select count(*) as n
     from tasks t
     join environments e on e.id = t.environment_id

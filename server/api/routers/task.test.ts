@@ -77,9 +77,27 @@ describe("task router", () => {
     await expect(caller.task.list({ verdict: "maybe" as "accepted" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
+  it("finds a rare match beyond the scan window, and pages through a common one", async () => {
+    // 5,200 more tasks: a term found only in the oldest task lies past the first 5,000 in sort order.
+    const many = Array.from({ length: 5200 }, (_, k) => JSON.stringify({ ...task(1000 + k), instruction: k === 0 ? "The only PLATYPUS here" : `Filler ${k} common words` }));
+    await importTasks({ db, source: Readable.from([many.join("\n")]), batchName: "many" });
+    const rare = await caller.task.list({ q: "platypus", limit: 50 });
+    expect(rare.items.map((t) => t.externalId)).toEqual(["t-1000"]);
+    expect(rare.nextCursor).toBeNull();
+    const seen = new Set<string>();
+    let cursor: string | null | undefined;
+    do {
+      const page = await caller.task.list({ q: "common words", limit: 500, cursor });
+      for (const t of page.items) seen.add(t.externalId);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.size).toBe(5199);
+    expect(await caller.task.count({ q: "common words" })).toBe(5199);
+  });
+
   it("lists facets and import batches", async () => {
-    expect(await caller.task.facets()).toEqual({ environments: ["airline", "retail"], batches: ["second", "first"] });
+    expect(await caller.task.facets()).toEqual({ environments: ["airline", "retail"], batches: ["many", "second", "first"] });
     const batches = await caller.importBatch.list();
-    expect(batches.map((b) => [b.name, b.createdCount, b._count.tasks])).toEqual([["second", 70, 70], ["first", 180, 180]]);
+    expect(batches.map((b) => [b.name, b.createdCount, b._count.tasks])).toEqual([["many", 5200, 5200], ["second", 70, 70], ["first", 180, 180]]);
   });
 });
