@@ -1,6 +1,6 @@
 "use client";
-import Editor, { loader } from "@monaco-editor/react";
-import { useState, useSyncExternalStore } from "react";
+import Editor, { DiffEditor, loader, type OnMount } from "@monaco-editor/react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 
 // Monaco comes from this app (/monaco/vs, served from node_modules), never from a CDN.
 loader.config({ paths: { vs: "/monaco/vs" } });
@@ -10,44 +10,134 @@ const subscribe = (cb: () => void) => {
   obs.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
   return () => obs.disconnect();
 };
-function useDark() {
+export function useDark() {
   return useSyncExternalStore(subscribe, () => document.documentElement.classList.contains("dark"), () => false);
 }
 
 const LINE_PX = 19;
+type MonacoEditor = Parameters<OnMount>[0];
+type Monaco = Parameters<OnMount>[1];
 
-/** Read-only Python with highlighting; as tall as its content, up to a limit, then it scrolls. */
-export function CodeView({ code, label, maxLines = 40 }: { code: string; label: string; maxLines?: number }) {
+export interface CodeMarker {
+  line: number;
+  message: string;
+}
+
+const BASE_OPTIONS = {
+  minimap: { enabled: false },
+  scrollBeyondLastLine: false,
+  lineHeight: LINE_PX,
+  fontSize: 13,
+  wordWrap: "on" as const,
+  padding: { top: 6, bottom: 6 },
+  scrollbar: { alwaysConsumeMouseWheel: false },
+  automaticLayout: true,
+  tabSize: 4,
+  insertSpaces: true,
+};
+
+/**
+ * Python in Monaco: as tall as its content (wrapped lines included) up to a limit, then it scrolls.
+ * Editable when onChange is given; markers put an error squiggle and hover on exact lines.
+ */
+export function CodeView({
+  code,
+  label,
+  maxLines = 40,
+  onChange,
+  markers,
+  editorRef,
+}: {
+  code: string;
+  label: string;
+  maxLines?: number;
+  onChange?: (value: string) => void;
+  markers?: CodeMarker[];
+  editorRef?: (editor: MonacoEditor | null) => void;
+}) {
   const dark = useDark();
   const maxHeight = maxLines * LINE_PX + 12;
-  // Starts from the line count, then follows Monaco's own content height (wrapped lines included).
   const [height, setHeight] = useState(() => Math.min(maxHeight, Math.max(2, code.split("\n").length) * LINE_PX + 12));
+  const mounted = useRef<{ editor: MonacoEditor; monaco: Monaco } | null>(null);
+  // An editable editor is uncontrolled while the user types: feeding each keystroke back through
+  // React state would race fast typing and drop characters. Only a change made elsewhere (discard,
+  // a restored draft, a merge) is pushed into the editor.
+  const lastEmitted = useRef(code);
+  const applying = useRef(false);
+  useEffect(() => {
+    const editor = mounted.current?.editor;
+    if (!onChange || !editor || code === lastEmitted.current || code === editor.getValue()) return;
+    lastEmitted.current = code;
+    applying.current = true; // not an edit by the user: must not come back as one
+    editor.setValue(code);
+    applying.current = false;
+  }, [code, onChange]);
+
+  const applyMarkers = () => {
+    const m = mounted.current;
+    const model = m?.editor.getModel();
+    if (!m || !model) return;
+    m.monaco.editor.setModelMarkers(
+      model,
+      "cat",
+      (markers ?? [])
+        .filter((x) => x.line >= 1 && x.line <= model.getLineCount())
+        .map((x) => ({
+          startLineNumber: x.line,
+          endLineNumber: x.line,
+          startColumn: model.getLineFirstNonWhitespaceColumn(x.line) || 1,
+          endColumn: model.getLineMaxColumn(x.line),
+          message: x.message,
+          severity: m.monaco.MarkerSeverity.Error,
+        })),
+    );
+  };
+  useEffect(applyMarkers);
+  useEffect(() => () => editorRef?.(null), [editorRef]);
+
   return (
-    <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" aria-label={label} role="region">
+    <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" aria-label={label} role="region" data-editable={onChange ? "true" : "false"}>
       <Editor
         height={height}
-        onMount={(editor) => {
-          const fit = () => setHeight(Math.min(maxHeight, editor.getContentHeight()));
-          editor.onDidContentSizeChange(fit);
-          fit();
-        }}
         language="python"
-        value={code}
+        {...(onChange ? { defaultValue: code } : { value: code })}
         theme={dark ? "vs-dark" : "vs"}
         loading={<pre className="p-2 font-mono text-xs whitespace-pre-wrap">{code}</pre>}
-        options={{
-          readOnly: true,
-          domReadOnly: true,
-          minimap: { enabled: false },
-          scrollBeyondLastLine: false,
-          lineHeight: LINE_PX,
-          fontSize: 13,
-          renderLineHighlight: "none",
-          wordWrap: "on",
-          padding: { top: 6, bottom: 6 },
-          scrollbar: { alwaysConsumeMouseWheel: false },
-          automaticLayout: true,
+        onChange={
+          onChange
+            ? (v) => {
+                if (applying.current) return;
+                lastEmitted.current = v ?? "";
+                onChange(v ?? "");
+              }
+            : undefined
+        }
+        onMount={(editor, monaco) => {
+          mounted.current = { editor, monaco };
+          const fit = () => setHeight(Math.min(maxHeight, Math.max(2 * LINE_PX + 12, editor.getContentHeight())));
+          editor.onDidContentSizeChange(fit);
+          fit();
+          applyMarkers();
+          editorRef?.(editor);
         }}
+        options={{ ...BASE_OPTIONS, readOnly: !onChange, domReadOnly: !onChange, renderLineHighlight: onChange ? "line" : "none" }}
+      />
+    </div>
+  );
+}
+
+/** Side-by-side diff of two texts (a whole task rendered as one document). */
+export function TextDiff({ original, modified, label, height = 480 }: { original: string; modified: string; label: string; height?: number }) {
+  const dark = useDark();
+  return (
+    <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" role="region" aria-label={label}>
+      <DiffEditor
+        height={height}
+        language="python"
+        original={original}
+        modified={modified}
+        theme={dark ? "vs-dark" : "vs"}
+        options={{ ...BASE_OPTIONS, readOnly: true, renderSideBySide: true, originalEditable: false }}
       />
     </div>
   );

@@ -1,15 +1,18 @@
 "use client";
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { REJECT_REASONS, REVIEW_STATUSES } from "@/lib/cat";
-import { SORT_FIELDS, taskListInputSchema, type TaskFilter } from "@/lib/task-query";
+import { FILTER_KEYS, SORT_FIELDS, taskListInputSchema, type TaskFilter } from "@/lib/task-query";
 import { ReviewBadge, VerdictBadge } from "./badges";
+import { RerunProgress } from "./rerun-progress";
 import { useTRPC } from "./trpc";
 
-const FILTER_KEYS = ["environment", "batch", "verdict", "reason", "review", "q"] as const;
 const SORT_LABEL: Record<(typeof SORT_FIELDS)[number], string> = { created: "Imported", updated: "Updated", externalId: "Task id" };
+const ROW_PX = 30;
+const COLS = "grid-cols-[2rem_11rem_6rem_9rem_15rem_6.5rem_3rem_3rem_minmax(0,1fr)]";
 
 /** The list's state lives in the URL: links are shareable and the back button works. */
 function useListParams() {
@@ -23,24 +26,26 @@ function useListParams() {
     const parsed = taskListInputSchema.safeParse(raw);
     const input = parsed.success ? parsed.data : taskListInputSchema.parse({});
     const filter: TaskFilter = Object.fromEntries(FILTER_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
-    return { input: { ...input, limit: 100 }, filter, query: params.toString() };
+    return { input: { ...input, limit: 200 }, filter, query: params.toString() };
   }, [params]);
 }
 
-function Select({ label, value, options, onChange }: { label: string; value?: string; options: readonly string[]; onChange: (v: string | undefined) => void }) {
+function FacetSelect({ label, value, options, counts, onChange }: { label: string; value?: string; options: readonly string[]; counts?: Record<string, number>; onChange: (v: string | undefined) => void }) {
+  const shown = [...new Set([...options, ...Object.keys(counts ?? {}), ...(value ? [value] : [])])];
   return (
     <label className="flex items-center gap-1.5 text-xs text-zinc-500">
       {label}
       <select
         aria-label={label}
-        className="rounded border border-zinc-300 bg-white px-1.5 py-1 text-xs text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+        className="max-w-40 rounded border border-zinc-300 bg-white px-1.5 py-1 text-xs text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
         value={value ?? ""}
         onChange={(e) => onChange(e.target.value || undefined)}
       >
         <option value="">all</option>
-        {options.map((o) => (
+        {shown.map((o) => (
           <option key={o} value={o}>
             {o.replaceAll("_", " ")}
+            {counts ? ` (${(counts[o] ?? 0).toLocaleString()})` : ""}
           </option>
         ))}
       </select>
@@ -52,12 +57,13 @@ export function TaskList() {
   const trpc = useTRPC();
   const router = useRouter();
   const pathname = usePathname();
+  const queryClient = useQueryClient();
   const { input, filter, query } = useListParams();
   const facets = useQuery(trpc.task.facets.queryOptions());
-  const count = useQuery(trpc.task.count.queryOptions(filter));
-  const list = useInfiniteQuery(
-    trpc.task.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
-  );
+  const counts = useQuery({ ...trpc.task.facetCounts.queryOptions(filter), placeholderData: (prev) => prev });
+  const count = useQuery({ ...trpc.task.count.queryOptions(filter), placeholderData: (prev) => prev });
+  const labels = useQuery(trpc.review.labels.queryOptions());
+  const list = useInfiniteQuery(trpc.task.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
 
   const setParams = (changes: Record<string, string | undefined>) => {
@@ -80,8 +86,32 @@ export function TaskList() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
 
+  // Selection: explicit rows, or "all N matching this filter".
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+  }, [query]);
+  const selection = allMatching ? { filter } : { taskIds: [...selected] };
+  const selectedCount = allMatching ? (count.data ?? 0) : selected.size;
+  const afterBulk = () => queryClient.invalidateQueries();
+  const rerun = useMutation(trpc.filter.rerun.mutationOptions({ onSuccess: afterBulk }));
+  const setStatus = useMutation(trpc.review.setStatus.mutationOptions({ onSuccess: afterBulk }));
+  const setLabel = useMutation(trpc.review.setLabel.mutationOptions({ onSuccess: afterBulk }));
+  const bulkError = rerun.error ?? setStatus.error ?? setLabel.error;
+  const confirmLarge = () => selectedCount <= 1000 || window.confirm(`Apply to all ${selectedCount.toLocaleString()} tasks?`);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 20 });
+  const items = virtual.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 40 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+  }, [lastIndex, rows.length, list]);
+
   const [active, setActive] = useState(0);
-  const tableRef = useRef<HTMLTableSectionElement>(null);
+  const openHref = (taskId: number) => `/tasks/${taskId}${query ? `?from=${encodeURIComponent(query)}` : ""}`;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
@@ -94,49 +124,47 @@ export function TaskList() {
         e.preventDefault();
         searchRef.current?.focus();
       } else if (e.key === "j" || e.key === "k") {
-        setActive((i) => Math.max(0, Math.min(rows.length - 1, i + (e.key === "j" ? 1 : -1))));
+        const next = Math.max(0, Math.min(rows.length - 1, active + (e.key === "j" ? 1 : -1)));
+        setActive(next);
+        virtual.scrollToIndex(next, { align: "auto" });
+      } else if (e.key === "x" && rows[active]) {
+        const id = rows[active].id;
+        setSelected((s) => {
+          const n = new Set(s);
+          if (n.has(id)) n.delete(id);
+          else n.add(id);
+          return n;
+        });
       } else if ((e.key === "Enter" || e.key === "o") && rows[active]) {
-        router.push(`/tasks/${rows[active].id}${query ? `?from=${encodeURIComponent(query)}` : ""}`);
+        router.push(openHref(rows[active].id));
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [rows, active, router, query]);
-  useEffect(() => {
-    tableRef.current?.querySelector(`[data-row="${active}"]`)?.scrollIntoView({ block: "nearest" });
-    if (active >= rows.length - 10 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
-  }, [active, rows.length, list]);
-
-  // Infinite scroll: fetch the next keyset page when the end of the table comes into view.
-  const sentinel = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = sentinel.current;
-    if (!el) return;
-    const obs = new IntersectionObserver((entries) => {
-      if (entries[0]?.isIntersecting && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
-    });
-    obs.observe(el);
-    return () => obs.disconnect();
-  }, [list]);
+  });
 
   const anyFilter = FILTER_KEYS.some((k) => input[k]);
+  const c = counts.data;
   return (
-    <div className="flex flex-col">
-      <div className="sticky top-11 z-10 flex flex-wrap items-center gap-3 border-b border-zinc-200 bg-white px-4 py-2 dark:border-zinc-800 dark:bg-zinc-950">
+    <div className="flex h-[calc(100vh-2.75rem)] flex-col">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
         <input
           ref={searchRef}
           type="search"
-          placeholder="Search instructions…  ( / )"
-          aria-label="Search instructions"
+          placeholder="Search instructions and code…  ( / )"
+          aria-label="Search instructions and code"
           className="w-72 rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
-        <Select label="Environment" value={input.environment} options={facets.data?.environments ?? []} onChange={(v) => setParams({ environment: v })} />
-        <Select label="Batch" value={input.batch} options={facets.data?.batches ?? []} onChange={(v) => setParams({ batch: v })} />
-        <Select label="Verdict" value={input.verdict} options={["pending", "accepted", "rejected"]} onChange={(v) => setParams({ verdict: v })} />
-        <Select label="Reason" value={input.reason} options={REJECT_REASONS} onChange={(v) => setParams({ reason: v })} />
-        <Select label="Review" value={input.review} options={REVIEW_STATUSES} onChange={(v) => setParams({ review: v })} />
+        <FacetSelect label="Environment" value={input.environment} options={facets.data?.environments ?? []} counts={c?.environment} onChange={(v) => setParams({ environment: v })} />
+        <FacetSelect label="Batch" value={input.batch} options={facets.data?.batches ?? []} counts={c?.batch} onChange={(v) => setParams({ batch: v })} />
+        <FacetSelect label="Verdict" value={input.verdict} options={["pending", "accepted", "rejected"]} counts={c?.verdict} onChange={(v) => setParams({ verdict: v })} />
+        <FacetSelect label="Reason" value={input.reason} options={REJECT_REASONS} counts={c?.reason} onChange={(v) => setParams({ reason: v })} />
+        <FacetSelect label="Review" value={input.review} options={REVIEW_STATUSES} counts={c?.review} onChange={(v) => setParams({ review: v })} />
+        <FacetSelect label="Label" value={input.label} options={labels.data?.map((l) => l.name) ?? []} counts={c?.label} onChange={(v) => setParams({ label: v })} />
+        <FacetSelect label="Comments" value={input.comments} options={["yes", "no"]} counts={c?.comments} onChange={(v) => setParams({ comments: v })} />
+        <FacetSelect label="Edited" value={input.edited} options={["yes", "no"]} counts={c?.edited} onChange={(v) => setParams({ edited: v })} />
         <label className="flex items-center gap-1.5 text-xs text-zinc-500">
           Sort
           <select
@@ -165,66 +193,128 @@ export function TaskList() {
             Clear filters
           </button>
         ) : null}
-        <span className="ml-auto text-xs text-zinc-500" data-testid="task-count">
+        <Link href={`/review${query ? `?${query}` : ""}`} className="ml-auto rounded border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800" title="Walk this filter one task at a time">
+          Review queue →
+        </Link>
+        <span className="text-xs text-zinc-500" data-testid="task-count">
           {count.data === undefined ? "…" : `${count.data.toLocaleString()} task${count.data === 1 ? "" : "s"}`}
         </span>
       </div>
 
-      {list.error ? <p className="p-4 text-rose-600">Could not load tasks: {list.error.message}</p> : null}
-      <table className="w-full table-fixed border-collapse text-left">
-        <thead className="sticky top-[5.4rem] z-[5] bg-zinc-50 text-[11px] uppercase tracking-wide text-zinc-500 dark:bg-zinc-900">
-          <tr>
-            <th className="w-44 px-4 py-1.5 font-medium">Task</th>
-            <th className="w-24 px-2 py-1.5 font-medium">Environment</th>
-            <th className="w-36 px-2 py-1.5 font-medium">Batch</th>
-            <th className="w-56 px-2 py-1.5 font-medium">Verdict</th>
-            <th className="w-24 px-2 py-1.5 font-medium">Review</th>
-            <th className="w-12 px-2 py-1.5 text-right font-medium" title="Revisions">Rev</th>
-            <th className="w-12 px-2 py-1.5 text-right font-medium" title="Failure cases">FC</th>
-            <th className="px-2 py-1.5 font-medium">Instruction</th>
-          </tr>
-        </thead>
-        <tbody ref={tableRef}>
-          {rows.map((t, i) => (
-            <tr
-              key={t.id}
-              data-row={i}
-              aria-selected={i === active}
-              className={`cursor-pointer border-b border-zinc-100 hover:bg-zinc-50 dark:border-zinc-900 dark:hover:bg-zinc-900 ${i === active ? "bg-sky-50 dark:bg-sky-950/40" : ""}`}
-              onClick={() => setActive(i)}
+      <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 bg-zinc-50 px-4 py-1.5 text-xs dark:border-zinc-800 dark:bg-zinc-900/50" aria-label="Bulk actions">
+        <span className="text-zinc-500" data-testid="selection-count">
+          {selectedCount ? `${selectedCount.toLocaleString()} selected` : "Select rows (x) or"}
+        </span>
+        {!allMatching && count.data ? (
+          <button type="button" className="text-sky-700 hover:underline dark:text-sky-400" onClick={() => setAllMatching(true)} data-testid="select-all-matching">
+            select all {count.data.toLocaleString()} matching
+          </button>
+        ) : null}
+        {selectedCount ? (
+          <>
+            <button type="button" className="text-zinc-500 hover:underline" onClick={() => { setSelected(new Set()); setAllMatching(false); }}>clear</button>
+            <span className="mx-1 h-4 w-px bg-zinc-300 dark:bg-zinc-700" />
+            <button type="button" data-testid="bulk-rerun" className="rounded border border-sky-600 px-2 py-0.5 text-sky-700 dark:text-sky-400" onClick={() => confirmLarge() && rerun.mutate(selection)}>Rerun</button>
+            <button type="button" className="rounded border border-emerald-600 px-2 py-0.5 text-emerald-700 dark:text-emerald-400" onClick={() => confirmLarge() && setStatus.mutate({ selection, status: "approved" })}>Approve</button>
+            <button type="button" className="rounded border border-rose-600 px-2 py-0.5 text-rose-700 dark:text-rose-400" onClick={() => confirmLarge() && setStatus.mutate({ selection, status: "rejected" })}>Reject</button>
+            <button type="button" className="rounded border border-amber-600 px-2 py-0.5 text-amber-700 dark:text-amber-400" onClick={() => confirmLarge() && setStatus.mutate({ selection, status: "needs_edit" })}>Needs edit</button>
+            <select
+              aria-label="Add a label to the selection"
+              className="rounded border border-zinc-300 bg-white px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900"
+              value=""
+              onChange={(e) => e.target.value && confirmLarge() && setLabel.mutate({ selection, labelId: Number(e.target.value), on: true })}
             >
-              <td className="truncate px-4 py-1 font-mono text-xs">
-                <Link href={`/tasks/${t.id}${query ? `?from=${encodeURIComponent(query)}` : ""}`} className="text-sky-700 hover:underline dark:text-sky-400">
-                  {t.externalId}
-                </Link>
-              </td>
-              <td className="truncate px-2 py-1 text-xs">{t.environment}</td>
-              <td className="truncate px-2 py-1 text-xs text-zinc-500">{t.batch}</td>
-              <td className="px-2 py-1">
-                <VerdictBadge status={t.verdictStatus} reason={t.verdictReason} />
-              </td>
-              <td className="px-2 py-1">
-                <ReviewBadge status={t.reviewStatus} />
-              </td>
-              <td className="px-2 py-1 text-right tabular-nums text-xs">{t.revisionCount}</td>
-              <td className="px-2 py-1 text-right tabular-nums text-xs">{t.failureCaseCount}</td>
-              <td className="truncate px-2 py-1 text-zinc-700 dark:text-zinc-300" title={t.instruction}>
-                {t.instruction}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {list.isPending ? <p className="p-4 text-zinc-500">Loading…</p> : null}
-      {!list.isPending && rows.length === 0 ? (
-        <p className="p-8 text-center text-zinc-500">
-          No tasks match. {anyFilter ? "Clear the filters, or " : ""}
-          <Link href="/import" className="text-sky-700 underline dark:text-sky-400">import a file</Link>.
-        </p>
-      ) : null}
-      <div ref={sentinel} className="h-8" />
-      {list.isFetchingNextPage ? <p className="px-4 pb-4 text-xs text-zinc-500">Loading more…</p> : null}
-      <p className="px-4 pb-6 text-[11px] text-zinc-400">Keys: / search · j/k move · Enter open</p>
+              <option value="">Label…</option>
+              {labels.data?.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
+        {bulkError ? <span className="text-rose-600">{bulkError.message}</span> : null}
+        {setStatus.data ? <span className="text-zinc-500">{setStatus.data.changed} changed</span> : null}
+      </div>
+
+      <RerunProgress />
+      {list.error ? <p className="p-4 text-rose-600">Could not load tasks: {list.error.message}</p> : null}
+
+      <div className={`grid ${COLS} border-b border-zinc-200 bg-zinc-50 text-[11px] uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900`} role="row">
+        <span className="px-2 py-1.5" />
+        <span className="px-2 py-1.5">Task</span>
+        <span className="px-2 py-1.5">Environment</span>
+        <span className="px-2 py-1.5">Batch</span>
+        <span className="px-2 py-1.5">Verdict</span>
+        <span className="px-2 py-1.5">Review</span>
+        <span className="px-2 py-1.5 text-right" title="Revisions">Rev</span>
+        <span className="px-2 py-1.5 text-right" title="Failure cases">FC</span>
+        <span className="px-2 py-1.5">Instruction</span>
+      </div>
+      <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto" role="table" aria-label="Tasks" data-testid="task-table">
+        <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+          {items.map((v) => {
+            const t = rows[v.index]!;
+            const isSel = allMatching || selected.has(t.id);
+            return (
+              <div
+                key={t.id}
+                role="row"
+                data-row={v.index}
+                data-testid="task-row"
+                aria-selected={v.index === active}
+                className={`absolute left-0 grid w-full ${COLS} cursor-pointer items-center border-b border-zinc-100 hover:bg-zinc-50 dark:border-zinc-900 dark:hover:bg-zinc-900 ${v.index === active ? "bg-sky-50 dark:bg-sky-950/40" : ""}`}
+                style={{ top: v.start, height: ROW_PX }}
+                onClick={() => setActive(v.index)}
+              >
+                <span className="px-2">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${t.externalId}`}
+                    checked={isSel}
+                    disabled={allMatching}
+                    onChange={(e) =>
+                      setSelected((s) => {
+                        const n = new Set(s);
+                        if (e.target.checked) n.add(t.id);
+                        else n.delete(t.id);
+                        return n;
+                      })
+                    }
+                  />
+                </span>
+                <span className="truncate px-2 font-mono text-xs">
+                  <Link href={openHref(t.id)} className="text-sky-700 hover:underline dark:text-sky-400">
+                    {t.externalId}
+                  </Link>
+                </span>
+                <span className="truncate px-2 text-xs">{t.environment}</span>
+                <span className="truncate px-2 text-xs text-zinc-500">{t.batch}</span>
+                <span className="truncate px-2">
+                  <VerdictBadge status={t.verdictStatus} reason={t.verdictReason} />
+                </span>
+                <span className="px-2">
+                  <ReviewBadge status={t.reviewStatus} />
+                </span>
+                <span className="px-2 text-right tabular-nums text-xs">{t.revisionCount}</span>
+                <span className="px-2 text-right tabular-nums text-xs">{t.failureCaseCount}</span>
+                <span className="truncate px-2 text-zinc-700 dark:text-zinc-300" title={t.instruction}>
+                  {t.instruction}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+        {list.isPending ? <p className="p-4 text-zinc-500">Loading…</p> : null}
+        {!list.isPending && rows.length === 0 ? (
+          <p className="p-8 text-center text-zinc-500">
+            No tasks match. {anyFilter ? "Clear the filters, or " : ""}
+            <Link href="/import" className="text-sky-700 underline dark:text-sky-400">import a file</Link>.
+          </p>
+        ) : null}
+        {list.isFetchingNextPage ? <p className="px-4 pb-4 text-xs text-zinc-500">Loading more…</p> : null}
+      </div>
+      <p className="border-t border-zinc-200 px-4 py-1 text-[11px] text-zinc-400 dark:border-zinc-800">Keys: / search · j/k move · x select · Enter open · on a task: ? for all shortcuts</p>
     </div>
   );
 }

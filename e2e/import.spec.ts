@@ -30,9 +30,9 @@ test("import a file with one bad line through the UI: its error is shown, the go
   await result.getByRole("link", { name: batch }).click();
   await expect(page).toHaveURL(new RegExp(`/tasks\\?batch=${batch}`));
   await expect(page.getByTestId("task-count")).toHaveText("2 tasks");
-  await expect(page.locator("tbody")).toContainText(`${token}-a`);
-  await expect(page.locator("tbody")).toContainText(`${token}-b`);
-  await expect(page.locator("tbody")).not.toContainText(`${token}-bad`);
+  await expect(page.getByTestId("task-table")).toContainText(`${token}-a`);
+  await expect(page.getByTestId("task-table")).toContainText(`${token}-b`);
+  await expect(page.getByTestId("task-table")).not.toContainText(`${token}-bad`);
 });
 
 test("a file that is not JSONL at all is refused whole, with the reason", async ({ page }) => {

@@ -15,11 +15,15 @@ export const LIMITS = {
 } as const;
 
 const noNul = (s: string) => !s.includes("\u0000");
+// A lone UTF-16 surrogate cannot be stored as UTF-8: it would be silently replaced.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const isCleanText = (s: string) => noNul(s) && !LONE_SURROGATE.test(s);
 const code = (what: string) =>
   z
     .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
     .max(LIMITS.codeChars, `${what} is longer than ${LIMITS.codeChars} characters`)
-    .refine(noNul, `${what} contains a NUL character`);
+    .refine(noNul, `${what} contains a NUL character`)
+    .refine((s) => !LONE_SURROGATE.test(s), `${what} contains invalid Unicode (a lone surrogate)`);
 
 export const catTaskSchema = z
   .object({
@@ -77,3 +81,16 @@ export function lineErrorsFromZod(line: number, error: z.ZodError): LineError[] 
     return { line, field, message: issue.message };
   });
 }
+
+/** A task's editable content, as the editor sends it (camelCase, like the rest of the API). */
+export const taskContentSchema = z.object({
+  instruction: z
+    .string()
+    .refine((s) => s.trim().length > 0, "The instruction is empty.")
+    .refine((s) => s.length <= LIMITS.instructionChars, `The instruction is longer than ${LIMITS.instructionChars} characters.`)
+    .refine(isCleanText, "The instruction contains a NUL character or invalid Unicode."),
+  verifier: code("verifier").refine((s) => s.trim().length > 0, "The verifier is empty: it must define verify(state, answer)."),
+  solution: code("solution"),
+  failureCases: z.array(code("failure case")).max(LIMITS.failureCases, `more than ${LIMITS.failureCases} failure cases`),
+});
+export type TaskContent = z.infer<typeof taskContentSchema>;

@@ -12,7 +12,11 @@ export const taskFilterSchema = z.object({
   reason: z.enum(REJECT_REASONS).optional(),
   review: z.enum(REVIEW_STATUSES).optional(),
   q: z.string().max(500).optional(),
+  label: z.string().max(100).optional(),
+  comments: z.enum(["yes", "no"]).optional(),
+  edited: z.enum(["yes", "no"]).optional(),
 });
+export const FILTER_KEYS = ["environment", "batch", "verdict", "reason", "review", "q", "label", "comments", "edited"] as const;
 export type TaskFilter = z.infer<typeof taskFilterSchema>;
 
 export const taskListInputSchema = taskFilterSchema.extend({

@@ -1,15 +1,15 @@
 // The app as the e2e tests see it: a production build, on 127.0.0.1, with a brand-new embedded
 // database in a temporary directory (so every run starts from the demo data and nothing else).
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { buildIfStale } from "./build-if-stale";
 
 const port = process.argv[2] ?? "3211";
 const next = path.join("node_modules", "next", "dist", "bin", "next");
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-const build = spawnSync(process.execPath, [next, "build"], { stdio: "inherit", env });
-if (build.status !== 0) process.exit(build.status ?? 1);
+buildIfStale();
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-e2e-"));
 fs.chmodSync(dataDir, 0o755); // the embedded server may run as the unprivileged postgres user

@@ -1,5 +1,6 @@
 import { getDb } from "./db/client";
 import { serverEnv } from "./env";
+import { startFilterWorker } from "./jobs/filter-worker";
 import { seedDemoData } from "./seed";
 
 export async function bootServer(): Promise<void> {
@@ -13,6 +14,15 @@ export async function bootServer(): Promise<void> {
     } catch (err) {
       // The app is still useful without the demo; say why it is missing.
       console.error("[boot] could not load the demo data:", err);
+    }
+  }
+  // One process is enough for the embedded setup: the web server also works the filter queue.
+  if (serverEnv().inProcessWorker) {
+    try {
+      const worker = await startFilterWorker({ db });
+      process.once("SIGTERM", () => void worker.stop());
+    } catch (err) {
+      console.error("[boot] the in-process filter worker did not start (run `npm run worker`):", err);
     }
   }
 }

@@ -10,6 +10,12 @@ const schema = z.object({
   CAT_LOG_SQL: z.enum(["0", "1"]).default("0"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
+  // The web server runs a filter worker in-process unless this is 0 (then run `npm run worker`).
+  CAT_WORKER: z.enum(["0", "1"]).default("1"),
+  CAT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  // How long a worker holds a job before another may take it over (its process may have died).
+  CAT_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).default(300),
+  CAT_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(20),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 
@@ -27,6 +33,10 @@ function load() {
     logSql: e.CAT_LOG_SQL === "1",
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
+    inProcessWorker: e.CAT_WORKER === "1",
+    workerConcurrency: e.CAT_WORKER_CONCURRENCY,
+    jobLeaseSeconds: e.CAT_JOB_LEASE_SECONDS,
+    jobMaintenanceSeconds: e.CAT_JOB_MAINTENANCE_SECONDS,
     port: e.PORT,
   };
 }

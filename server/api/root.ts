@@ -1,10 +1,16 @@
+import { environmentRouter } from "./routers/environment";
+import { filterRouter } from "./routers/filter";
 import { importBatchRouter } from "./routers/import-batch";
+import { reviewRouter } from "./routers/review";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   task: taskRouter,
   importBatch: importBatchRouter,
+  filter: filterRouter,
+  environment: environmentRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;

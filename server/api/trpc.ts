@@ -23,6 +23,8 @@ const t = initTRPC.context<TrpcContext>().create({
       data: {
         ...shape.data,
         zodError: error.cause instanceof ZodError ? error.cause.flatten() : null,
+        // What a user needs to act on the error (a conflict carries the newer revision).
+        details: error.cause instanceof AppError ? (error.cause.details ?? null) : null,
       },
     };
   },

@@ -5,6 +5,10 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
+import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
+import { requestRerun } from "../filter/request-rerun";
+import { startFilterWorker } from "../jobs/filter-worker";
+import { stopQueue } from "../jobs/queue";
 import { registerPack } from "../packs/register-pack";
 import { exportTasks } from "../tasks/export-tasks";
 import { importTasks } from "../tasks/import-tasks";
@@ -105,16 +109,81 @@ const commands: Record<string, Command> = {
     },
   },
   "env add": {
-    usage: "env add DIR [--name NAME]",
+    usage: "env add DIR [--name NAME] [--timeout-ms MS] [--memory-mb MB]",
     summary: "Register an environment pack from a directory holding env.py (a new version if its content changed).",
-    options: { name: { type: "string" } },
+    options: { name: { type: "string" }, "timeout-ms": { type: "string" }, "memory-mb": { type: "string" } },
     async run({ values, positionals }) {
       const dir = positionals[0];
       if (!dir || positionals.length > 1) throw new UsageError("env add takes exactly one DIR");
-      const pack = await registerPack({ db: await database(), dir, name: values.name as string | undefined });
-      note(pack.created ? `registered ${pack.name} @ ${pack.hash.slice(0, 12)}` : `${pack.name} @ ${pack.hash.slice(0, 12)} was already registered`);
+      const num = (v: unknown, flag: string) => {
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isInteger(n)) throw new UsageError(`${flag} takes a whole number`);
+        return n;
+      };
+      const pack = await registerPack({
+        db: await database(),
+        dir,
+        name: values.name as string | undefined,
+        caseTimeoutMs: num(values["timeout-ms"], "--timeout-ms"),
+        memoryMb: num(values["memory-mb"], "--memory-mb"),
+      });
+      note(pack.created ? `registered ${pack.name} @ ${pack.hash.slice(0, 12)}${pack.tools ? ` with ${pack.tools.length} tools` : ""}` : `${pack.name} @ ${pack.hash.slice(0, 12)} was already registered`);
+      if (pack.warning) note(pack.warning);
       result({ name: pack.name, hash: pack.hash, created: pack.created });
       return EXIT.ok;
+    },
+  },
+  filter: {
+    usage: "filter [--env NAME] [--batch NAME] [--task ID …] [--wait]",
+    summary: "Run the CaT filter (in the sandbox) over the matching tasks. With --wait, return when every case has run (working the queue in this process too).",
+    options: { env: { type: "string" }, batch: { type: "string" }, task: { type: "string", multiple: true }, wait: { type: "boolean" } },
+    async run({ values, positionals }) {
+      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
+      const db = await database();
+      const externalIds = values.task as unknown as string[] | undefined;
+      const { rerunId, taskCount } = await requestRerun({
+        db,
+        externalIds,
+        filter: externalIds ? undefined : { environment: values.env as string | undefined, batch: values.batch as string | undefined },
+        scope: externalIds ? undefined : `cli ${[values.env && `env=${values.env}`, values.batch && `batch=${values.batch}`].filter(Boolean).join(" ") || "all tasks"}`,
+      });
+      note(`queued ${taskCount} task${taskCount === 1 ? "" : "s"} (rerun ${rerunId})`);
+      if (!values.wait) {
+        result({ rerunId, tasks: taskCount, queued: true });
+        await stopQueue(db);
+        return EXIT.ok;
+      }
+      // Work the queue here too: the command finishes even when no worker is running.
+      const worker = await startFilterWorker({ db, log: () => undefined });
+      let progress: RerunProgress;
+      for (;;) {
+        progress = await getRerunProgress({ db, rerunId });
+        const { done, failed, cancelled } = progress.runs;
+        note(`… ${done + failed + cancelled}/${taskCount} tasks · ${progress.verdicts.accepted} accepted · ${progress.verdicts.rejected} rejected · ${progress.rate}/s${progress.etaSeconds ? ` · ETA ${progress.etaSeconds}s` : ""}`);
+        if (progress.finished) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      await worker.stop();
+      await stopQueue(db);
+      const reasons = progress.verdicts.byReason;
+      const run = progress.runs.done;
+      const verifierLoads = run - (reasons.verifier_invalid ?? 0);
+      const solutionPasses = verifierLoads - (reasons.solution_not_passing ?? 0);
+      const summary = {
+        rerunId,
+        tasks: taskCount,
+        cases: Object.values(progress.cases).reduce((a, b) => a + b, 0),
+        caseOutcomes: progress.cases,
+        seconds: Math.round(progress.seconds * 10) / 10,
+        accepted: progress.verdicts.accepted,
+        rejected: progress.verdicts.rejected,
+        rejectedByReason: reasons,
+        failedRuns: progress.runs.failed,
+        funnel: { tasks: run, verifierLoads, solutionPasses, failureCasesRejected: progress.verdicts.accepted },
+      };
+      result(summary);
+      return progress.runs.failed ? EXIT.failed : EXIT.ok;
     },
   },
 };

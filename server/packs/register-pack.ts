@@ -4,7 +4,9 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
+import { inspectPack, PackLoadError, SandboxUnavailableError } from "../sandbox";
 
 export const PACK_LIMITS = { files: 5000, bytes: 200 * 1024 * 1024, fileBytes: 64 * 1024 * 1024 } as const;
 const IGNORED = new Set(["__pycache__", ".git", ".DS_Store", ".venv", "node_modules"]);
@@ -54,16 +56,45 @@ export function hashPack(files: PackFileEntry[]): string {
 
 export const ENV_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/i;
 
-export async function registerPack({ db, dir, name, userId }: { db: Db; dir: string; name?: string; userId?: number }) {
+export interface RegisterPackOptions {
+  db: Db;
+  dir: string;
+  name?: string;
+  userId?: number;
+  /** Per-case limits for tasks of this pack (defaults: 10 s, 1 GiB). */
+  caseTimeoutMs?: number;
+  memoryMb?: number;
+}
+
+/** Loads the pack in the sandbox (it is user code too) and reads its tools and schemas. */
+async function describePack(dir: string, hash: string) {
+  try {
+    const info = await inspectPack({ dir: path.resolve(dir), hash });
+    return { tools: info.tools, toolSchemas: info.toolSchemas, warning: undefined };
+  } catch (err) {
+    if (err instanceof PackLoadError) throw new AppError("BAD_INPUT", `The pack does not load: ${err.message}`);
+    if (err instanceof SandboxUnavailableError) {
+      return { tools: [] as string[], toolSchemas: null, warning: `Registered without inspecting its tools: ${err.message}` };
+    }
+    throw err;
+  }
+}
+
+export async function registerPack({ db, dir, name, userId, caseTimeoutMs, memoryMb }: RegisterPackOptions) {
   const envName = name ?? path.basename(path.resolve(dir));
   if (!ENV_NAME.test(envName)) throw new AppError("BAD_INPUT", `Invalid environment name '${envName}': use letters, digits, '.', '_' and '-'.`);
+  if (caseTimeoutMs !== undefined && !(caseTimeoutMs >= 100 && caseTimeoutMs <= 600_000)) throw new AppError("BAD_INPUT", "The case timeout must be between 100 ms and 10 minutes.");
+  if (memoryMb !== undefined && !(memoryMb >= 64 && memoryMb <= 65_536)) throw new AppError("BAD_INPUT", "The memory limit must be between 64 MB and 64 GB.");
   const files = readPackDir(dir);
   const hash = hashPack(files);
+  const existingPack = await db.prisma.pack.findFirst({ where: { hash, environment: { name: envName } }, select: { id: true } });
+  if (existingPack) return { name: envName, hash, packId: existingPack.id, created: false, tools: undefined, warning: undefined };
+  const described = await describePack(dir, hash);
   return db.prisma.$transaction(
     async (tx) => {
       const env = await tx.environment.upsert({ where: { name: envName }, update: {}, create: { name: envName }, select: { id: true } });
       const existing = await tx.pack.findUnique({ where: { environmentId_hash: { environmentId: env.id, hash } }, select: { id: true } });
-      if (existing) return { name: envName, hash, packId: existing.id, created: false };
+      if (existing) return { name: envName, hash, packId: existing.id, created: false, tools: described.tools, warning: described.warning };
       await tx.blob.createMany({ data: files.map((f) => ({ hash: f.hash, size: f.content.length, content: new Uint8Array(f.content) })), skipDuplicates: true });
       const pack = await tx.pack.create({
         data: {
@@ -71,13 +102,16 @@ export async function registerPack({ db, dir, name, userId }: { db: Db; dir: str
           hash,
           fileCount: files.length,
           sizeBytes: BigInt(files.reduce((n, f) => n + f.content.length, 0)),
-          tools: [],
+          tools: described.tools,
+          toolSchemas: (described.toolSchemas ?? Prisma.DbNull) as Prisma.InputJsonValue,
+          caseTimeoutMs: caseTimeoutMs ?? null,
+          memoryMb: memoryMb ?? null,
           createdById: userId ?? db.defaultUserId,
           files: { createMany: { data: files.map((f) => ({ path: f.path, blobHash: f.hash, mode: f.mode })) } },
         },
         select: { id: true },
       });
-      return { name: envName, hash, packId: pack.id, created: true };
+      return { name: envName, hash, packId: pack.id, created: true, tools: described.tools, warning: described.warning };
     },
     { timeout: 120_000 },
   );

@@ -10,6 +10,14 @@ export interface ExportTasksOptions {
   pageSize?: number;
 }
 
+interface ExportCase {
+  role: string;
+  index: number;
+  outcome: string;
+  error: { case: { type: string; message: string } | null; verify: { type: string; message: string } | null } | null;
+  durationMs: number;
+}
+
 interface ExportRow {
   id: number;
   external_id: string;
@@ -21,6 +29,13 @@ interface ExportRow {
   metadata: unknown;
   verdict_status: string;
   verdict_reason: string | null;
+  pack_hash: string | null;
+  cases: ExportCase[] | null;
+}
+
+function caseError(c: ExportCase): string | null {
+  const e = c.error?.verify ?? c.error?.case;
+  return e ? `${e.type}: ${e.message}` : null;
 }
 
 /** One JSON object per task, keys in the interchange format's order, each line ending in "\n". */
@@ -36,10 +51,15 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
   for (;;) {
     const rows = await db.prisma.$queryRaw<ExportRow[]>`
       select t.id, t.external_id, e.name as environment, r.instruction, r.verifier, r.solution, r.failure_cases, r.metadata,
-             t.verdict_status::text as verdict_status, t.verdict_reason::text as verdict_reason
+             t.verdict_status::text as verdict_status, t.verdict_reason::text as verdict_reason, p.hash as pack_hash,
+             (select json_agg(json_build_object('role', c.role, 'index', c.index, 'outcome', c.outcome, 'error', c.error, 'durationMs', c.duration_ms)
+                              order by c.role, c.index)
+              from case_results c where c.run_id = t.verdict_run_id) as cases
       from tasks t
       join environments e on e.id = t.environment_id
       join task_revisions r on r.id = t.current_revision_id
+      left join filter_runs f on f.id = t.verdict_run_id
+      left join packs p on p.id = f.pack_id
       where ${Prisma.join(conds, " and ")} and t.id > ${after}::int
       order by t.id
       limit ${pageSize}::int`;
@@ -53,7 +73,15 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
         failure_cases: r.failure_cases ?? [],
       };
       if (r.metadata !== null && r.metadata !== undefined) line.metadata = r.metadata;
-      line.verdict = r.verdict_reason ? { status: r.verdict_status, reason: r.verdict_reason } : { status: r.verdict_status };
+      line.verdict =
+        r.verdict_status === "pending"
+          ? { status: "pending" }
+          : {
+              status: r.verdict_status,
+              reason: r.verdict_reason,
+              packHash: r.pack_hash,
+              cases: (r.cases ?? []).map((c) => ({ role: c.role, index: c.index, outcome: c.outcome, error: caseError(c), durationMs: c.durationMs })),
+            };
       yield JSON.stringify(line) + "\n";
     }
     if (rows.length < pageSize) return;

@@ -13,7 +13,11 @@ export async function getTask({ db, id }: { db: Db; id: number }) {
       revisionCount: true,
       createdAt: true,
       updatedAt: true,
+      commentCount: true,
+      editedByHuman: true,
       environment: { select: { name: true } },
+      revisions: { orderBy: { number: "asc" }, select: { id: true, number: true, source: true } },
+      labels: { select: { label: { select: { id: true, name: true, color: true } } } },
       batch: { select: { name: true } },
       currentRevision: {
         select: {

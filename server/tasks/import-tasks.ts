@@ -228,8 +228,10 @@ async function commitChunk(
       const unchanged = chunk.length - writes.length;
       if (writes.length) {
         const revisions = await tx.$queryRaw<Array<{ id: number; task_id: number; number: number }>>`
-          insert into task_revisions (task_id, number, instruction, verifier, solution, failure_cases, metadata, content_hash, source, author_id, batch_id, parent_revision_id, created_at)
-          select task_id, num, instr, ver, sol, array(select jsonb_array_elements_text(fc::jsonb)), md::json, hash, 'import', ${userId}::int, ${batchId}::int, parent, now()
+          insert into task_revisions (task_id, number, instruction, verifier, solution, failure_cases, metadata, content_hash, search_text, source, author_id, batch_id, parent_revision_id, created_at)
+          select task_id, num, instr, ver, sol, array(select jsonb_array_elements_text(fc::jsonb)), md::json, hash,
+                 instr || E'\n' || ver || E'\n' || sol || E'\n' || coalesce((select string_agg(x, E'\n') from jsonb_array_elements_text(fc::jsonb) x), ''),
+                 'import', ${userId}::int, ${batchId}::int, parent, now()
           from unnest(
             ${writes.map((w) => w.prior.id)}::int[], ${writes.map((w) => w.prior.revision_count + 1)}::int[],
             ${writes.map((w) => w.c.task.instruction)}::text[], ${writes.map((w) => w.c.task.verifier)}::text[],

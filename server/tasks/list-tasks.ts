@@ -45,12 +45,15 @@ export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma
   if (f.verdict) parts.push(Prisma.sql`t.verdict_status = ${f.verdict}::"VerdictStatus"`);
   if (f.reason) parts.push(Prisma.sql`t.verdict_reason = ${f.reason}::"RejectReason"`);
   if (f.review) parts.push(Prisma.sql`t.review_status = ${f.review}::"ReviewStatus"`);
+  if (f.label) parts.push(Prisma.sql`exists (select 1 from task_labels tl join labels l on l.id = tl.label_id where tl.task_id = t.id and l.name = ${f.label})`);
+  if (f.comments) parts.push(f.comments === "yes" ? Prisma.sql`t.comment_count > 0` : Prisma.sql`t.comment_count = 0`);
+  if (f.edited) parts.push(f.edited === "yes" ? Prisma.sql`t.edited_by_human` : Prisma.sql`not t.edited_by_human`);
   const q = f.q?.trim();
   if (q) {
     parts.push(
       plan === "index" && q.length >= 3
         ? Prisma.sql`(t.current_revision_id in (select id from matching_revisions) or t.external_id = ${q})`
-        : Prisma.sql`(r.instruction ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`,
+        : Prisma.sql`(r.search_text ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`,
     );
   }
   return Prisma.join(parts, " and ");
@@ -61,7 +64,7 @@ export function taskSearchCte(f: TaskFilter, plan: SearchPlan = "index"): Prisma
   const q = f.q?.trim();
   if (!q || q.length < 3 || plan !== "index") return Prisma.empty;
   // Materialised so the planner cannot fold it back into an ordered walk of the whole table.
-  return Prisma.sql`with matching_revisions as materialized (select id from task_revisions where instruction ilike ${`%${escapeLike(q)}%`})`;
+  return Prisma.sql`with matching_revisions as materialized (select id from task_revisions where search_text ilike ${`%${escapeLike(q)}%`})`;
 }
 
 /** How many rows the "scan" plan may test before the index takes over. */
@@ -121,6 +124,22 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
     items: items.map(({ sortValue: _s, ...r }) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() })),
     nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
   };
+}
+
+/** The neighbours of a task in a list order: what j/k move to from the task page. */
+export async function getTaskNeighbors({ db, taskId, input }: { db: Db; taskId: number; input: TaskListInput }) {
+  const p = taskListInputSchema.parse(input);
+  const col = SORT_COLUMN[p.sort];
+  const [row] = await db.prisma.$queryRaw<Array<{ v: string }>>`
+    select ${p.sort === "externalId" ? Prisma.sql`t.external_id` : Prisma.sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`} as v
+    from tasks t where t.id = ${taskId}::int`;
+  if (!row) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
+  const cursor = encodeCursor(row.v, taskId);
+  const [next, prev] = await Promise.all([
+    listTasks({ db, input: { ...p, cursor, limit: 1 } }),
+    listTasks({ db, input: { ...p, dir: p.dir === "desc" ? "asc" : "desc", cursor, limit: 1 } }),
+  ]);
+  return { nextId: next.items[0]?.id ?? null, prevId: prev.items[0]?.id ?? null };
 }
 
 export async function countTasks({ db, filter }: { db: Db; filter: TaskFilter }): Promise<number> {

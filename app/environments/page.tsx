@@ -1,0 +1,7 @@
+import { EnvironmentsView } from "@/components/environments-view";
+
+export const metadata = { title: "Environments · CaT Curator" };
+
+export default function EnvironmentsPage() {
+  return <EnvironmentsView />;
+}

@@ -1,0 +1,6 @@
+import { listEnvironments } from "../../packs/list-environments";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+
+export const environmentRouter = createTRPCRouter({
+  list: publicProcedure.query(({ ctx }) => listEnvironments({ db: ctx.db })),
+});

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { taskFilterSchema } from "@/lib/task-query";
+import { getFunnel } from "../../filter/funnel";
+import { getTaskRuns } from "../../filter/get-task-runs";
+import { getRerunProgress, listReruns } from "../../filter/rerun-progress";
+import { cancelRerun, requestRerun } from "../../filter/request-rerun";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+
+const id = z.number().int().positive();
+
+export const filterRouter = createTRPCRouter({
+  rerun: publicProcedure
+    .input(z.union([z.object({ taskIds: z.array(id).min(1).max(10_000) }), z.object({ filter: taskFilterSchema })]))
+    .mutation(({ ctx, input }) => requestRerun({ db: ctx.db, userId: ctx.userId, ...input })),
+  cancel: publicProcedure.input(z.object({ rerunId: id })).mutation(({ ctx, input }) => cancelRerun({ db: ctx.db, rerunId: input.rerunId })),
+  progress: publicProcedure.input(z.object({ rerunId: id })).query(({ ctx, input }) => getRerunProgress({ db: ctx.db, rerunId: input.rerunId })),
+  recent: publicProcedure.query(({ ctx }) => listReruns({ db: ctx.db, take: 5 })),
+  taskRuns: publicProcedure.input(z.object({ taskId: id, runId: id.optional() })).query(({ ctx, input }) => getTaskRuns({ db: ctx.db, ...input })),
+  funnel: publicProcedure.input(z.object({ by: z.enum(["batch", "environment"]) })).query(({ ctx, input }) => getFunnel({ db: ctx.db, by: input.by })),
+});

@@ -1,0 +1,86 @@
+// Requests the CaT filter over a set of tasks: one rerun row, one queued filter run per task (against
+// the environment's newest pack), one job per run. Thousands of tasks take one INSERT … SELECT.
+import type { TaskFilter } from "@/lib/task-query";
+import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
+import { AppError } from "../errors";
+import { enqueueFilterRuns } from "../jobs/queue";
+import { taskFilterSql, taskSearchCte } from "../tasks/list-tasks";
+
+export interface RequestRerunOptions {
+  db: Db;
+  userId?: number;
+  /** Task ids (internal) or, alternatively, a list filter. */
+  taskIds?: number[];
+  filter?: TaskFilter;
+  /** External task ids, as the CLI takes them. */
+  externalIds?: string[];
+  /** How the request reads in the UI ("task retail-0001", "filter environment=retail"). */
+  scope?: string;
+}
+
+export const MAX_RERUN_TASKS = 200_000;
+
+function describe(opts: RequestRerunOptions): string {
+  if (opts.scope) return opts.scope;
+  if (opts.taskIds) return opts.taskIds.length === 1 ? `task #${opts.taskIds[0]}` : `${opts.taskIds.length} selected tasks`;
+  if (opts.externalIds) return `tasks ${opts.externalIds.slice(0, 3).join(", ")}${opts.externalIds.length > 3 ? "…" : ""}`;
+  const parts = Object.entries(opts.filter ?? {}).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => `${k}=${v}`);
+  return parts.length ? parts.join(" ") : "all tasks";
+}
+
+export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId: number; taskCount: number }> {
+  const { db } = opts;
+  const userId = opts.userId ?? db.defaultUserId;
+  let where: Prisma.Sql;
+  let cte: Prisma.Sql = Prisma.empty;
+  if (opts.taskIds) {
+    if (!opts.taskIds.length) throw new AppError("BAD_INPUT", "No tasks to run.");
+    where = Prisma.sql`t.id = any(${opts.taskIds}::int[])`;
+  } else if (opts.externalIds) {
+    if (!opts.externalIds.length) throw new AppError("BAD_INPUT", "No tasks to run.");
+    where = Prisma.sql`t.external_id = any(${opts.externalIds}::text[])`;
+  } else {
+    const filter = opts.filter ?? {};
+    where = taskFilterSql(filter);
+    cte = taskSearchCte(filter);
+  }
+
+  const { rerunId, runIds } = await db.prisma.$transaction(
+    async (tx) => {
+      const rerun = await tx.rerun.create({ data: { scope: describe(opts), taskCount: 0, requestedById: userId }, select: { id: true } });
+      const rows = await tx.$queryRaw<Array<{ id: number }>>`
+        ${cte}
+        insert into filter_runs (task_id, revision_id, rerun_id, pack_id, requested_by_id, status, created_at)
+        select t.id, t.current_revision_id, ${rerun.id}::int,
+               (select p.id from packs p where p.environment_id = t.environment_id order by p.id desc limit 1),
+               ${userId}::int, 'queued', now()
+        from tasks t
+        join environments e on e.id = t.environment_id
+        left join import_batches b on b.id = t.batch_id
+        left join task_revisions r on r.id = t.current_revision_id
+        where ${where} and t.current_revision_id is not null
+        order by t.id
+        limit ${MAX_RERUN_TASKS + 1}
+        returning id`;
+      if (rows.length > MAX_RERUN_TASKS) throw new AppError("TOO_LARGE", `More than ${MAX_RERUN_TASKS} tasks match: narrow the filter.`);
+      if (!rows.length) throw new AppError("NOT_FOUND", "No task matches: nothing to run.");
+      await tx.rerun.update({ where: { id: rerun.id }, data: { taskCount: rows.length } });
+      return { rerunId: rerun.id, runIds: rows.map((r) => r.id) };
+    },
+    { timeout: 120_000 },
+  );
+  // After commit, so a worker never picks up a job whose row it cannot see. If this fails, the
+  // sweeper enqueues the runs' jobs later (see sweepLostRuns).
+  await enqueueFilterRuns(db, runIds);
+  return { rerunId, taskCount: runIds.length };
+}
+
+export async function cancelRerun({ db, rerunId }: { db: Db; rerunId: number }): Promise<{ cancelled: number }> {
+  const rerun = await db.prisma.rerun.findUnique({ where: { id: rerunId }, select: { id: true } });
+  if (!rerun) throw new AppError("NOT_FOUND", `Rerun ${rerunId} does not exist.`);
+  await db.prisma.rerun.update({ where: { id: rerunId }, data: { cancelledAt: new Date() } });
+  // Queued runs stop now; a run already in the sandbox finishes (its verdict is still true).
+  const { count } = await db.prisma.filterRun.updateMany({ where: { rerunId, status: "queued" }, data: { status: "cancelled", finishedAt: new Date() } });
+  return { cancelled: count };
+}

@@ -1,0 +1,75 @@
+// Saving an edit always makes a new revision (nothing is overwritten) and queues a filter rerun. An
+// edit based on a revision that is no longer current is a conflict: the caller gets both versions.
+import { createHash } from "node:crypto";
+import { taskContentSchema, type TaskContent } from "@/lib/cat";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { requestRerun } from "../filter/request-rerun";
+
+export function hashRevisionContent(c: TaskContent, metadata: unknown): string {
+  return createHash("sha256").update(JSON.stringify([c.instruction, c.verifier, c.solution, c.failureCases, metadata ?? null])).digest("hex");
+}
+
+export function searchTextOf(c: TaskContent): string {
+  return [c.instruction, c.verifier, c.solution, ...c.failureCases].join("\n");
+}
+
+export interface ConflictDetails {
+  baseRevisionId: number;
+  current: { id: number; number: number; author: string; createdAt: string } & TaskContent;
+}
+
+export async function saveTaskRevision({ db, taskId, baseRevisionId, content, userId, note }: { db: Db; taskId: number; baseRevisionId: number; content: TaskContent; userId?: number; note?: string }) {
+  const parsed = taskContentSchema.safeParse(content);
+  if (!parsed.success) throw new AppError("BAD_INPUT", parsed.error.issues.map((i) => i.message).join(" "));
+  const c = parsed.data;
+  const author = userId ?? db.defaultUserId;
+  const saved = await db.prisma.$transaction(async (tx) => {
+    // Lock the task row: two saves on the same base cannot both win.
+    await tx.$queryRaw`select id from tasks where id = ${taskId}::int for update`;
+    const task = await tx.task.findUnique({
+      where: { id: taskId },
+      select: {
+        revisionCount: true,
+        currentRevision: { select: { id: true, number: true, instruction: true, verifier: true, solution: true, failureCases: true, metadata: true, createdAt: true, author: { select: { name: true } } } },
+      },
+    });
+    if (!task?.currentRevision) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
+    const cur = task.currentRevision;
+    if (cur.id !== baseRevisionId) {
+      const details: ConflictDetails = {
+        baseRevisionId,
+        current: { id: cur.id, number: cur.number, author: cur.author.name, createdAt: cur.createdAt.toISOString(), instruction: cur.instruction, verifier: cur.verifier, solution: cur.solution, failureCases: cur.failureCases },
+      };
+      throw new AppError("CONFLICT", `Revision ${cur.number} by ${cur.author.name} was saved after the one you edited. Your edit is kept: compare, then save again on top of it.`, details);
+    }
+    const hash = hashRevisionContent(c, cur.metadata);
+    const unchanged = cur.instruction === c.instruction && cur.verifier === c.verifier && cur.solution === c.solution && JSON.stringify(cur.failureCases) === JSON.stringify(c.failureCases);
+    if (unchanged) throw new AppError("BAD_INPUT", "Nothing changed since the current revision: there is nothing to save.");
+    const rev = await tx.taskRevision.create({
+      data: {
+        taskId,
+        number: task.revisionCount + 1,
+        instruction: c.instruction,
+        verifier: c.verifier,
+        solution: c.solution,
+        failureCases: c.failureCases,
+        metadata: cur.metadata ?? undefined,
+        contentHash: hash,
+        searchText: searchTextOf(c),
+        source: "edit",
+        authorId: author,
+        parentRevisionId: cur.id,
+      },
+      select: { id: true, number: true },
+    });
+    await tx.task.update({
+      where: { id: taskId },
+      data: { currentRevisionId: rev.id, revisionCount: rev.number, verdictStatus: "pending", verdictReason: null, editedByHuman: true },
+    });
+    await tx.reviewEvent.create({ data: { taskId, revisionId: rev.id, userId: author, kind: "revision", body: note?.slice(0, 2000) || null } });
+    return rev;
+  });
+  const { rerunId } = await requestRerun({ db, userId: author, taskIds: [taskId], scope: `edit of task #${taskId} (revision ${saved.number})` });
+  return { revisionId: saved.id, number: saved.number, rerunId };
+}

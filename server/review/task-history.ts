@@ -1,0 +1,54 @@
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+
+/** Every revision, filter run and review event of a task, newest first, with author and time. */
+export async function getTaskHistory({ db, taskId }: { db: Db; taskId: number }) {
+  const task = await db.prisma.task.findUnique({
+    where: { id: taskId },
+    select: {
+      revisions: { orderBy: { number: "desc" }, select: { id: true, number: true, source: true, createdAt: true, author: { select: { name: true } }, batch: { select: { name: true } }, parentRevisionId: true } },
+      reviewEvents: { orderBy: { id: "desc" }, take: 500, select: { id: true, kind: true, fromStatus: true, toStatus: true, body: true, createdAt: true, revisionId: true, user: { select: { name: true } }, label: { select: { name: true, color: true } } } },
+      filterRuns: { orderBy: { id: "desc" }, take: 200, select: { id: true, status: true, verdictStatus: true, verdictReason: true, createdAt: true, finishedAt: true, revision: { select: { number: true } }, requestedBy: { select: { name: true } } } },
+      labels: { select: { label: { select: { id: true, name: true, color: true } } } },
+    },
+  });
+  if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
+  type Entry = { at: string; who: string; kind: string; text: string; revision?: number; body?: string | null; color?: string | null };
+  const entries: Entry[] = [
+    ...task.revisions.map((r) => ({ at: r.createdAt.toISOString(), who: r.author.name, kind: "revision", revision: r.number, text: r.source === "import" ? `imported revision ${r.number}${r.batch ? ` (batch ${r.batch.name})` : ""}` : `saved revision ${r.number}` })),
+    ...task.filterRuns.map((f) => ({
+      at: (f.finishedAt ?? f.createdAt).toISOString(),
+      who: f.requestedBy?.name ?? "system",
+      kind: "rerun",
+      revision: f.revision.number,
+      text: f.status === "done" ? `filter run #${f.id}: ${f.verdictStatus}${f.verdictReason ? ` (${f.verdictReason.replaceAll("_", " ")})` : ""}` : `filter run #${f.id}: ${f.status}`,
+    })),
+    ...task.reviewEvents
+      .filter((e) => e.kind !== "revision")
+      .map((e) => ({
+        at: e.createdAt.toISOString(),
+        who: e.user.name,
+        kind: e.kind,
+        body: e.kind === "comment" ? e.body : null,
+        color: e.label?.color ?? null,
+        text:
+          e.kind === "status"
+            ? `${e.fromStatus?.replace("_", " ")} → ${e.toStatus?.replace("_", " ")}`
+            : e.kind === "label_added"
+              ? `labelled ${e.label?.name ?? "(deleted label)"}`
+              : e.kind === "label_removed"
+                ? `removed label ${e.label?.name ?? "(deleted label)"}`
+                : "commented",
+      })),
+  ];
+  entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return { entries, labels: task.labels.map((l) => l.label), revisions: task.revisions.map((r) => ({ id: r.id, number: r.number, source: r.source })) };
+}
+
+/** Full content of some revisions of a task, for diffs. */
+export async function getRevisions({ db, taskId, ids }: { db: Db; taskId: number; ids: number[] }) {
+  return db.prisma.taskRevision.findMany({
+    where: { taskId, id: { in: ids } },
+    select: { id: true, number: true, instruction: true, verifier: true, solution: true, failureCases: true, source: true, createdAt: true, author: { select: { name: true } } },
+  });
+}

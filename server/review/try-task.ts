@@ -1,0 +1,65 @@
+// "Try": runs an edited task in the sandbox without saving it, and says case by case what flips
+// against the verdict of the current revision.
+import { taskContentSchema, type TaskContent } from "@/lib/cat";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { materializePack } from "../packs/materialize-pack";
+import { createSandbox, type Sandbox } from "../sandbox";
+
+const g = globalThis as unknown as { catTrySandbox?: Sandbox };
+/** One small sandbox pool per web process for interactive tries (the queue's workers have their own). */
+function trySandbox(): Sandbox {
+  g.catTrySandbox ??= createSandbox({ concurrency: 1 });
+  return g.catTrySandbox;
+}
+
+export interface CaseFlip {
+  role: "solution" | "failure";
+  index: number;
+  expected: "pass" | "fail";
+  before: string | null;
+  after: string;
+  flipped: boolean;
+  error: string | null;
+}
+
+export async function tryTaskEdit({ db, taskId, content, sandbox = trySandbox() }: { db: Db; taskId: number; content: TaskContent; sandbox?: Sandbox }) {
+  const parsed = taskContentSchema.safeParse(content);
+  if (!parsed.success) throw new AppError("BAD_INPUT", parsed.error.issues.map((i) => i.message).join(" "));
+  const c = parsed.data;
+  const task = await db.prisma.task.findUnique({
+    where: { id: taskId },
+    select: {
+      verdictStatus: true,
+      verdictReason: true,
+      environment: { select: { packs: { orderBy: { id: "desc" }, take: 1, select: { id: true, hash: true, caseTimeoutMs: true, memoryMb: true } } } },
+      verdictRun: { select: { revisionId: true, cases: { select: { role: true, index: true, outcome: true } } } },
+      currentRevisionId: true,
+    },
+  });
+  if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
+  const pack = task.environment.packs[0];
+  if (!pack) throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
+  const dir = await materializePack({ db, packId: pack.id, hash: pack.hash });
+  const verdict = await sandbox.runTask(
+    { dir, hash: pack.hash },
+    { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases },
+    { ...(pack.caseTimeoutMs ? { timeoutMs: pack.caseTimeoutMs } : {}), ...(pack.memoryMb ? { memoryBytes: pack.memoryMb * 1048576 } : {}) },
+  );
+  // "Before" is the verdict of the current revision, when it has been run.
+  const beforeRun = task.verdictRun && task.verdictRun.revisionId === task.currentRevisionId ? task.verdictRun : null;
+  const before = new Map(beforeRun?.cases.map((x) => [`${x.role}:${x.index}`, x.outcome]) ?? []);
+  const flips: CaseFlip[] = verdict.cases.map((x) => {
+    const prev = before.get(`${x.role}:${x.index}`) ?? null;
+    const err = x.verifyError ?? x.caseError;
+    return { role: x.role, index: x.index, expected: x.role === "solution" ? "pass" : "fail", before: prev, after: x.outcome, flipped: prev !== null && prev !== x.outcome, error: err ? `${err.type}: ${err.message}${err.line ? ` (line ${err.line})` : ""}` : null };
+  });
+  return {
+    before: beforeRun ? { status: task.verdictStatus, reason: task.verdictReason } : null,
+    after: { status: verdict.status, reason: verdict.reason },
+    verifierError: verdict.verifierError ?? null,
+    cases: verdict.cases,
+    flips,
+    packHash: pack.hash,
+  };
+}

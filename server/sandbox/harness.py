@@ -1,0 +1,1204 @@
+# CaT Curator sandbox harness: the per-pack "zygote" that runs inside bubblewrap.
+#
+# Started as `python3 -I -S -B -X utf8 harness.py zygote|inspect` inside a bwrap sandbox
+# (see index.ts for the threat model). It imports the pack's env.py and calls load_state()
+# ONCE, then for every case forks:
+#   1. a case child (copy-on-write, so its state is a fresh load_state() for free) that runs the
+#      case under a seccomp filter and reports the state it reached as a diff against the
+#      pristine state, and
+#   2. after the case child is dead, a verifier child forked from the still-pristine zygote
+#      that applies that diff to its own pristine copy and calls verify().
+# The zygote itself never runs task code; it only moves bytes between children and the host.
+#
+# Channels: fd 0 = commands from the host, fd 3 = replies to the host (both length-prefixed
+# JSON frames). Children never keep fd 0 or fd 3: a case cannot talk to the host, and its only
+# way to influence its verdict is the (diffed, JSON-decoded) state and messages it leaves.
+
+import builtins
+import ctypes
+import gc
+import inspect
+import json
+import linecache
+import marshal
+import os
+import reprlib
+import resource
+import select
+import signal
+import struct
+import sys
+import time
+import traceback
+from array import array
+from base64 import b64decode, b64encode
+from collections.abc import Mapping
+
+# Keep private references: pack code runs in this process and children may patch modules,
+# but the harness' own bookkeeping should keep using the originals.
+_dumps = marshal.dumps
+_json_dumps = json.dumps
+_json_loads = json.loads
+_fork = os.fork
+_os_write = os.write
+_os_read = os.read
+_monotonic = time.monotonic
+_exit = os._exit
+
+CMD_FD = 0
+REPLY_FD = 3
+CHILD_RESULT_FD = 3
+PACK_ROOT = os.getcwd()
+
+MAX_COMMAND_BYTES = 256 << 20
+MAX_HEADER_BYTES = 32 << 20
+MAX_MESSAGES_SHOWN = 200
+MAX_MESSAGE_SHOWN_CHARS = 8000
+MAX_TOOL_CALLS_SHOWN = 500
+MAX_TOOL_ARGS_CHARS = 4000
+MAX_REPR_CHARS = 2000
+MAX_TRACEBACK_CHARS = 20000
+OUTPUT_GRACE_S = 0.25
+MAX_FDS = 4096  # the zygote's RLIMIT_NOFILE: every fd a child could inherit is below it
+ZYGOTE_LIMITS = (
+    # the pack's own code runs here too: bound what it can take from the host
+    (resource.RLIMIT_AS, 8 << 30),
+    (resource.RLIMIT_NOFILE, MAX_FDS),
+    (resource.RLIMIT_FSIZE, 64 << 20),
+    (resource.RLIMIT_CORE, 0),
+)
+
+# ---------------------------------------------------------------------------------------------
+# framing
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        n = _os_write(fd, view)
+        view = view[n:]
+
+
+def send_frame(fd, obj):
+    body = _json_dumps(obj, ensure_ascii=True, allow_nan=False, default=str).encode("ascii")
+    _write_all(fd, struct.pack(">I", len(body)) + body)
+
+
+def _read_exact(fd, n):
+    chunks = []
+    while n:
+        chunk = _os_read(fd, min(n, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd):
+    head = _read_exact(fd, 4)
+    if head is None:
+        return None
+    (n,) = struct.unpack(">I", head)
+    if n > MAX_COMMAND_BYTES:
+        raise ValueError("command frame too large")
+    body = _read_exact(fd, n)
+    if body is None:
+        return None
+    return _json_loads(body)
+
+
+# ---------------------------------------------------------------------------------------------
+# seccomp (defence in depth behind the namespaces: no exec, no new processes, no network, no
+# file writes, no signals or ptrace towards the zygote)
+
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
+RET_ALLOW = 0x7FFF0000
+RET_KILL_PROCESS = 0x80000000
+EPERM, EACCES, ENOSYS = 1, 13, 38
+
+
+def RET_ERRNO(e):
+    return 0x00050000 | e
+
+
+ARCHES = {
+    # machine: (AUDIT_ARCH, syscall numbers)
+    "x86_64": (0xC000003E, dict(
+        open=2, creat=85, socket=41, clone=56, fork=57, vfork=58, execve=59, execveat=322,
+        kill=62, tkill=200, tgkill=234, rt_sigqueueinfo=129, rt_tgsigqueueinfo=297,
+        truncate=76, rename=82, mkdir=83, rmdir=84, link=86, unlink=87, symlink=88, chmod=90,
+        fchmod=91, chown=92, fchown=93, lchown=94, mknod=133, utime=132, utimes=235,
+        futimesat=261, ptrace=101, setpgid=109, setsid=112, uselib=134, personality=135,
+        setpriority=141, sched_setparam=142, sched_setscheduler=144, sched_setaffinity=203,
+        pivot_root=155, chroot=161, acct=163, mount=165, umount2=166, swapon=167, swapoff=168,
+        reboot=169, sethostname=170, setdomainname=171, iopl=172, ioperm=173, init_module=175,
+        delete_module=176, quotactl=179, setxattr=188, lsetxattr=189, fsetxattr=190,
+        removexattr=197, lremovexattr=198, fremovexattr=199, syslog=103, mbind=237,
+        kexec_load=246, add_key=248, request_key=249, keyctl=250, ioprio_set=251,
+        migrate_pages=256, openat=257, mkdirat=258, mknodat=259, fchownat=260, unlinkat=263,
+        renameat=264, linkat=265, symlinkat=266, fchmodat=268, unshare=272, move_pages=279,
+        utimensat=280, perf_event_open=298, fanotify_init=300, prlimit64=302,
+        name_to_handle_at=303, open_by_handle_at=304, setns=308, process_vm_readv=310,
+        process_vm_writev=311, finit_module=313, renameat2=316, kexec_file_load=320, bpf=321,
+        userfaultfd=323, pidfd_send_signal=424, io_uring_setup=425, io_uring_enter=426,
+        io_uring_register=427, open_tree=428, move_mount=429, fsopen=430, fsconfig=431,
+        fsmount=432, fspick=433, pidfd_open=434, clone3=435, openat2=437, pidfd_getfd=438,
+        process_madvise=440, mount_setattr=442, memfd_secret=447, fchmodat2=452,
+    )),
+    "aarch64": (0xC00000B7, dict(
+        socket=198, clone=220, execve=221, execveat=281, kill=129, tkill=130, tgkill=131,
+        rt_sigqueueinfo=138, rt_tgsigqueueinfo=240, truncate=45, fchmod=52, fchown=55,
+        utimensat=88, ptrace=117, setpgid=154, setsid=157, personality=92, setpriority=140,
+        sched_setparam=118, sched_setscheduler=119, sched_setaffinity=122, pivot_root=41,
+        chroot=51, acct=89, mount=40, umount2=39, swapon=224, swapoff=225, reboot=142,
+        sethostname=161, setdomainname=162, init_module=105, delete_module=106, quotactl=60,
+        setxattr=5, lsetxattr=6, fsetxattr=7, removexattr=14, lremovexattr=15,
+        fremovexattr=16, syslog=116, mbind=235, kexec_load=104, add_key=217, request_key=218,
+        keyctl=219, ioprio_set=30, migrate_pages=238, openat=56, mkdirat=34, mknodat=33,
+        fchownat=54, unlinkat=35, renameat=38, linkat=37, symlinkat=36, fchmodat=53,
+        unshare=97, move_pages=239, perf_event_open=241, fanotify_init=262, prlimit64=261,
+        name_to_handle_at=264, open_by_handle_at=265, setns=268, process_vm_readv=270,
+        process_vm_writev=271, finit_module=273, renameat2=276, kexec_file_load=294, bpf=280,
+        userfaultfd=282, pidfd_send_signal=424, io_uring_setup=425, io_uring_enter=426,
+        io_uring_register=427, open_tree=428, move_mount=429, fsopen=430, fsconfig=431,
+        fsmount=432, fspick=433, pidfd_open=434, clone3=435, openat2=437, pidfd_getfd=438,
+        process_madvise=440, mount_setattr=442, memfd_secret=447, fchmodat2=452,
+    )),
+}
+
+# Syscalls nobody in the sandbox needs, zygote included (the pack's env.py runs in the zygote).
+DENY_ALWAYS = [
+    "execve", "execveat", "uselib", "ptrace", "process_vm_readv", "process_vm_writev",
+    "personality", "pivot_root", "chroot", "acct", "mount", "umount2", "swapon", "swapoff",
+    "reboot", "sethostname", "setdomainname", "iopl", "ioperm", "init_module", "delete_module",
+    "finit_module", "quotactl", "syslog", "kexec_load", "kexec_file_load", "add_key",
+    "request_key", "keyctl", "unshare", "setns", "perf_event_open", "fanotify_init",
+    "name_to_handle_at", "open_by_handle_at", "bpf", "userfaultfd", "io_uring_setup",
+    "io_uring_enter", "io_uring_register", "open_tree", "move_mount", "fsopen", "fsconfig",
+    "fsmount", "fspick", "mount_setattr", "pidfd_getfd", "memfd_secret", "process_madvise",
+]
+# Additionally denied to case and verifier children: new processes, signals to others,
+# filesystem writes, scheduling changes of other processes.
+DENY_CHILD = [
+    "fork", "vfork", "kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+    "pidfd_open", "pidfd_send_signal", "creat", "truncate", "rename", "renameat", "renameat2",
+    "mkdir", "mkdirat", "rmdir", "link", "linkat", "unlink", "unlinkat", "symlink",
+    "symlinkat", "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown",
+    "fchownat", "mknod", "mknodat", "utime", "utimes", "futimesat", "utimensat", "setxattr",
+    "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "setpgid",
+    "setsid", "setpriority", "sched_setparam", "sched_setscheduler", "sched_setaffinity",
+    "ioprio_set", "mbind", "migrate_pages", "move_pages",
+]
+
+AF_UNIX = 1
+CLONE_THREAD = 0x00010000
+O_WRITE_FLAGS = 0x1 | 0x2 | 0x40 | 0x200  # O_WRONLY | O_RDWR | O_CREAT | O_TRUNC
+
+
+def build_filter(child):
+    machine = os.uname().machine
+    if machine not in ARCHES:
+        raise RuntimeError(f"sandbox seccomp filter does not support {machine}")
+    audit_arch, nr = ARCHES[machine]
+    LD_ABS_W, JEQ, JSET, JGE, RET = 0x20, 0x15, 0x45, 0x35, 0x06
+    prog = []
+
+    def ins(code, jt, jf, k):
+        prog.append((code, jt, jf, k))
+
+    def load_nr():
+        ins(LD_ABS_W, 0, 0, 0)
+
+    def load_arg_lo(i):
+        ins(LD_ABS_W, 0, 0, 16 + 8 * i)
+
+    ins(LD_ABS_W, 0, 0, 4)  # arch
+    ins(JEQ, 1, 0, audit_arch)
+    ins(RET, 0, 0, RET_KILL_PROCESS)
+    load_nr()
+    if machine == "x86_64":  # x32 ABI numbers would bypass the table
+        ins(JGE, 0, 1, 0x40000000)
+        ins(RET, 0, 0, RET_ERRNO(EPERM))
+
+    def deny(name, err=EPERM):
+        if name in nr:
+            ins(JEQ, 0, 1, nr[name])
+            ins(RET, 0, 0, RET_ERRNO(err))
+
+    for name in DENY_ALWAYS + (DENY_CHILD if child else []):
+        deny(name)
+    # glibc falls back from clone3 to clone on ENOSYS; clone's flags can be inspected, clone3's can't
+    deny("clone3", ENOSYS)
+    deny("openat2", ENOSYS)
+    # socket(): only AF_UNIX (inside its own network namespace), never IP
+    ins(JEQ, 0, 4, nr["socket"])
+    load_arg_lo(0)
+    ins(JEQ, 0, 1, AF_UNIX)
+    ins(RET, 0, 0, RET_ALLOW)
+    ins(RET, 0, 0, RET_ERRNO(EACCES))
+    if child:
+        # clone(): threads only, never a new process
+        load_nr()
+        ins(JEQ, 0, 4, nr["clone"])
+        load_arg_lo(0)
+        ins(JSET, 0, 1, CLONE_THREAD)
+        ins(RET, 0, 0, RET_ALLOW)
+        ins(RET, 0, 0, RET_ERRNO(EPERM))
+        # prlimit64(): only on itself, so a case cannot shrink the zygote's limits
+        load_nr()
+        ins(JEQ, 0, 4, nr["prlimit64"])
+        load_arg_lo(0)
+        ins(JEQ, 0, 1, 0)
+        ins(RET, 0, 0, RET_ALLOW)
+        ins(RET, 0, 0, RET_ERRNO(EPERM))
+        # open()/openat(): read-only
+        for name, argi in (("open", 1), ("openat", 2)):
+            if name in nr:
+                load_nr()
+                ins(JEQ, 0, 4, nr[name])
+                load_arg_lo(argi)
+                ins(JSET, 0, 1, O_WRITE_FLAGS)
+                ins(RET, 0, 0, RET_ERRNO(EACCES))
+                ins(RET, 0, 0, RET_ALLOW)
+    ins(RET, 0, 0, RET_ALLOW)
+    return b"".join(struct.pack("<HBBI", *i) for i in prog), len(prog)
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_prctl = _libc.prctl
+_prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+
+def _make_installer(child):
+    code, n = build_filter(child)
+    buf = ctypes.create_string_buffer(code, len(code))
+    prog = _SockFprog(n, ctypes.addressof(buf))
+
+    def install():
+        if _prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(NO_NEW_PRIVS) failed")
+        if _prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(prog), 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "seccomp filter install failed")
+
+    install._keep = (buf, prog)
+    return install
+
+
+# ---------------------------------------------------------------------------------------------
+# errors with tracebacks pointing into the user's own source
+
+HARNESS_FILE = os.path.abspath(__file__)
+
+
+def _display_file(filename):
+    if filename.startswith(PACK_ROOT + "/"):
+        return filename[len(PACK_ROOT) + 1:]
+    return filename
+
+
+def register_source(filename, source):
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+
+
+def describe_exception(exc, own_file, source):
+    etype = type(exc).__name__
+    try:
+        message = str(exc)
+    except BaseException:
+        message = "<unprintable exception>"
+    line = None
+    frames = []
+    try:
+        for fs in traceback.extract_tb(exc.__traceback__):
+            if fs.filename == HARNESS_FILE:
+                continue
+            frames.append(fs)
+            if fs.filename == own_file:
+                line = fs.lineno
+        lines = ["Traceback (most recent call last):\n"] if frames else []
+        for fs in frames:
+            lines.append(f'  File "{_display_file(fs.filename)}", line {fs.lineno}, in {fs.name}\n')
+            if fs.line:
+                lines.append(f"    {fs.line.strip()}\n")
+        if isinstance(exc, SyntaxError):
+            if exc.filename == own_file:
+                line = exc.lineno
+            lines.extend(traceback.format_exception_only(type(exc), exc))
+            message = exc.msg if isinstance(exc.msg, str) else message
+        else:
+            lines.append(f"{etype}: {message}\n" if message else f"{etype}\n")
+        tb = "".join(lines)
+    except BaseException as inner:  # a hostile exception object must not break reporting
+        tb = f"{etype}: {message}\n(traceback unavailable: {type(inner).__name__})\n"
+    err = {"type": etype, "message": message[:MAX_REPR_CHARS], "traceback": tb[-MAX_TRACEBACK_CHARS:]}
+    if line is not None:
+        err["line"] = line
+    return err
+
+
+def simple_error(etype, message, source):
+    return {"type": etype, "message": message, "traceback": f"{etype}: {message}\n", "source": source}
+
+
+# ---------------------------------------------------------------------------------------------
+# state transfer: tagged JSON (safe to parse in the verifier, unlike marshal/pickle)
+
+TAG_TUPLE, TAG_DICT, TAG_SET, TAG_FROZENSET, TAG_BYTES = "\x00t", "\x00d", "\x00s", "\x00f", "\x00b"
+TAGS = (TAG_TUPLE, TAG_DICT, TAG_SET, TAG_FROZENSET, TAG_BYTES)
+
+
+class TransferError(Exception):
+    pass
+
+
+def encode_value(v, path="state"):
+    t = type(v)
+    if t is str or t is int or t is float or t is bool or v is None:
+        return v
+    if t is list:
+        return [encode_value(x, path) for x in v]
+    if t is dict:
+        if all(type(k) is str and not k.startswith("\x00") for k in v):
+            return {k: encode_value(x, path) for k, x in v.items()}
+        return {TAG_DICT: [[encode_value(k, path), encode_value(x, path)] for k, x in v.items()]}
+    if t is tuple:
+        return {TAG_TUPLE: [encode_value(x, path) for x in v]}
+    if t is set or t is frozenset:
+        return {TAG_SET if t is set else TAG_FROZENSET: [encode_value(x, path) for x in v]}
+    if t is bytes or t is bytearray:
+        return {TAG_BYTES: b64encode(v).decode("ascii")}
+    # subclasses of plain types (enums, OrderedDict…) travel as their plain base type
+    for base in (bool, int, float, str):
+        if isinstance(v, base):
+            return base(v)
+    if isinstance(v, dict):
+        return encode_value(dict(v), path)
+    if isinstance(v, (list, tuple)):
+        return encode_value(list(v), path)
+    raise TransferError(f"the state holds a value of type {t.__name__!r}, which is not plain data")
+
+
+def _decode_hook(d):
+    if len(d) == 1:
+        k = next(iter(d))
+        if k in TAGS:
+            v = d[k]
+            if k == TAG_TUPLE:
+                return tuple(v)
+            if k == TAG_DICT:
+                return {(kk): vv for kk, vv in v}
+            if k == TAG_SET:
+                return set(v)
+            if k == TAG_FROZENSET:
+                return frozenset(v)
+            return b64decode(v)
+    return d
+
+
+def decode_payload(data):
+    return _json_loads(data, object_hook=_decode_hook)
+
+
+# ---------------------------------------------------------------------------------------------
+# fingerprints of the pristine state, and diffs against them
+#
+# Sending the whole state from the case to the verifier costs as much as load_state() itself;
+# the verifier already holds the pristine state (it is forked from the zygote), so only the
+# parts that changed are sent. Change detection compares marshal bytes (a faithful, C-speed
+# encoding) of chunks of the state with bytes computed once in the zygote. Marshal's
+# back-reference flags depend on refcounts, which can only make unchanged data look changed
+# (sent needlessly), never the reverse.
+
+LEAF_BYTES = 2048
+CHUNK = 32
+CHUNK_MAX_BYTES = 64 << 10
+
+
+class Node:
+    # No references into the state are kept here: an extra reference would change marshal's
+    # back-reference flags and make every diff touch (copy-on-write) the referenced objects.
+    # The chunk bytes live in one blob indexed by an array, so that walking the chunks touches
+    # two objects rather than three per chunk, scattered over the heap.
+    __slots__ = ("kind", "keys", "n", "blob", "offsets", "kids", "oldkeys", "keypos")
+
+    def __init__(self, kind, keys, n, blob, offsets, kids):
+        self.kind, self.keys, self.n = kind, keys, n
+        self.blob, self.offsets, self.kids = blob, offsets, kids
+        self.oldkeys = self.keypos = None
+
+
+def fingerprint(node):
+    """Returns bytes for a leaf, or a Node splitting a big container into chunks of children."""
+    b = _dumps(node)
+    t = type(node)
+    if len(b) <= LEAF_BYTES or not (t is dict or t is list) or len(node) < 2:
+        return b
+    del b
+    vals = list(node.values()) if t is dict else node
+    parts = []
+    offsets = array("q", [0])
+    kids = []
+    for i in range(0, len(vals), CHUNK):
+        grp = vals[i:i + CHUNK]
+        ks = [fingerprint(v) for v in grp]
+        kids.append(ks)
+        # a chunk holding big children is never compared whole: when it differs, that would be
+        # a second full pass over those children (offset -1 marks it)
+        if all(type(k) is bytes for k in ks) and sum(len(k) for k in ks) <= CHUNK_MAX_BYTES:
+            cb = _dumps(grp)
+            parts.append(cb)
+            offsets.append(offsets[-1] + len(cb))
+        else:
+            offsets.append(-1 - offsets[-1])
+    keys = None
+    if t is dict:
+        keys = list(node)  # held in a local exactly as diff_state holds it: same marshal ref flags
+        keys = _dumps(keys)
+    return Node(t, keys, len(vals), b"".join(parts), offsets, kids)
+
+
+def _child_fp(f, i):
+    return f.kids[i // CHUNK][i % CHUNK]
+
+
+def diff_state(node, f, path, ops):
+    if type(f) is bytes:
+        try:
+            same = _dumps(node) == f
+        except Exception:
+            same = False
+        if not same:
+            ops.append(["set", path, node])
+        return
+    t = type(node)
+    if t is not f.kind:
+        ops.append(["set", path, node])
+        return
+    if t is dict:
+        keys = list(node)
+        try:
+            same_keys = len(keys) == f.n and _dumps(keys) == f.keys
+        except Exception:
+            same_keys = False
+        if not same_keys:
+            _diff_dict_keys(node, keys, f, path, ops)
+            return
+        vals = list(node.values())
+        _diff_chunks(vals, keys, f, len(vals), path, ops)
+    else:
+        n = len(node)
+        m = min(n, f.n)
+        _diff_chunks(node, None, f, m, path, ops)
+        if n != f.n:
+            ops.append(["tail", path, m, node[m:]])
+
+
+def _diff_chunks(vals, keys, f, limit, path, ops):
+    offsets, blob = f.offsets, f.blob
+    nchunks = len(offsets) - 1
+    for ci in range(nchunks):
+        start = ci * CHUNK
+        if start >= limit:
+            break
+        end = min(start + CHUNK, f.n)
+        hi = offsets[ci + 1]
+        if end <= limit and hi >= 0:
+            lo = offsets[ci]
+            if lo < 0:
+                lo = -1 - lo
+            grp = vals[start:end]
+            try:
+                d = _dumps(grp)
+                if len(d) == hi - lo and blob.startswith(d, lo):  # compares in place, no copy
+                    continue
+            except Exception:
+                pass
+            del grp
+        kids = f.kids[ci]
+        for i in range(start, min(end, limit)):
+            diff_state(vals[i], kids[i - start], path + [keys[i] if keys is not None else i], ops)
+
+
+def _diff_dict_keys(node, keys, f, path, ops):
+    if f.oldkeys is None:
+        f.oldkeys = marshal.loads(f.keys)  # our own bytes, made in the zygote
+        f.keypos = {k: i for i, k in enumerate(f.oldkeys)}
+    old, pos = f.oldkeys, f.keypos
+    surviving = [k for k in old if k in node]
+    m = len(surviving)
+    if keys[:m] != surviving or any(k in pos for k in keys[m:]):
+        ops.append(["set", path, node])  # reordered: resend the container
+        return
+    for k in old:
+        if k not in node:
+            ops.append(["del", path + [k]])
+    for k in surviving:
+        diff_state(node[k], _child_fp(f, pos[k]), path + [k], ops)
+    for k in keys[m:]:
+        ops.append(["set", path + [k], node[k]])
+
+
+def compact_state(state):
+    """Re-allocates the state breadth-first: containers of one level, then their contents, end up
+    adjacent in memory. Forked children then copy-on-write a few pages when they walk one level
+    (a diff, a tool scanning all users) instead of one page per record."""
+    t = type(state)
+    if t is not dict and t is not list:
+        return state
+    memo = {}
+
+    def copy_scalar(v):
+        t = type(v)
+        if t is str:
+            return "".join((v, ""))
+        if t is float:
+            return v * 1.0
+        if t is int:
+            return v + 0
+        return v
+
+    def copy_key(k):
+        c = memo.get(k)
+        if c is None or type(c) is not type(k):
+            c = memo[k] = copy_scalar(k)
+        return c
+
+    pairs = [(state, {} if t is dict else [])]
+    newof = {}
+    i = 0
+    while i < len(pairs):
+        o = pairs[i][0]
+        i += 1
+        for v in (o.values() if type(o) is dict else o):
+            tv = type(v)
+            if (tv is dict or tv is list) and id(v) not in newof:
+                n = {} if tv is dict else []
+                newof[id(v)] = n
+                pairs.append((v, n))
+    for o, n in pairs:
+        if type(o) is dict:
+            for k, v in o.items():
+                tv = type(v)
+                n[copy_key(k)] = newof[id(v)] if (tv is dict or tv is list) else copy_scalar(v)
+        else:
+            n.extend(newof[id(v)] if type(v) in (dict, list) else copy_scalar(v) for v in o)
+    return pairs[0][1]
+
+
+def apply_ops(state, ops):
+    for op in ops:
+        kind, path = op[0], op[1]
+        if kind == "set" and not path:
+            state = op[2]
+            continue
+        cur = state
+        for k in path[:-1]:
+            cur = cur[k]
+        last = path[-1] if path else None
+        if kind == "set":
+            cur[last] = op[2]
+        elif kind == "del":
+            del cur[last]
+        elif kind == "tail":
+            lst = cur[last] if path else cur
+            if type(lst) is not list:
+                raise TransferError("tail op on a non-list")
+            del lst[op[2]:]
+            lst.extend(op[3])
+        else:
+            raise TransferError(f"unknown op {kind!r}")
+    return state
+
+
+# ---------------------------------------------------------------------------------------------
+# pack loading (zygote)
+
+PLAIN_SCALARS = (str, int, float, bool, type(None))
+
+
+def check_plain(v, path, depth=0):
+    if depth > 200:
+        raise TypeError(f"load_state() data is nested too deeply at {path}")
+    if isinstance(v, PLAIN_SCALARS):
+        return
+    if isinstance(v, dict):
+        for k, x in v.items():
+            if not isinstance(k, PLAIN_SCALARS):
+                raise TypeError(f"load_state() returned a dict key of type {type(k).__name__} at {path}")
+            check_plain(x, f"{path}[{k!r}]", depth + 1)
+        return
+    if isinstance(v, (list, tuple)):
+        for i, x in enumerate(v):
+            check_plain(x, f"{path}[{i}]", depth + 1)
+        return
+    raise TypeError(f"load_state() must return JSON-like data; found {type(v).__name__} at {path}")
+
+
+KEYWORDS = {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+            "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
+            "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
+            "raise", "return", "try", "while", "with", "yield"}
+
+
+def load_pack(inspect_mode):
+    sys.path.insert(0, PACK_ROOT)
+    import importlib
+    env = importlib.import_module("env")
+    tools = getattr(env, "TOOLS", None)
+    if tools is None:
+        raise TypeError("env.py does not define TOOLS")
+    if not isinstance(tools, Mapping):
+        raise TypeError(f"TOOLS must be a mapping of name -> callable, not {type(tools).__name__}")
+    tools = dict(tools)
+    for name, fn in tools.items():
+        if not isinstance(name, str) or not name.isidentifier() or name in KEYWORDS:
+            raise TypeError(f"TOOLS key {name!r} is not a valid Python identifier")
+        if not callable(fn):
+            raise TypeError(f"TOOLS[{name!r}] is not callable ({type(fn).__name__})")
+    load_state = getattr(env, "load_state", None)
+    if not callable(load_state):
+        raise TypeError("env.py does not define a callable load_state()")
+    state = load_state()
+    check_plain(state, "state")
+    state = compact_state(state)
+    schemas = getattr(env, "TOOL_SCHEMAS", None)
+    if schemas is not None:
+        if isinstance(schemas, Mapping):
+            schemas = list(schemas.values())
+        if not isinstance(schemas, (list, tuple)):
+            raise TypeError("TOOL_SCHEMAS must be a list of function schemas")
+        schemas = _json_loads(_json_dumps(list(schemas)))
+    info = {"tools": sorted(tools), "toolSchemas": schemas}
+    if inspect_mode:
+        info["stateBytes"] = len(_json_dumps(encode_value(state), ensure_ascii=False).encode("utf-8"))
+    return tools, state, info
+
+
+# ---------------------------------------------------------------------------------------------
+# children
+
+_short_repr = reprlib.Repr()
+_short_repr.maxlevel = 4
+_short_repr.maxdict = _short_repr.maxlist = _short_repr.maxtuple = _short_repr.maxset = 16
+_short_repr.maxstring = 400
+_short_repr.maxother = 400
+_short_repr.maxlong = 200
+
+
+def safe_repr(v):
+    try:
+        r = _short_repr.repr(v)
+    except BaseException as e:
+        r = f"<unrepresentable {type(v).__name__}: {type(e).__name__}>"
+    if len(r) > MAX_REPR_CHARS:
+        r = r[:MAX_REPR_CHARS] + "…"
+    return r
+
+
+def json_excerpt(v):
+    try:
+        s = _json_dumps(v, default=lambda o: safe_repr(o), ensure_ascii=False)
+    except BaseException:
+        return safe_repr(v)
+    if len(s) > MAX_TOOL_ARGS_CHARS:
+        return s[:MAX_TOOL_ARGS_CHARS] + "…"
+    return _json_loads(s)
+
+
+def child_setup(pipes_out, pipe_err, result_w, limits, install_filter):
+    """Runs first in every forked child: own process group, only its own pipes, limits, seccomp."""
+    os.setpgid(0, 0)
+    devnull = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(pipes_out, 1)
+    os.dup2(pipe_err, 2)
+    os.dup2(result_w, CHILD_RESULT_FD)
+    os.closerange(CHILD_RESULT_FD + 1, MAX_FDS)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    sys.stdin = open(0, "r", closefd=False)
+    mem = int(limits["memoryBytes"])
+    cpu = int(limits["timeoutMs"] / 1000) + 2
+    for res, val in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, 0),
+                     (resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, 256)):
+        hard = resource.getrlimit(res)[1]
+        if hard != resource.RLIM_INFINITY:
+            val = min(val, hard)
+        resource.setrlimit(res, (val, val))
+    install_filter()
+
+
+def flush_std():
+    for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            s.flush()
+        except BaseException:
+            pass
+
+
+def write_child_result(header, payload=b""):
+    h = _json_dumps(header, ensure_ascii=True, allow_nan=True, default=str).encode("ascii")
+    _write_all(CHILD_RESULT_FD, struct.pack(">IQ", len(h), len(payload)) + h)
+    if payload:
+        _write_all(CHILD_RESULT_FD, payload)
+
+
+def case_child(tools, state, fp, cmd):
+    role, index = cmd["role"], cmd["index"]
+    filename = "<solution>" if role == "solution" else f"<failure_case_{index}>"
+    source = cmd["source"]
+    messages = []
+    calls = []
+    dropped = [0]
+
+    def respond(text=""):
+        messages.append(text if type(text) is str else str(text))
+        return None
+
+    def make_tool(name, fn):
+        def tool(*args, **kwargs):
+            if args:
+                raise TypeError(f"{name}() takes keyword arguments only")
+            rec = None
+            if len(calls) < MAX_TOOL_CALLS_SHOWN:
+                rec = {"name": name, "args": json_excerpt(kwargs)}
+                calls.append(rec)
+            else:
+                dropped[0] += 1
+            try:
+                result = fn(state, **kwargs)
+            except BaseException as e:
+                if rec is not None:
+                    rec["error"] = f"{type(e).__name__}: {safe_repr(str(e))[1:-1]}"
+                raise
+            if rec is not None:
+                rec["result"] = safe_repr(result)
+            return result
+        tool.__name__ = tool.__qualname__ = name
+        return tool
+
+    g = {"__name__": "__main__", "__builtins__": builtins}
+    for name, fn in tools.items():
+        g[name] = make_tool(name, fn)
+    g["respond"] = respond
+    register_source(filename, source)
+    case_error = None
+    saved_builtins = dict(builtins.__dict__)
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True)
+        exec(code, g)
+    except BaseException as e:  # SystemExit, KeyboardInterrupt too: the case just ended early
+        case_error = describe_exception(e, filename, source)
+        case_error["source"] = "case"
+        del e
+    # The case may have patched builtins for its own purposes; reporting its state must not break
+    # because of that (its own process is thrown away right after, so nothing else needs undoing).
+    builtins.__dict__.clear()
+    builtins.__dict__.update(saved_builtins)
+    g.clear()
+    flush_std()
+    header = {"caseError": case_error}
+    try:
+        ops = []
+        diff_state(state, fp, [], ops)
+        enc_ops = []
+        for op in ops:
+            enc = [op[0], [encode_value(k) for k in op[1]]]
+            enc.extend(encode_value(x) for x in op[2:])
+            enc_ops.append(enc)
+        payload = _json_dumps({"ops": enc_ops, "messages": messages}, ensure_ascii=True,
+                              allow_nan=True, separators=(",", ":")).encode("ascii")
+    except BaseException as e:
+        payload = b""
+        header["transferError"] = f"{type(e).__name__}: {e}"[:MAX_REPR_CHARS]
+    shown = [m if len(m) <= MAX_MESSAGE_SHOWN_CHARS else m[:MAX_MESSAGE_SHOWN_CHARS] + "…"
+             for m in messages[:MAX_MESSAGES_SHOWN]]
+    if len(messages) > MAX_MESSAGES_SHOWN:
+        shown.append(f"…[{len(messages) - MAX_MESSAGES_SHOWN} more messages]")
+    header["messages"] = shown
+    if dropped[0]:
+        calls.append({"name": "…", "args": {"omittedCalls": dropped[0]}})
+    header["toolCalls"] = calls
+    write_child_result(header, payload)
+
+
+def load_verifier(source):
+    """Exec the verifier module in a fresh namespace; returns (verify, error)."""
+    filename = "<verifier>"
+    register_source(filename, source)
+    g = {"__name__": "verifier", "__builtins__": builtins}
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True)
+        exec(code, g)
+    except BaseException as e:
+        err = describe_exception(e, filename, source)
+        err["source"] = "verifier"
+        return None, err
+    verify = g.get("verify")
+    if verify is None:
+        return None, simple_error("VerifierInvalid", "the verifier does not define verify()", "verifier")
+    if not callable(verify):
+        return None, simple_error("VerifierInvalid",
+                                  f"verify is a {type(verify).__name__}, not a function", "verifier")
+    return verify, None
+
+
+def verify_arity(fn):
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return 2
+    n = 0
+    for p in sig.parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            return 3
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            n += 1
+    return 3 if n >= 3 else 2
+
+
+def verifier_child(state, cmd, payload):
+    source = cmd["verifier"]
+    if payload is None:
+        messages = []
+    else:
+        try:
+            data = decode_payload(payload)
+            messages = data["messages"]
+            if type(messages) is not list or any(type(m) is not str for m in messages):
+                raise TransferError("messages must be a list of strings")
+            state = apply_ops(state, data["ops"])
+        except BaseException as e:
+            write_child_result({"stage": "transfer", "error": simple_error(
+                "StateTransferError", f"could not rebuild the case's final state: {type(e).__name__}: {e}"[:MAX_REPR_CHARS],
+                "case")})
+            return
+        del data, payload
+    verify, err = load_verifier(source)
+    if err is not None:
+        write_child_result({"stage": "load", "error": err})
+        return
+    args = (state, messages[-1] if messages else "", messages)
+    try:
+        result = verify(*args[:verify_arity(verify)])
+        ok = bool(result)
+    except BaseException as e:
+        err = describe_exception(e, "<verifier>", source)
+        err["source"] = "verifier"
+        flush_std()
+        write_child_result({"stage": "verify", "error": err})
+        return
+    flush_std()
+    write_child_result({"stage": "done", "pass": ok, "returnRepr": safe_repr(result)})
+
+
+def check_child(cmd):
+    _, err = load_verifier(cmd["verifier"])
+    write_child_result({"stage": "load", "error": err} if err else {"stage": "ok"})
+
+
+# ---------------------------------------------------------------------------------------------
+# zygote side of a child: fork, supervise with a deadline, collect bounded output
+
+
+def fmt_size(n):
+    for unit, div in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if n >= div:
+            return f"{n / div:.1f} {unit}"
+    return f"{n} B"
+
+
+class Stream:
+    __slots__ = ("limit", "buf", "total")
+
+    def __init__(self, limit):
+        self.limit, self.buf, self.total = limit, bytearray(), 0
+
+    def feed(self, data):
+        self.total += len(data)
+        room = self.limit - len(self.buf)
+        if room > 0:
+            self.buf += data[:room]
+
+    def text(self):
+        s = self.buf.decode("utf-8", errors="replace")
+        if self.total > len(self.buf):
+            s += f"\n…[truncated {fmt_size(self.total - len(self.buf))}]"
+        return s
+
+
+def run_child(target, limits, install_filter, max_result):
+    """Fork target() in a sandboxed child; returns dict(result header, payload, out, err, ...)."""
+    res_r, res_w = os.pipe()
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    flush_std()
+    pid = _fork()
+    if pid == 0:
+        try:
+            os.close(res_r), os.close(out_r), os.close(err_r)
+            child_setup(out_w, err_w, res_w, limits, install_filter)
+            target()
+            flush_std()
+        except BaseException:
+            try:
+                traceback.print_exc()
+                flush_std()
+            except BaseException:
+                pass
+        finally:
+            _exit(0)
+    try:
+        os.setpgid(pid, pid)
+    except OSError:
+        pass
+    os.close(res_w), os.close(out_w), os.close(err_w)
+    started = _monotonic()
+    deadline = started + limits["timeoutMs"] / 1000.0
+    out, err = Stream(limits["outputBytes"]), Stream(limits["outputBytes"])
+    res = bytearray()
+    streams = {res_r: None, out_r: out, err_r: err}
+    poller = select.poll()
+    for fd in streams:
+        poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    timed_out = oversized = False
+    res_closed_at = None
+    while streams:
+        now = _monotonic()
+        if now >= deadline:
+            timed_out = True
+            break
+        wait = deadline - now
+        if res_closed_at is not None:
+            if now - res_closed_at > OUTPUT_GRACE_S:
+                break
+            wait = min(wait, OUTPUT_GRACE_S)
+        for fd, _ in poller.poll(max(1, int(wait * 1000))):
+            if fd not in streams:
+                continue
+            try:
+                data = _os_read(fd, 1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                poller.unregister(fd)
+                del streams[fd]
+                if fd == res_r:
+                    res_closed_at = _monotonic()
+                continue
+            s = streams[fd]
+            if s is None:
+                res += data
+                if len(res) > max_result:
+                    oversized = True
+                    streams.clear()
+                    break
+            else:
+                s.feed(data)
+    # the child's work is over (or its time is): nothing of it may outlive this point
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    _, status = os.waitpid(pid, 0)
+    for fd in (res_r, out_r, err_r):
+        os.close(fd)
+    elapsed = _monotonic() - started
+    header = payload = None
+    malformed = False
+    if not timed_out and not oversized and len(res) >= 12:
+        hlen, plen = struct.unpack(">IQ", res[:12])
+        if hlen <= MAX_HEADER_BYTES and 12 + hlen + plen == len(res):
+            try:
+                header = _json_loads(bytes(res[12:12 + hlen]))
+                if not isinstance(header, dict):
+                    header = None
+                    malformed = True
+            except Exception:  # RecursionError too: the bytes come from hostile code
+                header = None
+                malformed = True
+            payload = bytes(res[12 + hlen:]) if header is not None else None
+        else:
+            malformed = True
+    elif not timed_out and not oversized and res:
+        malformed = True
+    return {"header": header, "payload": payload, "out": out, "err": err, "timedOut": timed_out,
+            "oversized": oversized, "malformed": malformed, "status": status, "elapsed": elapsed}
+
+
+def death_note(r):
+    st = r["status"]
+    if os.WIFSIGNALED(st):
+        sig = os.WTERMSIG(st)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = str(sig)
+        extra = " (CPU time limit)" if sig == signal.SIGXCPU else ""
+        return f"the process was killed by {name}{extra}"
+    return f"the process exited with status {os.WEXITSTATUS(st)} without reporting a result"
+
+
+def as_case_error(e, source):
+    if not isinstance(e, dict):
+        return None
+    out = {"type": str(e.get("type", "Error"))[:200], "message": str(e.get("message", ""))[:MAX_REPR_CHARS],
+           "traceback": str(e.get("traceback", ""))[:MAX_TRACEBACK_CHARS], "source": source}
+    if isinstance(e.get("line"), int) and not isinstance(e.get("line"), bool):
+        out["line"] = e["line"]
+    return out
+
+
+def clean_call(c):
+    out = {"name": str(c.get("name", ""))[:200]}
+    try:
+        args = _json_dumps(c.get("args"), ensure_ascii=False)
+        out["args"] = c.get("args") if len(args) <= MAX_TOOL_ARGS_CHARS + 10 else args[:MAX_TOOL_ARGS_CHARS] + "…"
+    except Exception:
+        out["args"] = None
+    for k in ("result", "error"):
+        if k in c:
+            out[k] = str(c[k])[:MAX_REPR_CHARS + 1]
+    return out
+
+
+def join_output(case_stream, ver_stream, label):
+    s = case_stream.text()
+    if ver_stream is not None and ver_stream.total:
+        s += f"\n[verifier {label}]\n" + ver_stream.text()
+    return s
+
+
+def handle_case(tools, state, fp, cmd, case_filter, limits):
+    t0 = _monotonic()
+    max_result = max(int(limits["memoryBytes"]), 64 << 20)
+    c = run_child(lambda: case_child(tools, state, fp, cmd), limits, case_filter, max_result)
+    result = {"role": cmd["role"], "index": cmd["index"], "toolCalls": [], "messages": []}
+    h = c["header"]
+    if c["timedOut"]:
+        result.update(outcome="timeout", caseError=simple_error(
+            "Timeout", f"the case did not finish within {limits['timeoutMs']} ms", "case"))
+        result.update(stdout=c["out"].text(), stderr=c["err"].text(), durationMs=(_monotonic() - t0) * 1000)
+        return result
+    if h is None:
+        why = ("its result was larger than the memory limit" if c["oversized"] else
+               "its result channel was corrupted" if c["malformed"] else death_note(c))
+        result.update(outcome="error", caseError=simple_error("CaseCrashed", f"the case did not complete: {why}", "case"))
+        result.update(stdout=c["out"].text(), stderr=c["err"].text(), durationMs=(_monotonic() - t0) * 1000)
+        return result
+    ce = as_case_error(h.get("caseError"), "case")
+    if ce:
+        result["caseError"] = ce
+    # what the case says about itself is informative only, and bounded here whatever it wrote
+    msgs = h.get("messages")
+    result["messages"] = [m[:MAX_MESSAGE_SHOWN_CHARS + 1] for m in msgs[:MAX_MESSAGES_SHOWN + 1]
+                          if isinstance(m, str)] if isinstance(msgs, list) else []
+    calls = h.get("toolCalls")
+    result["toolCalls"] = [clean_call(x) for x in calls[:MAX_TOOL_CALLS_SHOWN + 1]
+                           if isinstance(x, dict)] if isinstance(calls, list) else []
+    if h.get("transferError"):
+        result.update(outcome="error", verifyError=simple_error(
+            "StateTransferError", str(h["transferError"])[:MAX_REPR_CHARS], "case"))
+        result.update(stdout=c["out"].text(), stderr=c["err"].text(), durationMs=(_monotonic() - t0) * 1000)
+        return result
+    payload = c["payload"] or b'{"ops":[],"messages":[]}'
+    del c["payload"]
+    v = run_child(lambda: verifier_child(state, cmd, payload), limits, case_filter, 1 << 20)
+    del payload
+    vh = v["header"]
+    if v["timedOut"]:
+        result.update(outcome="timeout", verifyError=simple_error(
+            "Timeout", f"verify did not finish within {limits['timeoutMs']} ms", "verifier"))
+    elif vh is None:
+        why = "its result channel was corrupted" if v["malformed"] else death_note(v)
+        result.update(outcome="error", verifyError=simple_error("VerifierCrashed", f"verify did not complete: {why}", "verifier"))
+    elif vh.get("stage") == "done":
+        result["outcome"] = "pass" if vh.get("pass") is True else "fail"
+        result["returnRepr"] = str(vh.get("returnRepr", ""))[:MAX_REPR_CHARS + 1]
+        result["verifierLoad"] = "ok"
+    else:
+        src = "case" if vh.get("stage") == "transfer" else "verifier"
+        result.update(outcome="error", verifyError=as_case_error(vh.get("error"), src)
+                      or simple_error("VerifierError", "verify failed", src))
+        if vh.get("stage") == "verify":
+            result["verifierLoad"] = "ok"
+        elif vh.get("stage") == "load":
+            result["verifierLoad"] = "failed"
+            result["verifierError"] = result["verifyError"]
+    result["stdout"] = join_output(c["out"], v["out"], "stdout")
+    result["stderr"] = join_output(c["err"], v["err"], "stderr")
+    result["durationMs"] = (_monotonic() - t0) * 1000
+    return result
+
+
+def handle_check(cmd, case_filter, limits):
+    r = run_child(lambda: check_child(cmd), limits, case_filter, 1 << 20)
+    h = r["header"]
+    if r["timedOut"]:
+        return {"ok": False, "error": simple_error(
+            "Timeout", f"loading the verifier did not finish within {limits['timeoutMs']} ms", "verifier")}
+    if h is None:
+        return {"ok": False, "error": simple_error("VerifierCrashed", f"loading the verifier failed: {death_note(r)}", "verifier")}
+    if h.get("stage") == "ok":
+        return {"ok": True}
+    return {"ok": False, "error": as_case_error(h.get("error"), "verifier")
+            or simple_error("VerifierInvalid", "the verifier did not load", "verifier")}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else "zygote"
+    os.environ.clear()
+    sys.dont_write_bytecode = True
+    for res, val in ZYGOTE_LIMITS:
+        soft, hard = resource.getrlimit(res)
+        val = val if hard == resource.RLIM_INFINITY else min(val, hard)
+        resource.setrlimit(res, (val, val))
+    os.closerange(REPLY_FD + 1, 1 << 20)
+    _make_installer(child=False)()
+    case_filter = _make_installer(child=True)
+    try:
+        tools, state, info = load_pack(mode == "inspect")
+        fp = fingerprint(state)
+    except BaseException as e:
+        err = describe_exception(e, None, None)
+        flush_std()
+        send_frame(REPLY_FD, {"t": "pack_error", "error": err})
+        _exit(0)
+    flush_std()
+    gc.collect()
+    gc.freeze()  # children should not copy-on-write the pack's heap just by collecting garbage
+    send_frame(REPLY_FD, {"t": "ready", **info})
+    if mode == "inspect":
+        _exit(0)
+    while True:
+        cmd = read_frame(CMD_FD)
+        if cmd is None:
+            _exit(0)
+        op = cmd.get("op")
+        limits = cmd["limits"]
+        if op == "case":
+            reply = handle_case(tools, state, fp, cmd, case_filter, limits)
+        elif op == "check_verifier":
+            reply = handle_check(cmd, case_filter, limits)
+        else:
+            reply = {"error": f"unknown op {op!r}"}
+        reply["id"] = cmd.get("id")
+        reply["t"] = "result"
+        send_frame(REPLY_FD, reply)
+
+
+if __name__ == "__main__":
+    main()

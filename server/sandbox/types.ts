@@ -1,0 +1,98 @@
+export type CaseRole = "solution" | "failure";
+export type CaseOutcome = "pass" | "fail" | "error" | "timeout";
+export type RejectReason =
+  | "verifier_invalid"
+  | "solution_not_passing"
+  | "no_failure_cases"
+  | "failure_case_passing"
+  | "failure_case_error";
+
+export interface SandboxLimits {
+  /** Wall time for each phase of a case: running the case, then running verify (each gets this much). */
+  timeoutMs: number;
+  /** Address-space limit of each case/verifier process (includes the pack state it shares with the zygote). */
+  memoryBytes: number;
+  /** Bytes kept per stream (stdout, stderr) of each phase; the rest is counted and dropped. */
+  outputBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  timeoutMs: 10_000,
+  memoryBytes: 1 << 30,
+  outputBytes: 64 << 10,
+};
+
+export interface TaskCode {
+  verifier: string;
+  solution: string;
+  failureCases: string[];
+}
+
+export interface ToolCall {
+  name: string;
+  args: unknown;
+  result?: string;
+  error?: string;
+}
+
+export interface CaseError {
+  type: string;
+  message: string;
+  /** Frames point into the user's own source: "<verifier>", "<solution>", "<failure_case_2>", pack files. */
+  traceback: string;
+  line?: number;
+  source: "case" | "verifier";
+}
+
+export interface CaseResult {
+  role: CaseRole;
+  index: number;
+  outcome: CaseOutcome;
+  returnRepr?: string;
+  /** The case raised (the run went on to verify with the state it reached). */
+  caseError?: CaseError;
+  verifyError?: CaseError;
+  stdout: string;
+  stderr: string;
+  /** Reported by the case process itself: informative, not trusted for the outcome. */
+  toolCalls: ToolCall[];
+  messages: string[];
+  durationMs: number;
+}
+
+export interface TaskVerdict {
+  status: "accepted" | "rejected";
+  reason: RejectReason | null;
+  verifierError?: CaseError;
+  cases: CaseResult[];
+  packHash: string;
+  codeHash: string;
+}
+
+export interface PackRef {
+  dir: string;
+  hash: string;
+}
+
+export interface PackInfo {
+  tools: string[];
+  toolSchemas: unknown[] | null;
+  stateBytes: number;
+}
+
+export interface Sandbox {
+  runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>): Promise<TaskVerdict>;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  runtime?: "bwrap" | "auto";
+  /** Zygote processes (each runs one case at a time). Default: number of cores. */
+  concurrency?: number;
+  /** Interpreter to run (default /usr/bin/python3). */
+  python?: string;
+  /** Idle zygotes are stopped after this long (default 5 minutes). */
+  idleTimeoutMs?: number;
+  /** How long env.py + load_state() may take (default 60 s). */
+  packLoadTimeoutMs?: number;
+}
