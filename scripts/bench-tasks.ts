@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from "../server/db/embedded";
 import { exportTasks } from "../server/tasks/export-tasks";
 import { importTasks } from "../server/tasks/import-tasks";
 import { countTasks, listTasks } from "../server/tasks/list-tasks";
+import { percentile, writeSyntheticFile } from "./synthetic-tasks";
 
 const { values } = parseArgs({ options: { tasks: { type: "string", default: "100000" }, samples: { type: "string", default: "200" } } });
 const N = Number(values.tasks);
@@ -24,23 +25,6 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 
-const WORDS = "return exchange cancel order skateboard lamp paypal gift card address refund tracking zip email user item variant blue red small large".split(" ");
-function syntheticTask(i: number) {
-  const w = (k: number) => WORDS[(i * 7 + k * 13) % WORDS.length];
-  return {
-    id: `bench-${i}`,
-    environment: i % 5 === 0 ? "airline" : "retail",
-    instruction: `Your name is User ${i} and you want to ${w(1)} the ${w(2)} ${w(3)} from order #W${1000000 + i}. ${"You are patient and polite. ".repeat(6)}`,
-    verifier: `def verify(state, answer):\n    o = state['orders']['#W${1000000 + i}']\n    return o['status'] == '${w(4)}' and len(o['items']) == ${i % 4}\n`,
-    solution: `uid = find_user_id_by_email(email='user${i}@example.com')\nreturn_delivered_order_items(order_id='#W${1000000 + i}', item_ids=['${i}'], payment_method_id='paypal_${i}')\n`,
-    failure_cases: [`find_user_id_by_email(email='user${i}@example.com')`, `cancel_pending_order(order_id='#W${1000000 + i}', reason='no longer needed')`, "respond('done')"],
-    metadata: { generator: "bench", run: `run-${i % 10}` },
-  };
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 async function measure(label: string, fn: (i: number) => Promise<unknown>) {
   const times: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
@@ -55,9 +39,7 @@ async function measure(label: string, fn: (i: number) => Promise<unknown>) {
 async function main() {
   console.log(`bench:tasks — ${N.toLocaleString()} synthetic tasks, ${os.cpus().length} cores, Node ${process.version}`);
   const file = path.join(dir, "tasks.jsonl");
-  const out = fs.createWriteStream(file);
-  for (let i = 0; i < N; i++) if (!out.write(JSON.stringify(syntheticTask(i)) + "\n")) await new Promise<void>((r) => out.once("drain", () => r()));
-  await new Promise<void>((r) => out.end(() => r()));
+  await writeSyntheticFile(file, N);
   const fileBytes = fs.statSync(file).size;
   console.log(`generated ${file} (${mb(fileBytes)})`);
 

@@ -63,6 +63,23 @@ describe("cli", () => {
     expect(stdout.stdout.trim().split("\n")).toHaveLength(3); // two tasks, then the JSON result line
   });
 
+  it("runs the filter and waits, printing the summary and the funnel", () => {
+    const run = cli("filter", "--batch", "cli-batch", "--wait");
+    expect(run.code).toBe(0);
+    expect(run.json).toMatchObject({
+      tasks: 2,
+      cases: 4,
+      accepted: 0,
+      rejected: 2,
+      rejectedByReason: { failure_case_passing: 2 },
+      funnel: { tasks: 2, verifierLoads: 2, solutionPasses: 2, failureCasesRejected: 0 },
+      seconds: expect.any(Number),
+    });
+    const queued = cli("filter", "--task", "c1");
+    expect(queued.json).toMatchObject({ tasks: 1, queued: true });
+    expect(cli("filter", "--task", "nope")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
+  });
+
   it("fails clearly: unknown command, missing file, empty file, unknown batch, bad option", () => {
     expect(cli("frobnicate")).toMatchObject({ code: 2, json: { error: { code: "USAGE" } } });
     expect(cli("import", path.join(dir, "nope.jsonl"))).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND", message: expect.stringContaining("no such file") } } });
@@ -76,7 +93,7 @@ describe("cli", () => {
     const help = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("import FILE [--batch NAME]");
-    for (const cmd of [["import"], ["export"], ["env", "add"]]) {
+    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"]]) {
       const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...cmd, "--help"], { encoding: "utf8" });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^Usage: npm run -s cli -- /);

@@ -53,6 +53,8 @@ export async function unpackArchive(bytes: Buffer, fileName: string): Promise<{ 
     } else if (gzip || /\.tar(\.gz)?$|\.tgz$/i.test(fileName)) {
       let count = 0;
       let total = 0;
+      // tar's filter cannot throw (the stream would hang): note the first problem, skip the rest.
+      let problem: AppError | undefined;
       await pipeline(
         Readable.from([bytes]),
         tar.x({
@@ -60,16 +62,23 @@ export async function unpackArchive(bytes: Buffer, fileName: string): Promise<{ 
           strict: true,
           preservePaths: false,
           filter: (p, entry) => {
-            safeRelative(p);
-            const type = "type" in entry ? entry.type : "File";
-            if (type !== "File" && type !== "Directory" && type !== "OldFile") throw new AppError("BAD_INPUT", `Archive entry '${p}' is a ${type}: only files and directories are allowed.`);
-            count += 1;
-            total += "size" in entry ? (entry.size ?? 0) : 0;
-            if (count > PACK_LIMITS.files || total > PACK_LIMITS.bytes) throw new AppError("TOO_LARGE", "The archive is too large for a pack.");
-            return true;
+            if (problem) return false;
+            try {
+              safeRelative(p);
+              const type = "type" in entry ? entry.type : "File";
+              if (type !== "File" && type !== "Directory" && type !== "OldFile") throw new AppError("BAD_INPUT", `Archive entry '${p}' is a ${type}: only files and directories are allowed.`);
+              count += 1;
+              total += "size" in entry ? (entry.size ?? 0) : 0;
+              if (count > PACK_LIMITS.files || total > PACK_LIMITS.bytes) throw new AppError("TOO_LARGE", "The archive is too large for a pack.");
+              return true;
+            } catch (err) {
+              problem = err as AppError;
+              return false;
+            }
           },
         }),
       );
+      if (problem) throw problem;
     } else {
       throw new AppError("BAD_INPUT", `${fileName} is neither a .zip nor a .tar.gz archive.`);
     }
