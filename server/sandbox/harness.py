@@ -548,21 +548,11 @@ def _diff_dict_keys(node, keys, f, path, ops):
 def compact_state(state):
     """Re-allocates the state breadth-first: containers of one level, then their contents, end up
     adjacent in memory. Forked children then copy-on-write a few pages when they walk one level
-    (a diff, a tool scanning all users) instead of one page per record."""
-    t = type(state)
-    if t is not dict and t is not list:
-        return state
+    (a diff, a tool scanning all users) instead of one page per record. Subclasses of plain types
+    (OrderedDict, str enums…) become the plain type on the way, as the state is plain data."""
+    if not isinstance(state, (dict, list)):
+        return copy_scalar(state)
     memo = {}
-
-    def copy_scalar(v):
-        t = type(v)
-        if t is str:
-            return "".join((v, ""))
-        if t is float:
-            return v * 1.0
-        if t is int:
-            return v + 0
-        return v
 
     def copy_key(k):
         c = memo.get(k)
@@ -570,26 +560,43 @@ def compact_state(state):
             c = memo[k] = copy_scalar(k)
         return c
 
-    pairs = [(state, {} if t is dict else [])]
+    def container(v):
+        return isinstance(v, (dict, list))
+
+    pairs = [(state, {} if isinstance(state, dict) else [])]
     newof = {}
     i = 0
     while i < len(pairs):
         o = pairs[i][0]
         i += 1
-        for v in (o.values() if type(o) is dict else o):
-            tv = type(v)
-            if (tv is dict or tv is list) and id(v) not in newof:
-                n = {} if tv is dict else []
+        for v in (o.values() if isinstance(o, dict) else o):
+            if container(v) and id(v) not in newof:
+                n = {} if isinstance(v, dict) else []
                 newof[id(v)] = n
                 pairs.append((v, n))
     for o, n in pairs:
-        if type(o) is dict:
+        if isinstance(o, dict):
             for k, v in o.items():
-                tv = type(v)
-                n[copy_key(k)] = newof[id(v)] if (tv is dict or tv is list) else copy_scalar(v)
+                n[copy_key(k)] = newof[id(v)] if container(v) else copy_scalar(v)
         else:
-            n.extend(newof[id(v)] if type(v) in (dict, list) else copy_scalar(v) for v in o)
+            n.extend(newof[id(v)] if container(v) else copy_scalar(v) for v in o)
     return pairs[0][1]
+
+
+def copy_scalar(v):
+    """A fresh object (for locality), of the exact plain type."""
+    t = type(v)
+    if t is str or isinstance(v, str):
+        return "".join((str.__str__(v), ""))
+    if t is bool or v is None:
+        return v
+    if t is int or isinstance(v, int):
+        return int.__int__(v) + 0
+    if t is float or isinstance(v, float):
+        return float.__float__(v) * 1.0
+    if isinstance(v, tuple) and t is not tuple:
+        return tuple(v)
+    return v
 
 
 def apply_ops(state, ops):

@@ -88,6 +88,8 @@ export { PackLoadError, WorkerLostError } from "./worker";
 export { SandboxUnavailableError } from "./runtime";
 
 const WATCHDOG_SLACK_MS = 5_000;
+/** Requests queued at one zygote: the one it runs and the next, so it never waits for the host. */
+const MAX_INFLIGHT = 2;
 
 type Reply = Record<string, unknown>;
 
@@ -195,12 +197,12 @@ function toCaseResult(r: Reply, role: CaseRole, index: number): CaseResult {
   return result;
 }
 
-function lostCase(role: CaseRole, index: number, err: Error, limits: SandboxLimits): CaseResult {
+function lostCase(role: CaseRole, index: number, err: Error, watchdogMs: number): CaseResult {
   const unresponsive = err instanceof WorkerLostError && err.reason === "unresponsive";
   const e: CaseError = {
     type: unresponsive ? "Timeout" : "SandboxError",
     message: unresponsive
-      ? `the sandbox did not answer within ${2 * limits.timeoutMs + WATCHDOG_SLACK_MS} ms and was restarted`
+      ? `the sandbox did not answer within ${watchdogMs} ms and was restarted`
       : `the sandbox worker failed while running this case: ${err.message.split("\n")[0]}`,
     traceback: "",
     source: "case",
@@ -229,12 +231,14 @@ class ZygotePool implements Sandbox {
   private readonly concurrency: number;
   private readonly idleTimeoutMs: number;
   private readonly packLoadTimeoutMs: number;
+  private readonly slackMs: number;
   private readonly runtime: Promise<Runtime>;
 
   constructor(opts: SandboxOptions) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? os.availableParallelism()));
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60_000;
     this.packLoadTimeoutMs = opts.packLoadTimeoutMs ?? 60_000;
+    this.slackMs = opts.watchdogSlackMs ?? WATCHDOG_SLACK_MS;
     this.runtime = resolveRuntime({ python: opts.python });
     this.runtime.catch(() => {});
     this.sweeper = setInterval(() => this.sweep(), Math.min(this.idleTimeoutMs, 30_000));
@@ -251,7 +255,7 @@ class ZygotePool implements Sandbox {
     const l = normalizeLimits(limits);
     await this.runtime;
 
-    const caseWatchdog = 2 * l.timeoutMs + WATCHDOG_SLACK_MS;
+    const caseWatchdog = 2 * l.timeoutMs + this.slackMs;
     const specs: Array<[CaseRole, number, string]> = [
       ["solution", 0, code.solution],
       ...code.failureCases.map((src, i): [CaseRole, number, string] => ["failure", i, src]),
@@ -262,7 +266,7 @@ class ZygotePool implements Sandbox {
           .then((r) => toCaseRun(r, role, index))
           .catch((e: Error) => {
             if (e instanceof PackLoadError) throw e;
-            return { result: lostCase(role, index, e, l), verifierLoad: undefined };
+            return { result: lostCase(role, index, e, caseWatchdog), verifierLoad: undefined };
           }),
       ),
     );
@@ -287,7 +291,7 @@ class ZygotePool implements Sandbox {
     verifier: string,
     l: SandboxLimits,
   ): Promise<{ ok: boolean; error?: CaseError }> {
-    return this.submit(key, dir, { op: "check_verifier", verifier, limits: l }, l.timeoutMs + WATCHDOG_SLACK_MS)
+    return this.submit(key, dir, { op: "check_verifier", verifier, limits: l }, l.timeoutMs + this.slackMs)
       .then((r) => ({ ok: r.ok === true, error: toCaseError(r.error, "verifier") }))
       .catch((e: Error) => {
         if (e instanceof PackLoadError) throw e;
@@ -322,8 +326,13 @@ class ZygotePool implements Sandbox {
     // 1. hand queued jobs to idle zygotes of the same pack
     for (let i = 0; i < this.queue.length; ) {
       const job = this.queue[i]!;
-      const w = this.workers.find((x) => !x.busy && this.readyWorkers.has(x) && x.packKey === job.packKey);
-      if (!w) {
+      let w: Worker | undefined;
+      for (const x of this.workers) {
+        if (x.packKey !== job.packKey || !this.readyWorkers.has(x) || x.load >= MAX_INFLIGHT) continue;
+        if (!w || x.load < w.load) w = x;
+      }
+      // queue behind a busy zygote only when no zygote of this pack is idle and none can be started
+      if (!w || (w.load > 0 && this.canStartFor(job.packKey))) {
         i++;
         continue;
       }
@@ -342,7 +351,7 @@ class ZygotePool implements Sandbox {
       while (starting < n) {
         if (this.workers.length >= this.concurrency) {
           // evict an idle zygote whose pack nobody is waiting for
-          const victim = this.workers.find((w) => !w.busy && this.readyWorkers.has(w) && !waiting.has(w.packKey));
+          const victim = this.workers.find((w) => w.load === 0 && this.readyWorkers.has(w) && !waiting.has(w.packKey));
           if (!victim) break;
           this.retire(victim);
         }
@@ -377,13 +386,20 @@ class ZygotePool implements Sandbox {
     );
   }
 
+  /** Whether a zygote for this pack could be started now instead of queueing behind a busy one. */
+  private canStartFor(packKey: string): boolean {
+    if (this.workers.some((w) => w.packKey === packKey && !this.readyWorkers.has(w) && !w.dead)) return false;
+    if (this.workers.length < this.concurrency) return true;
+    return false;
+  }
+
   private dispatch(w: Worker, job: Job): void {
-    w.busy = true;
     w.setRef(true);
     w.request(job.cmd, job.watchdogMs)
       .then(job.resolve, (err: Error) => {
-        // a zygote that crashed (not one that hung) gets one retry on a fresh zygote
-        if (err instanceof WorkerLostError && err.reason === "crashed" && job.attempts === 0 && !this.closed) {
+        // a zygote that crashed gets one retry on a fresh zygote, and so does a request that was only
+        // queued behind one that hung; the request that hung is reported as a timeout, not retried
+        if (err instanceof WorkerLostError && err.reason !== "unresponsive" && job.attempts === 0 && !this.closed) {
           job.attempts++;
           this.queue.unshift(job);
         } else {
@@ -391,9 +407,8 @@ class ZygotePool implements Sandbox {
         }
       })
       .finally(() => {
-        w.busy = false;
         w.lastUsed = Date.now();
-        if (!w.dead) w.setRef(false);
+        if (!w.dead && w.load === 0) w.setRef(false);
         void this.pump();
       });
   }
@@ -401,13 +416,13 @@ class ZygotePool implements Sandbox {
   private retire(w: Worker): void {
     this.readyWorkers.delete(w);
     this.workers = this.workers.filter((x) => x !== w);
-    w.kill();
+    void w.stop();
   }
 
   private sweep(): void {
     const now = Date.now();
     for (const w of [...this.workers]) {
-      if (!w.busy && this.readyWorkers.has(w) && now - w.lastUsed > this.idleTimeoutMs) this.retire(w);
+      if (w.load === 0 && this.readyWorkers.has(w) && now - w.lastUsed > this.idleTimeoutMs) this.retire(w);
     }
   }
 
@@ -415,8 +430,8 @@ class ZygotePool implements Sandbox {
     this.closed = true;
     clearInterval(this.sweeper);
     for (const j of this.queue.splice(0)) j.reject(new Error("sandbox is closed"));
-    for (const w of this.workers.splice(0)) w.kill();
     this.readyWorkers.clear();
+    await Promise.all(this.workers.splice(0).map((w) => w.stop()));
   }
 }
 
@@ -441,6 +456,6 @@ export async function inspectPack(pack: PackRef, opts: { python?: string; timeou
     const info = await w.ready;
     return { tools: info.tools, toolSchemas: info.toolSchemas, stateBytes: info.stateBytes ?? 0 };
   } finally {
-    w.kill();
+    await w.stop();
   }
 }

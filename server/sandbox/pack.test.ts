@@ -174,6 +174,35 @@ describe("runTask on packs", () => {
     }
   });
 
+  it("kills a zygote that stops answering, reports a timeout and carries on with a fresh one", async () => {
+    // This pack's zygote hangs (a signal handler that never returns) 1 s after loading.
+    const pack = makePack("hangs-later", {
+      "env.py": py`
+        import signal, time
+        signal.signal(signal.SIGALRM, lambda *a: time.sleep(3600))
+        signal.setitimer(signal.ITIMER_REAL, 1.0)
+        TOOLS = {}
+
+        def load_state():
+            return {"ok": True}
+      `,
+    });
+    const sb = createSandbox({ concurrency: 1, watchdogSlackMs: 500 });
+    try {
+      const start = Date.now();
+      const v = await sb.runTask(pack, task(`def verify(s, a):\n    return s["ok"]\n`, `import time\ntime.sleep(3)`, [`x = 1`]), {
+        timeoutMs: 1_000,
+      });
+      expect(v.cases[0]).toMatchObject({ outcome: "timeout", caseError: { type: "Timeout" } });
+      expect(v.cases[0]!.caseError!.message).toMatch(/did not answer within 2500 ms/);
+      // the failure case was queued behind it on the hung zygote: it ran again on a fresh one
+      expect(v.cases[1]!.outcome).toBe("pass");
+      expect(Date.now() - start).toBeLessThan(10_000);
+    } finally {
+      await sb.close();
+    }
+  });
+
   it("rejects work after close()", async () => {
     const sb = createSandbox({ concurrency: 1 });
     await sb.close();

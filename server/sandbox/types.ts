@@ -95,4 +95,9 @@ export interface SandboxOptions {
   idleTimeoutMs?: number;
   /** How long env.py + load_state() may take (default 60 s). */
   packLoadTimeoutMs?: number;
+  /**
+   * The host gives a zygote this long beyond a request's own deadlines before it declares it hung
+   * and kills it (default 5 s).
+   */
+  watchdogSlackMs?: number;
 }

@@ -38,9 +38,10 @@ type Reply = Record<string, unknown>;
 
 interface Pending {
   id: number;
+  watchdogMs: number;
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | null;
 }
 
 /** Splits a byte stream into length-prefixed frames. */
@@ -69,13 +70,14 @@ let nextWorkerId = 1;
 export class Worker {
   readonly id = nextWorkerId++;
   readonly ready: Promise<ReadyInfo>;
-  busy = false;
   dead = false;
+  private exited = false;
   /** Called once when the process is gone or being killed. */
   onGone: (() => void) | null = null;
   lastUsed = Date.now();
   private child: ChildProcess;
-  private pending: Pending | null = null;
+  /** Requests sent and not yet answered, in the order the zygote handles them. */
+  private inflight: Pending[] = [];
   private nextId = 1;
   private log = "";
   private readyResolve!: (r: ReadyInfo) => void;
@@ -114,6 +116,7 @@ export class Worker {
     (this.child.stdin as Writable).on("error", () => {});
     this.child.on("error", (e) => this.fail(`could not start bubblewrap: ${e.message}`));
     this.child.on("exit", (code, signal) => {
+      this.exited = true;
       this.fail(`sandbox process exited (${signal ?? `code ${code}`})`);
     });
     this.startTimer = setTimeout(() => this.fail(`pack did not load within ${startTimeoutMs} ms`), startTimeoutMs);
@@ -157,36 +160,50 @@ export class Worker {
       }
       return;
     }
-    const p = this.pending;
+    const p = this.inflight[0];
     if (!p || msg.id !== p.id) {
       this.fail("sandbox sent an unexpected reply");
       return;
     }
-    this.pending = null;
-    clearTimeout(p.timer);
+    this.inflight.shift();
+    if (p.timer) clearTimeout(p.timer);
+    this.armWatchdog();
     p.resolve(msg);
   }
 
-  /** Sends one command; the zygote handles one at a time. */
+  /** Requests in flight; the pool keeps one queued behind the running one so a zygote never waits for the host. */
+  get load(): number {
+    return this.inflight.length;
+  }
+
+  /** Sends one command; the zygote handles them one at a time, in order. */
   request(cmd: Record<string, unknown>, watchdogMs: number): Promise<Reply> {
     if (this.dead) return Promise.reject(new WorkerLostError("sandbox worker is gone", "crashed"));
-    if (this.pending) return Promise.reject(new Error("worker is busy"));
     const id = this.nextId++;
     const body = Buffer.from(JSON.stringify({ ...cmd, id }), "utf8");
     const head = Buffer.alloc(4);
     head.writeUInt32BE(body.length, 0);
     return new Promise<Reply>((resolve, reject) => {
-      // The zygote enforces every deadline itself; this one only catches a zygote that stopped
-      // answering, so a runaway sandbox can never hang the caller.
-      const timer = setTimeout(() => {
-        if (this.pending?.id !== id) return;
-        this.pending = null;
-        reject(new WorkerLostError("sandbox worker stopped answering", "unresponsive"));
-        this.kill();
-      }, watchdogMs);
-      this.pending = { id, resolve, reject, timer };
+      this.inflight.push({ id, watchdogMs, resolve, reject, timer: null });
+      this.armWatchdog();
       (this.child.stdin as Writable).write(Buffer.concat([head, body]));
     });
+  }
+
+  /**
+   * The zygote enforces every deadline itself; this one only catches a zygote that stopped
+   * answering, so a runaway sandbox can never hang the caller. It runs for the request being
+   * handled, from when its predecessor was answered.
+   */
+  private armWatchdog(): void {
+    const p = this.inflight[0];
+    if (!p || p.timer) return;
+    p.timer = setTimeout(() => {
+      if (this.inflight[0] !== p) return;
+      this.inflight.shift();
+      p.reject(new WorkerLostError("sandbox worker stopped answering", "unresponsive"));
+      this.kill();
+    }, p.watchdogMs);
   }
 
   private fail(reason: string): void {
@@ -195,25 +212,40 @@ export class Worker {
       clearTimeout(this.startTimer);
       this.readyReject(new PackLoadError(`the pack failed to load: ${reason}`, null, this.log));
     }
-    const p = this.pending;
-    this.pending = null;
-    if (p) {
-      clearTimeout(p.timer);
-      p.reject(new WorkerLostError(`${reason}${this.log ? `\n${this.log.slice(-2000)}` : ""}`, "crashed"));
-    }
+    this.rejectAll(() => new WorkerLostError(`${reason}${this.log ? `\n${this.log.slice(-2000)}` : ""}`, "crashed"));
     this.kill();
+  }
+
+  private rejectAll(error: () => Error): void {
+    for (const p of this.inflight.splice(0)) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(error());
+    }
+  }
+
+  /**
+   * Asks the zygote to exit (end of its command stream) so bwrap reaps everything itself, and
+   * SIGKILLs whatever is left after a grace period.
+   */
+  stop(graceMs = 1_000): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    if (!this.dead) {
+      this.dead = true;
+      clearTimeout(this.startTimer);
+      this.rejectAll(() => new WorkerLostError("sandbox worker was stopped", "closed"));
+      (this.child.stdin as Writable).end();
+      this.onGone?.();
+    }
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+    return exited.finally(() => clearTimeout(timer));
   }
 
   kill(): void {
     if (this.dead) return;
     this.dead = true;
     clearTimeout(this.startTimer);
-    const p = this.pending;
-    this.pending = null;
-    if (p) {
-      clearTimeout(p.timer);
-      p.reject(new WorkerLostError("sandbox worker was stopped", "closed"));
-    }
+    this.rejectAll(() => new WorkerLostError("sandbox worker was stopped", "closed"));
     // bwrap --die-with-parent + the pid namespace take every process inside down with it.
     try {
       this.child.kill("SIGKILL");
