@@ -1,0 +1,38 @@
+import { expect, test } from "@playwright/test";
+import { catTask, importTasks, uniqueToken } from "./helpers";
+
+test("rerun a filtered list in the sandbox: live progress, verdicts in the list, the funnel per batch", async ({ page, request }) => {
+  const batch = uniqueToken("e2e-filter-");
+  const token = uniqueToken("flt");
+  await importTasks(request, batch, [
+    // accepted: only the solution makes the answer 'done'
+    catTask(`${token}-good`, "Say done."),
+    // failure_case_passing: the verifier accepts anything
+    catTask(`${token}-lenient`, "Say anything.", { verifier: "def verify(state, answer):\n    return True\n" }),
+    // verifier_invalid
+    catTask(`${token}-broken`, "Broken verifier.", { verifier: "def verify(state, answer)\n    return True\n" }),
+  ]);
+  await page.goto(`/tasks?batch=${batch}`);
+  await expect(page.getByTestId("task-count")).toHaveText("3 tasks");
+  await page.getByTestId("select-all-matching").click();
+  await expect(page.getByTestId("selection-count")).toHaveText("3 selected");
+  await page.getByTestId("bulk-rerun").click();
+  const progress = page.getByTestId("rerun-progress");
+  await expect(progress).toContainText("3/3 tasks", { timeout: 30_000 });
+  await expect(progress).toContainText("1 accepted");
+  await expect(progress).toContainText("2 rejected");
+  await expect(page.getByTestId("task-table")).toContainText("failure case passing");
+  await expect(page.getByTestId("task-table")).toContainText("verifier invalid");
+
+  await page.goto("/stats");
+  await page.getByRole("tab", { name: "per batch" }).click();
+  const funnel = page.getByTestId("funnel").filter({ hasText: batch });
+  await expect(funnel).toContainText("3 tasks · 3 run");
+  await expect(funnel.getByRole("img", { name: /^Verifier loads: 2 / })).toBeVisible();
+  await expect(funnel.getByRole("img", { name: /^Failure cases rejected \(accepted\): 1 / })).toBeVisible();
+
+  await page.goto("/environments");
+  const retail = page.getByTestId("environment").filter({ hasText: "retail" });
+  await expect(retail).toContainText("return_delivered_order_items");
+  await expect(retail).toContainText("Current pack");
+});
