@@ -61,7 +61,9 @@ export function TaskList() {
   const { input, filter, query } = useListParams();
   const facets = useQuery(trpc.task.facets.queryOptions());
   const counts = useQuery({ ...trpc.task.facetCounts.queryOptions(filter), placeholderData: (prev) => prev });
-  const count = useQuery({ ...trpc.task.count.queryOptions(filter), placeholderData: (prev) => prev });
+  // The total comes with the facet counts (one pass over the tasks for both); while a new filter
+  // loads, the previous figures stay rather than flashing.
+  const count = { data: counts.isPlaceholderData ? undefined : counts.data?.total };
   const labels = useQuery(trpc.review.labels.queryOptions());
   const list = useInfiniteQuery(trpc.task.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);

@@ -185,7 +185,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   // Detached so a Ctrl-C in the terminal reaches us, not the server mid-write; we stop it ourselves.
   const child = spawn(
     postgres,
-    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    // Memory settings sized for a workstation: the task tables of 100k tasks stay in shared buffers.
+    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=512MB", "-c", "work_mem=32MB", "-c", "effective_cache_size=2GB"],
     { stdio: ["ignore", log, log], detached: true, ...owner, env: serverProcessEnv() },
   );
   fs.closeSync(log);

@@ -145,7 +145,9 @@ describe("review", () => {
 
   it("counts facets within the filter, leaving out each facet's own choice", async () => {
     const all = await caller.task.facetCounts({});
+    expect(all.total).toBe(6);
     expect(all.environment).toEqual({ retail: 6 });
+    expect(all.batch).toEqual({ review: 6 });
     expect(all.review).toEqual({ approved: 2, rejected: 3, unreviewed: 1 });
     expect(all.label).toEqual({ "false positive": 1 });
     expect(all.edited).toEqual({ yes: 1, no: 5 });
@@ -153,6 +155,8 @@ describe("review", () => {
     const chosen = await caller.task.facetCounts({ review: "rejected" });
     expect(chosen.review).toEqual({ approved: 2, rejected: 3, unreviewed: 1 }); // its own choice left out
     expect(chosen.edited).toEqual({ no: 3 }); // the others within it
+    expect(chosen.total).toBe(3);
+    expect((await caller.task.facetCounts({ q: "lamp", label: "false positive" })).total).toBe(0);
   });
 
   it("finds the neighbours of a task in the list order, and searches the code too", async () => {

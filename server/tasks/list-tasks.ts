@@ -40,8 +40,9 @@ type SearchPlan = "scan" | "index";
 /** SQL conditions for a filter; the list and its count share them. */
 export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`true`];
-  if (f.environment) parts.push(Prisma.sql`e.name = ${f.environment}`);
-  if (f.batch) parts.push(Prisma.sql`b.name = ${f.batch}`);
+  // By id through a sub-select, so counting needs no join to the environment and batch tables.
+  if (f.environment) parts.push(Prisma.sql`t.environment_id in (select id from environments where name = ${f.environment})`);
+  if (f.batch) parts.push(Prisma.sql`t.batch_id in (select id from import_batches where name = ${f.batch})`);
   if (f.verdict) parts.push(Prisma.sql`t.verdict_status = ${f.verdict}::"VerdictStatus"`);
   if (f.reason) parts.push(Prisma.sql`t.verdict_reason = ${f.reason}::"RejectReason"`);
   if (f.review) parts.push(Prisma.sql`t.review_status = ${f.review}::"ReviewStatus"`);
