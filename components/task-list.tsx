@@ -101,7 +101,9 @@ export function TaskList() {
   const rerun = useMutation(trpc.filter.rerun.mutationOptions({ onSuccess: afterBulk }));
   const setStatus = useMutation(trpc.review.setStatus.mutationOptions({ onSuccess: afterBulk }));
   const setLabel = useMutation(trpc.review.setLabel.mutationOptions({ onSuccess: afterBulk }));
-  const bulkError = rerun.error ?? setStatus.error ?? setLabel.error;
+  const datasets = useQuery(trpc.dataset.list.queryOptions());
+  const addToDataset = useMutation(trpc.dataset.add.mutationOptions({ onSuccess: afterBulk }));
+  const bulkError = rerun.error ?? setStatus.error ?? setLabel.error ?? addToDataset.error;
   const confirmLarge = () => selectedCount <= 1000 || window.confirm(`Apply to all ${selectedCount.toLocaleString()} tasks?`);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -233,9 +235,27 @@ export function TaskList() {
                 </option>
               ))}
             </select>
+            <select
+              aria-label="Add the selection to a dataset"
+              className="rounded border border-zinc-300 bg-white px-1 py-0.5 dark:border-zinc-700 dark:bg-zinc-900"
+              value=""
+              onChange={(e) => e.target.value && confirmLarge() && addToDataset.mutate({ dataset: e.target.value, selection })}
+            >
+              <option value="">Add to dataset…</option>
+              {datasets.data?.map((d) => (
+                <option key={d.id} value={d.name}>
+                  {d.name}
+                </option>
+              ))}
+            </select>
           </>
         ) : null}
         {bulkError ? <span className="text-rose-600">{bulkError.message}</span> : null}
+        {addToDataset.data ? (
+          <span className="text-zinc-500" data-testid="dataset-added">
+            {addToDataset.data.added} added{addToDataset.data.skippedNotApproved ? `, ${addToDataset.data.skippedNotApproved} skipped (not approved)` : ""}
+          </span>
+        ) : null}
         {setStatus.data ? <span className="text-zinc-500">{setStatus.data.changed} changed</span> : null}
       </div>
 

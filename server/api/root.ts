@@ -1,3 +1,4 @@
+import { datasetRouter } from "./routers/dataset";
 import { environmentRouter } from "./routers/environment";
 import { filterRouter } from "./routers/filter";
 import { importBatchRouter } from "./routers/import-batch";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   filter: filterRouter,
   environment: environmentRouter,
   review: reviewRouter,
+  dataset: datasetRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,8 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
+import { addTasksToDataset, createDataset, publishVersion } from "../datasets/datasets";
+import { exportDataset, type ExportFormat } from "../datasets/export-dataset";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
 import { requestRerun } from "../filter/request-rerun";
 import { startFilterWorker } from "../jobs/filter-worker";
@@ -68,11 +70,33 @@ const commands: Record<string, Command> = {
     },
   },
   export: {
-    usage: "export [--batch NAME] [--env NAME] [--out PATH]",
-    summary: "Export tasks as CaT JSON Lines to PATH (written whole or not at all) or to stdout.",
-    options: { batch: { type: "string" }, env: { type: "string" }, out: { type: "string" } },
+    usage: "export [--batch NAME] [--env NAME] [--out PATH]  |  export --dataset NAME[@VERSION] --format jsonl|parquet|hf --out PATH",
+    summary: "Export tasks as CaT JSON Lines to PATH (written whole or not at all) or to stdout; or a published dataset version as JSONL, Parquet or a Hugging Face folder.",
+    options: { batch: { type: "string" }, env: { type: "string" }, out: { type: "string" }, dataset: { type: "string" }, format: { type: "string" } },
     async run({ values, positionals }) {
       if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      if (values.dataset) {
+        const format = (values.format ?? "jsonl") as string;
+        if (!["jsonl", "parquet", "hf"].includes(format)) throw new UsageError("--format is jsonl, parquet or hf");
+        if (!values.out) throw new UsageError("--out PATH is required with --dataset");
+        let lastNote = 0;
+        const r = await exportDataset({
+          db: await database(),
+          ref: values.dataset as string,
+          format: format as ExportFormat,
+          out: values.out as string,
+          onProgress: (n) => {
+            if (Date.now() - lastNote > 1000) {
+              lastNote = Date.now();
+              note(`… ${n} tasks`);
+            }
+          },
+        });
+        note(`exported ${r.dataset}@${r.version} (${r.tasks} tasks) to ${r.out}`);
+        result(r);
+        return EXIT.ok;
+      }
+      if (values.format && values.format !== "jsonl") throw new UsageError("--format parquet|hf needs --dataset NAME[@VERSION]");
       const lines = exportTasks({ db: await database(), batch: values.batch as string | undefined, environment: values.env as string | undefined });
       const out = values.out as string | undefined;
       const started = Date.now();
@@ -105,6 +129,47 @@ const commands: Record<string, Command> = {
         throw err;
       }
       result({ tasks, bytes, out: target, seconds: (Date.now() - started) / 1000 });
+      return EXIT.ok;
+    },
+  },
+  "dataset create": {
+    usage: "dataset create NAME [--description TEXT]",
+    summary: "Create an empty dataset.",
+    options: { description: { type: "string" } },
+    async run({ values, positionals }) {
+      if (positionals.length !== 1) throw new UsageError("dataset create takes exactly one NAME");
+      const d = await createDataset({ db: await database(), name: positionals[0]!, description: values.description as string | undefined });
+      result(d);
+      return EXIT.ok;
+    },
+  },
+  "dataset add": {
+    usage: "dataset add NAME [--batch NAME] [--env NAME] [--task ID …]",
+    summary: "Add approved tasks to a dataset's working set (tasks not approved are skipped and counted).",
+    options: { batch: { type: "string" }, env: { type: "string" }, task: { type: "string", multiple: true } },
+    async run({ values, positionals }) {
+      if (positionals.length !== 1) throw new UsageError("dataset add takes exactly one NAME");
+      const db = await database();
+      const externalIds = values.task as unknown as string[] | undefined;
+      const taskIds = externalIds ? (await db.prisma.task.findMany({ where: { externalId: { in: externalIds } }, select: { id: true } })).map((t) => t.id) : undefined;
+      const r = await addTasksToDataset({
+        db,
+        dataset: positionals[0]!,
+        selection: taskIds ? { taskIds: taskIds.length ? taskIds : [0] } : { filter: { batch: values.batch as string | undefined, environment: values.env as string | undefined } },
+      });
+      result(r);
+      return EXIT.ok;
+    },
+  },
+  "dataset publish": {
+    usage: "dataset publish NAME [--name VERSION_NAME] [--notes TEXT]",
+    summary: "Freeze the dataset's working set into a new immutable version.",
+    options: { name: { type: "string" }, notes: { type: "string" } },
+    async run({ values, positionals }) {
+      if (positionals.length !== 1) throw new UsageError("dataset publish takes exactly one NAME");
+      const v = await publishVersion({ db: await database(), dataset: positionals[0]!, name: values.name as string | undefined, notes: values.notes as string | undefined });
+      note(`published ${v.dataset}@${v.number} (${v.tasks} tasks)`);
+      result({ dataset: v.dataset, version: v.number, name: v.name, tasks: v.tasks });
       return EXIT.ok;
     },
   },
@@ -196,7 +261,7 @@ function help(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const key = argv[0] === "env" ? `env ${argv[1] ?? ""}`.trim() : argv[0];
+  const key = argv[0] === "env" || argv[0] === "dataset" ? `${argv[0]} ${argv[1] ?? ""}`.trim() : argv[0];
   const rest = argv.slice(key?.split(" ").length ?? 1);
   if (!key || key === "--help" || key === "-h" || key === "help") {
     process.stdout.write(help() + "\n");

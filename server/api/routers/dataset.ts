@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { addTasksToDataset, createDataset, diffVersions, listDatasets, publishVersion, removeTasksFromDataset } from "../../datasets/datasets";
+import { getRevisions } from "../../review/task-history";
+import { taskSelectionSchema } from "../../review/task-selection";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+
+const name = z.string().min(1).max(100);
+
+export const datasetRouter = createTRPCRouter({
+  list: publicProcedure.query(({ ctx }) => listDatasets({ db: ctx.db })),
+  create: publicProcedure.input(z.object({ name, description: z.string().max(2000).optional() })).mutation(({ ctx, input }) => createDataset({ db: ctx.db, userId: ctx.userId, ...input })),
+  add: publicProcedure.input(z.object({ dataset: name, selection: taskSelectionSchema })).mutation(({ ctx, input }) => addTasksToDataset({ db: ctx.db, userId: ctx.userId, ...input })),
+  remove: publicProcedure.input(z.object({ dataset: name, taskIds: z.array(z.number().int().positive()).min(1) })).mutation(({ ctx, input }) => removeTasksFromDataset({ db: ctx.db, ...input })),
+  publish: publicProcedure
+    .input(z.object({ dataset: name, name: z.string().max(100).optional(), notes: z.string().max(10_000).optional() }))
+    .mutation(({ ctx, input }) => publishVersion({ db: ctx.db, userId: ctx.userId, ...input })),
+  diff: publicProcedure.input(z.object({ dataset: name, from: z.number().int().positive(), to: z.number().int().positive() })).query(({ ctx, input }) => diffVersions({ db: ctx.db, ...input })),
+  revisionPair: publicProcedure.input(z.object({ taskExternalId: z.string(), from: z.number().int(), to: z.number().int() })).query(async ({ ctx, input }) => {
+    const task = await ctx.db.prisma.task.findFirst({ where: { externalId: input.taskExternalId, revisions: { some: { id: input.from } } }, select: { id: true } });
+    return task ? getRevisions({ db: ctx.db, taskId: task.id, ids: [input.from, input.to] }) : [];
+  }),
+});

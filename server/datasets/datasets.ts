@@ -1,0 +1,163 @@
+// Datasets: a working set of approved tasks, frozen into immutable versions. A version stores the
+// exact task revisions and the verdicts (with pack hashes) that held when it was published, so later
+// edits never change it.
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { resolveSelection, type TaskSelection } from "../review/task-selection";
+
+// Names become file and folder names on export: no path characters.
+const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/i;
+
+export function checkDatasetName(name: string): string {
+  const n = name.trim();
+  if (!DATASET_NAME.test(n) || n.includes("..")) throw new AppError("BAD_INPUT", `Invalid dataset name '${name}': use 1-100 letters, digits, '.', '_' and '-' (no spaces or slashes).`);
+  return n;
+}
+
+export async function createDataset({ db, name, description, userId }: { db: Db; name: string; description?: string; userId?: number }) {
+  const n = checkDatasetName(name);
+  if (await db.prisma.dataset.findUnique({ where: { name: n }, select: { id: true } })) throw new AppError("CONFLICT", `A dataset named '${n}' exists already.`);
+  return db.prisma.dataset.create({ data: { name: n, description: description?.trim().slice(0, 2000) || null, createdById: userId ?? db.defaultUserId }, select: { id: true, name: true } });
+}
+
+export async function findDataset(db: Db, name: string) {
+  const d = await db.prisma.dataset.findUnique({ where: { name }, select: { id: true, name: true, description: true } });
+  if (!d) throw new AppError("NOT_FOUND", `No dataset named '${name}'.`);
+  return d;
+}
+
+/** Adds approved tasks (others are skipped and counted: only approved tasks go into datasets). */
+export async function addTasksToDataset({ db, dataset, selection, userId }: { db: Db; dataset: string; selection: TaskSelection; userId?: number }) {
+  const d = await findDataset(db, dataset);
+  const ids = await resolveSelection(db, selection);
+  const added = await db.prisma.$queryRaw<Array<{ task_id: number }>>`
+    insert into dataset_tasks (dataset_id, task_id, added_by_id, added_at)
+    select ${d.id}::int, t.id, ${userId ?? db.defaultUserId}::int, now() from tasks t
+    where t.id = any(${ids}::int[]) and t.review_status = 'approved'
+    on conflict do nothing returning task_id`;
+  const approved = await db.prisma.task.count({ where: { id: { in: ids }, reviewStatus: "approved" } });
+  return { added: added.length, alreadyIn: approved - added.length, skippedNotApproved: ids.length - approved };
+}
+
+export async function removeTasksFromDataset({ db, dataset, taskIds }: { db: Db; dataset: string; taskIds: number[] }) {
+  const d = await findDataset(db, dataset);
+  const { count } = await db.prisma.datasetTask.deleteMany({ where: { datasetId: d.id, taskId: { in: taskIds } } });
+  return { removed: count };
+}
+
+export async function publishVersion({ db, dataset, name, notes, userId }: { db: Db; dataset: string; name?: string; notes?: string; userId?: number }) {
+  const d = await findDataset(db, dataset);
+  return db.prisma.$transaction(async (tx) => {
+    // One publisher at a time per dataset: version numbers stay dense and unique.
+    await tx.$executeRaw`select pg_advisory_xact_lock(7282, ${d.id}::int)`;
+    const size = await tx.datasetTask.count({ where: { datasetId: d.id } });
+    if (!size) throw new AppError("BAD_INPUT", `Dataset '${d.name}' has no tasks: add approved tasks before publishing.`);
+    const last = await tx.datasetVersion.aggregate({ where: { datasetId: d.id }, _max: { number: true } });
+    const version = await tx.datasetVersion.create({
+      data: { datasetId: d.id, number: (last._max.number ?? 0) + 1, name: name?.trim().slice(0, 100) || null, notes: notes?.trim().slice(0, 10_000) || null, authorId: userId ?? db.defaultUserId },
+      select: { id: true, number: true, name: true, createdAt: true },
+    });
+    // The snapshot: each task's current revision and the verdict of that revision's latest run.
+    await tx.$executeRaw`
+      insert into dataset_version_items (version_id, task_id, revision_id, verdict, pack_hash)
+      select ${version.id}::int, t.id, t.current_revision_id,
+             case when f.id is null then jsonb_build_object('status', 'pending')
+                  else jsonb_build_object('status', f.verdict_status, 'reason', f.verdict_reason, 'packHash', p.hash, 'runId', f.id,
+                    'cases', coalesce((select jsonb_agg(jsonb_build_object('role', c.role, 'index', c.index, 'outcome', c.outcome, 'durationMs', c.duration_ms) order by c.role, c.index)
+                                       from case_results c where c.run_id = f.id), '[]'::jsonb)) end,
+             p.hash
+      from dataset_tasks dt
+      join tasks t on t.id = dt.task_id
+      left join filter_runs f on f.id = t.verdict_run_id and f.revision_id = t.current_revision_id
+      left join packs p on p.id = f.pack_id
+      where dt.dataset_id = ${d.id}::int and t.current_revision_id is not null`;
+    return { dataset: d.name, ...version, tasks: size };
+  });
+}
+
+export async function listDatasets({ db }: { db: Db }) {
+  const rows = await db.prisma.dataset.findMany({
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      createdAt: true,
+      _count: { select: { tasks: true } },
+      versions: { orderBy: { number: "desc" }, select: { id: true, number: true, name: true, notes: true, createdAt: true, author: { select: { name: true } }, _count: { select: { items: true } } } },
+    },
+  });
+  return rows.map((d) => ({ ...d, taskCount: d._count.tasks, versions: d.versions.map((v) => ({ ...v, taskCount: v._count.items })) }));
+}
+
+/** "name" (newest version) or "name@3". */
+export async function resolveVersion(db: Db, ref: string) {
+  const [name, num] = ref.split("@") as [string, string | undefined];
+  const d = await findDataset(db, name);
+  if (num !== undefined && !/^\d+$/.test(num)) throw new AppError("BAD_INPUT", `Invalid version '${num}' in '${ref}': use NAME@NUMBER.`);
+  const v = await db.prisma.datasetVersion.findFirst({
+    where: { datasetId: d.id, ...(num ? { number: Number(num) } : {}) },
+    orderBy: { number: "desc" },
+    select: { id: true, number: true, name: true, notes: true, createdAt: true, author: { select: { name: true } } },
+  });
+  if (!v) throw new AppError("NOT_FOUND", num ? `Dataset '${d.name}' has no version ${num}.` : `Dataset '${d.name}' has no published version yet.`);
+  return { dataset: d, version: v };
+}
+
+export interface VersionDiff {
+  added: Array<{ externalId: string; revisionId: number }>;
+  removed: Array<{ externalId: string; revisionId: number }>;
+  changed: Array<{ externalId: string; from: number; to: number }>;
+}
+
+export async function diffVersions({ db, dataset, from, to }: { db: Db; dataset: string; from: number; to: number }): Promise<VersionDiff> {
+  const a = await resolveVersion(db, `${dataset}@${from}`);
+  const b = await resolveVersion(db, `${dataset}@${to}`);
+  const rows = await db.prisma.$queryRaw<Array<{ external_id: string; a: number | null; b: number | null }>>`
+    select t.external_id, ia.revision_id as a, ib.revision_id as b
+    from (select task_id, revision_id from dataset_version_items where version_id = ${a.version.id}::int) ia
+    full join (select task_id, revision_id from dataset_version_items where version_id = ${b.version.id}::int) ib on ia.task_id = ib.task_id
+    join tasks t on t.id = coalesce(ia.task_id, ib.task_id)
+    where ia.revision_id is distinct from ib.revision_id
+    order by t.external_id`;
+  return {
+    added: rows.filter((r) => r.a === null).map((r) => ({ externalId: r.external_id, revisionId: r.b! })),
+    removed: rows.filter((r) => r.b === null).map((r) => ({ externalId: r.external_id, revisionId: r.a! })),
+    changed: rows.filter((r) => r.a !== null && r.b !== null).map((r) => ({ externalId: r.external_id, from: r.a!, to: r.b! })),
+  };
+}
+
+export interface VersionRow {
+  externalId: string;
+  environment: string;
+  revisionId: number;
+  revisionNumber: number;
+  instruction: string;
+  verifier: string;
+  solution: string;
+  failureCases: string[];
+  metadata: unknown;
+  verdict: { status: string; reason?: string | null; packHash?: string | null; cases?: unknown[] };
+  packHash: string | null;
+}
+
+/** The rows of a published version, page by page in task order: bounded memory for any size. */
+export async function* readVersionRows(db: Db, versionId: number, pageSize = 2000): AsyncGenerator<VersionRow[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await db.prisma.$queryRaw<Array<VersionRow & { taskId: number }>>`
+      select i.task_id as "taskId", t.external_id as "externalId", e.name as environment, r.id as "revisionId", r.number as "revisionNumber",
+             r.instruction, r.verifier, r.solution, coalesce(r.failure_cases, '{}') as "failureCases", r.metadata, i.verdict, i.pack_hash as "packHash"
+      from dataset_version_items i
+      join tasks t on t.id = i.task_id
+      join environments e on e.id = t.environment_id
+      join task_revisions r on r.id = i.revision_id
+      where i.version_id = ${versionId}::int and i.task_id > ${after}::int
+      order by i.task_id
+      limit ${pageSize}::int`;
+    if (rows.length) yield rows;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.taskId;
+  }
+}
+
