@@ -25,7 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav className="flex gap-1 text-zinc-600 dark:text-zinc-400" aria-label="Main">
               <Link href="/tasks" className="rounded px-2 py-1 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">Tasks</Link>
               <Link href="/datasets" className="rounded px-2 py-1 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">Datasets</Link>
-              <Link href="/stats" className="rounded px-2 py-1 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">Funnel</Link>
+              <Link href="/stats" className="rounded px-2 py-1 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">Statistics</Link>
               <Link href="/environments" className="rounded px-2 py-1 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">Environments</Link>
               <Link href="/import" className="rounded px-2 py-1 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">Import</Link>
               <a href="/api/export" className="rounded px-2 py-1 hover:bg-zinc-100 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">Export all</a>

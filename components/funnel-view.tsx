@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { StatisticsCharts } from "./statistics-charts";
 import { useTRPC, type RouterOutputs } from "./trpc";
 
 type Row = RouterOutputs["filter"]["funnel"][number];
@@ -55,7 +56,7 @@ export function FunnelView() {
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-4 px-4 py-6">
       <div className="flex items-center gap-3">
-        <h1 className="text-lg font-semibold">CaT filter funnel</h1>
+        <h1 className="text-lg font-semibold">Statistics</h1>
         <div className="flex rounded border border-zinc-300 text-xs dark:border-zinc-700" role="tablist">
           {(["environment", "batch"] as const).map((b) => (
             <button key={b} type="button" role="tab" aria-selected={by === b} className={`px-2 py-1 ${by === b ? "bg-zinc-200 dark:bg-zinc-800" : ""}`} onClick={() => setBy(b)}>
@@ -70,6 +71,7 @@ export function FunnelView() {
       </p>
       {funnel.data?.map((row) => <Funnel key={row.group} row={row} />)}
       {funnel.data?.length === 0 ? <p className="text-zinc-500">No tasks yet.</p> : null}
+      <StatisticsCharts />
     </div>
   );
 }

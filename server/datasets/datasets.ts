@@ -71,8 +71,11 @@ export async function publishVersion({ db, dataset, name, notes, userId }: { db:
       left join filter_runs f on f.id = t.verdict_run_id and f.revision_id = t.current_revision_id
       left join packs p on p.id = f.pack_id
       where dt.dataset_id = ${d.id}::int and t.current_revision_id is not null`;
+    // Fresh statistics: without them the export's paged join over a just-written 100k-row
+    // version is planned badly until autovacuum gets to it (24 s instead of 5 s).
+    await tx.$executeRawUnsafe("analyze dataset_version_items");
     return { dataset: d.name, ...version, tasks: size };
-  });
+  }, { timeout: 300_000 });
 }
 
 export async function listDatasets({ db }: { db: Db }) {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { taskFilterSchema } from "@/lib/task-query";
 import { getFunnel } from "../../filter/funnel";
+import { getStatistics } from "../../stats/get-statistics";
 import { getTaskRuns } from "../../filter/get-task-runs";
 import { getRerunProgress, listReruns } from "../../filter/rerun-progress";
 import { cancelRerun, requestRerun } from "../../filter/request-rerun";
@@ -16,5 +17,6 @@ export const filterRouter = createTRPCRouter({
   progress: publicProcedure.input(z.object({ rerunId: id })).query(({ ctx, input }) => getRerunProgress({ db: ctx.db, rerunId: input.rerunId })),
   recent: publicProcedure.query(({ ctx }) => listReruns({ db: ctx.db, take: 5 })),
   taskRuns: publicProcedure.input(z.object({ taskId: id, runId: id.optional() })).query(({ ctx, input }) => getTaskRuns({ db: ctx.db, ...input })),
+  statistics: publicProcedure.input(z.object({ days: z.number().int().min(1).max(365).default(30) })).query(({ ctx, input }) => getStatistics({ db: ctx.db, days: input.days })),
   funnel: publicProcedure.input(z.object({ by: z.enum(["batch", "environment"]) })).query(({ ctx, input }) => getFunnel({ db: ctx.db, by: input.by })),
 });

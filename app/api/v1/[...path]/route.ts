@@ -1,0 +1,8 @@
+// The REST API: every /api/v1 route and its OpenAPI document (server/rest/routes.ts).
+import { handleApiRequest } from "@/server/rest/routes";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const dispatch = (req: Request) => handleApiRequest(req);
+export { dispatch as GET, dispatch as POST, dispatch as DELETE };

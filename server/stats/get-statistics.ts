@@ -1,0 +1,65 @@
+// Numbers for the statistics page: the funnel per dataset version, the label distribution, what
+// human edits did to verdicts, and reviewer throughput over time.
+import type { Db } from "../db/client";
+
+export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }) {
+  const [labels, edits, throughput, datasets] = await Promise.all([
+    db.prisma.$queryRaw<Array<{ name: string; color: string | null; n: number }>>`
+      select l.name, l.color, count(tl.task_id)::int as n from labels l left join task_labels tl on tl.label_id = l.id group by l.id order by l.id`,
+    // For tasks a human edited: the verdict of the imported revision's latest run, against now.
+    db.prisma.$queryRaw<Array<{ before: string | null; after: string; n: number }>>`
+      select b.verdict_status::text as before, t.verdict_status::text as after, count(*)::int as n
+      from tasks t
+      left join lateral (
+        select f.verdict_status from filter_runs f join task_revisions r on r.id = f.revision_id
+        where f.task_id = t.id and f.status = 'done' and r.source = 'import' order by f.id desc limit 1
+      ) b on true
+      where t.edited_by_human
+      group by 1, 2`,
+    db.prisma.$queryRaw<Array<{ day: string; user: string; kind: string; n: number }>>`
+      select to_char(date_trunc('day', e.created_at), 'YYYY-MM-DD') as day, u.name as user,
+             case when e.kind = 'status' then e.to_status::text else e.kind::text end as kind, count(*)::int as n
+      from review_events e join users u on u.id = e.user_id
+      where e.created_at > now() - make_interval(days => ${days}::int)
+      group by 1, 2, 3 order by 1`,
+    db.prisma.$queryRaw<Array<{ dataset: string; version: number; status: string; reason: string | null; n: number }>>`
+      select d.name as dataset, v.number as version, i.verdict->>'status' as status, i.verdict->>'reason' as reason, count(*)::int as n
+      from dataset_versions v join datasets d on d.id = v.dataset_id join dataset_version_items i on i.version_id = v.id
+      where v.number = (select max(number) from dataset_versions v2 where v2.dataset_id = v.dataset_id)
+      group by 1, 2, 3, 4`,
+  ]);
+  const edit = { edited: 0, rescued: 0, newlyRejected: 0, unchanged: 0, notRunBefore: 0, pendingNow: 0 };
+  for (const e of edits) {
+    edit.edited += e.n;
+    if (e.before === null) edit.notRunBefore += e.n;
+    else if (e.after === "pending") edit.pendingNow += e.n;
+    else if (e.before === "rejected" && e.after === "accepted") edit.rescued += e.n;
+    else if (e.before === "accepted" && e.after === "rejected") edit.newlyRejected += e.n;
+    else edit.unchanged += e.n;
+  }
+  const perDay = new Map<string, Record<string, number>>();
+  for (const t of throughput) {
+    const row = perDay.get(t.day) ?? {};
+    row[t.kind] = (row[t.kind] ?? 0) + t.n;
+    perDay.set(t.day, row);
+  }
+  const funnels = new Map<string, { dataset: string; version: number; tasks: number; run: number; verifierLoads: number; solutionPasses: number; accepted: number }>();
+  for (const r of datasets) {
+    const key = r.dataset;
+    const f = funnels.get(key) ?? { dataset: r.dataset, version: r.version, tasks: 0, run: 0, verifierLoads: 0, solutionPasses: 0, accepted: 0 };
+    funnels.set(key, f);
+    f.tasks += r.n;
+    if (r.status === "pending") continue;
+    f.run += r.n;
+    if (r.reason !== "verifier_invalid") f.verifierLoads += r.n;
+    if (r.reason !== "verifier_invalid" && r.reason !== "solution_not_passing") f.solutionPasses += r.n;
+    if (r.status === "accepted") f.accepted += r.n;
+  }
+  return {
+    labels,
+    edits: edit,
+    reviewers: [...new Set(throughput.map((t) => t.user))],
+    throughput: [...perDay.entries()].map(([day, counts]) => ({ day, ...counts })),
+    datasets: [...funnels.values()],
+  };
+}
