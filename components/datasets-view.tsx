@@ -87,6 +87,7 @@ function DatasetCard({ d }: { d: Dataset }) {
                       {f === "hf" ? "HF folder" : f}
                     </a>
                   ))}
+                  <BackgroundExport dataset={d.name} version={v.number} />
                   {d.versions[i + 1] ? (
                     <button type="button" className="text-zinc-600 underline dark:text-zinc-400" onClick={() => setDiff({ from: d.versions[i + 1]!.number, to: v.number })}>
                       diff vs v{d.versions[i + 1]!.number}
@@ -135,4 +136,39 @@ function RevisionPairDiff({ taskExternalId, from, to }: { taskExternalId: string
   const b = revs.data?.find((r) => r.id === to);
   if (!a || !b) return <p className="text-zinc-500">Loading…</p>;
   return <TextDiff original={renderTask(a)} modified={renderTask(b)} label={`${taskExternalId}: revision ${a.number} → ${b.number}`} height={360} />;
+}
+
+/** Starts an export as a background job and follows it to the download. */
+function BackgroundExport({ dataset, version }: { dataset: string; version: number }) {
+  const trpc = useTRPC();
+  const [exportId, setExportId] = useState<number | null>(null);
+  const start = useMutation(trpc.dataset.export.mutationOptions({ onSuccess: (r) => setExportId(r.exportId) }));
+  const status = useQuery({
+    ...trpc.dataset.exportStatus.queryOptions({ exportId: exportId ?? 0 }),
+    enabled: exportId !== null,
+    refetchInterval: (q) => (q.state.data && (q.state.data.status === "done" || q.state.data.status === "failed") ? false : 1000),
+  });
+  const s = status.data;
+  return (
+    <span className="flex items-center gap-1" data-testid="background-export">
+      <select
+        aria-label={`Export ${dataset} v${version} in the background`}
+        className="rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc-700"
+        value=""
+        onChange={(e) => e.target.value && start.mutate({ dataset, version, format: e.target.value as "jsonl" | "parquet" | "hf" })}
+      >
+        <option value="">background export…</option>
+        <option value="jsonl">jsonl</option>
+        <option value="parquet">parquet</option>
+        <option value="hf">HF folder</option>
+      </select>
+      {s && !s.ready && s.status !== "failed" ? <span className="tabular-nums text-zinc-500">{s.done}/{s.total}</span> : null}
+      {s?.status === "failed" ? <span className="text-rose-600">{s.error}</span> : null}
+      {s?.ready ? (
+        <a className="text-sky-700 underline dark:text-sky-400" href={`/api/exports/${s.id}/download`} download>
+          {s.fileName}
+        </a>
+      ) : null}
+    </span>
+  );
 }

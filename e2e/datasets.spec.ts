@@ -40,4 +40,11 @@ test("approve tasks, add them to a dataset, publish, download: the file holds ex
   const lines = fs.readFileSync((await download.path())!, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   expect(lines.map((l) => l.id).sort()).toEqual([`${token}-1`, `${token}-3`]);
   expect(lines[0]).toMatchObject({ environment: "retail", instruction: expect.any(String), verdict: { status: "pending" } });
+
+  // The same version as a background job: progress, then a download link.
+  await card.getByLabel(`Export ${dataset} v1 in the background`).selectOption("jsonl");
+  const link = card.getByTestId("background-export").getByRole("link", { name: `${dataset}-v1.jsonl` });
+  await expect(link).toBeVisible({ timeout: 30_000 });
+  const [bg] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  expect(fs.readFileSync((await bg.path())!, "utf8").trim().split("\n").map((l) => JSON.parse(l).id).sort()).toEqual([`${token}-1`, `${token}-3`]);
 });

@@ -1,5 +1,6 @@
 import { getDb } from "./db/client";
 import { serverEnv } from "./env";
+import { startExportWorker } from "./jobs/export-worker";
 import { startFilterWorker } from "./jobs/filter-worker";
 import { seedDemoData } from "./seed";
 
@@ -20,7 +21,8 @@ export async function bootServer(): Promise<void> {
   if (serverEnv().inProcessWorker) {
     try {
       const worker = await startFilterWorker({ db });
-      process.once("SIGTERM", () => void worker.stop());
+      const exports = await startExportWorker({ db });
+      process.once("SIGTERM", () => void Promise.all([worker.stop(), exports.stop()]));
     } catch (err) {
       console.error("[boot] the in-process filter worker did not start (run `npm run worker`):", err);
     }

@@ -129,3 +129,19 @@ describe("datasets", () => {
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("nope"))).toEqual([]);
   });
 });
+
+describe("background exports", () => {
+  it("runs an export as a job with progress, and refuses downloads before it is done", async () => {
+    const { requestExport, getExport, exportFile, runExportJob } = await import("./export-jobs");
+    const { exportId, total } = await requestExport({ db, ref: "calc-v@2", format: "parquet" });
+    expect(total).toBe(3);
+    await expect(exportFile({ db, exportId })).rejects.toThrow(/is queued/);
+    await runExportJob({ db, exportId });
+    const done = await getExport({ db, exportId });
+    expect(done).toMatchObject({ status: "done", done: 3, total: 3, ready: true, fileName: "calc-v-v2.parquet" });
+    const rows = await duck(`select count(*)::int as n from read_parquet('${await exportFile({ db, exportId })}')`);
+    expect(rows).toEqual([{ n: 3 }]);
+    await runExportJob({ db, exportId }); // a repeated job leaves a finished export alone
+    expect((await getExport({ db, exportId })).status).toBe("done");
+  });
+});

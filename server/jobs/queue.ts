@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { serverEnv } from "../env";
 
 export const FILTER_QUEUE = "filter-run";
+export const EXPORT_QUEUE = "dataset-export";
 
 export interface FilterJobData {
   runId: number;
@@ -36,6 +37,7 @@ export function getQueue(db: Db): Promise<PgBoss> {
       boss.on("error", (err: Error) => console.error("[queue]", err.message));
       await boss.start();
       await boss.createQueue(FILTER_QUEUE, { name: FILTER_QUEUE, retryLimit: 2, retryDelay: 1, expireInSeconds: env.jobLeaseSeconds });
+      await boss.createQueue(EXPORT_QUEUE, { name: EXPORT_QUEUE, retryLimit: 1, expireInSeconds: 3600 });
       return boss;
     })();
     queues.set(db, q);

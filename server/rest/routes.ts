@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { taskListInputSchema } from "@/lib/task-query";
 import { addTasksToDataset, createDataset, listDatasets, publishVersion } from "../datasets/datasets";
+import { getExport, requestExport } from "../datasets/export-jobs";
 import { getTaskRuns } from "../filter/get-task-runs";
 import { getRerunProgress } from "../filter/rerun-progress";
 import { cancelRerun, requestRerun } from "../filter/request-rerun";
@@ -80,6 +81,19 @@ export const ROUTES = [
     summary: "Publish the working set as a new immutable version: {name?, notes?}.",
     body: z.strictObject({ name: z.string().max(100).optional(), notes: z.string().max(10_000).optional() }),
     handle: ({ db, body, params }) => publishVersion({ db, dataset: params.name!, ...body }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/datasets/{name}/exports",
+    summary: "Export a version in the background: {format: jsonl|parquet|hf, version?}. Poll /api/v1/exports/{id}, then download /api/exports/{id}/download.",
+    body: z.strictObject({ format: z.enum(["jsonl", "parquet", "hf"]), version: z.number().int().positive().optional() }),
+    handle: ({ db, body, params }) => requestExport({ db, ref: body.version ? `${params.name}@${body.version}` : params.name!, format: body.format }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/exports/{id}",
+    summary: "An export's status and progress (done of total tasks).",
+    handle: ({ db, params }) => getExport({ db, exportId: intParam(params.id, "The export id") }),
   }),
 ];
 

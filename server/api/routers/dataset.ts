@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { addTasksToDataset, createDataset, diffVersions, listDatasets, publishVersion, removeTasksFromDataset } from "../../datasets/datasets";
+import { getExport, requestExport } from "../../datasets/export-jobs";
 import { getRevisions } from "../../review/task-history";
 import { taskSelectionSchema } from "../../review/task-selection";
 import { createTRPCRouter, publicProcedure } from "../trpc";
@@ -14,6 +15,10 @@ export const datasetRouter = createTRPCRouter({
   publish: publicProcedure
     .input(z.object({ dataset: name, name: z.string().max(100).optional(), notes: z.string().max(10_000).optional() }))
     .mutation(({ ctx, input }) => publishVersion({ db: ctx.db, userId: ctx.userId, ...input })),
+  export: publicProcedure
+    .input(z.object({ dataset: name, version: z.number().int().positive(), format: z.enum(["jsonl", "parquet", "hf"]) }))
+    .mutation(({ ctx, input }) => requestExport({ db: ctx.db, ref: `${input.dataset}@${input.version}`, format: input.format })),
+  exportStatus: publicProcedure.input(z.object({ exportId: z.number().int().positive() })).query(({ ctx, input }) => getExport({ db: ctx.db, exportId: input.exportId })),
   diff: publicProcedure.input(z.object({ dataset: name, from: z.number().int().positive(), to: z.number().int().positive() })).query(({ ctx, input }) => diffVersions({ db: ctx.db, ...input })),
   revisionPair: publicProcedure.input(z.object({ taskExternalId: z.string(), from: z.number().int(), to: z.number().int() })).query(async ({ ctx, input }) => {
     const task = await ctx.db.prisma.task.findFirst({ where: { externalId: input.taskExternalId, revisions: { some: { id: input.from } } }, select: { id: true } });

@@ -1,0 +1,75 @@
+// Big exports run as background jobs on the same queue as the filter: a row with live progress, a
+// file kept in the data directory, a download when it is done.
+import fs from "node:fs";
+import path from "node:path";
+import * as tar from "tar";
+import type { Db } from "../db/client";
+import { serverEnv } from "../env";
+import { AppError } from "../errors";
+import { EXPORT_QUEUE, getQueue } from "../jobs/queue";
+import { resolveVersion } from "./datasets";
+import { exportDataset, type ExportFormat } from "./export-dataset";
+
+export function jobIdForExport(exportId: number): string {
+  return `00000000-0000-4000-9000-${exportId.toString(16).padStart(12, "0")}`;
+}
+
+export async function requestExport({ db, ref, format }: { db: Db; ref: string; format: ExportFormat }) {
+  const { dataset, version } = await resolveVersion(db, ref);
+  const total = await db.prisma.datasetVersionItem.count({ where: { versionId: version.id } });
+  const row = await db.prisma.datasetExport.create({ data: { versionId: version.id, format, total }, select: { id: true } });
+  const boss = await getQueue(db);
+  await boss.send(EXPORT_QUEUE, { exportId: row.id }, { id: jobIdForExport(row.id), retryLimit: 1, expireInSeconds: 3600 });
+  return { exportId: row.id, dataset: dataset.name, version: version.number, format, total };
+}
+
+export async function getExport({ db, exportId }: { db: Db; exportId: number }) {
+  const e = await db.prisma.datasetExport.findUnique({
+    where: { id: exportId },
+    select: { id: true, format: true, status: true, done: true, total: true, bytes: true, error: true, createdAt: true, finishedAt: true, path: true, version: { select: { number: true, dataset: { select: { name: true } } } } },
+  });
+  if (!e) throw new AppError("NOT_FOUND", `Export ${exportId} does not exist.`);
+  const { path: file, ...rest } = e;
+  return { ...rest, bytes: e.bytes === null ? null : Number(e.bytes), dataset: e.version.dataset.name, versionNumber: e.version.number, ready: e.status === "done" && !!file, fileName: file ? path.basename(file) : null };
+}
+
+/** The finished export's file, for download. */
+export async function exportFile({ db, exportId }: { db: Db; exportId: number }): Promise<string> {
+  const e = await db.prisma.datasetExport.findUnique({ where: { id: exportId }, select: { status: true, path: true } });
+  if (!e) throw new AppError("NOT_FOUND", `Export ${exportId} does not exist.`);
+  if (e.status !== "done" || !e.path || !fs.existsSync(e.path)) throw new AppError("CONFLICT", `Export ${exportId} is ${e.status}: nothing to download yet.`);
+  return e.path;
+}
+
+export async function runExportJob({ db, exportId }: { db: Db; exportId: number }): Promise<void> {
+  const e = await db.prisma.datasetExport.findUnique({ where: { id: exportId }, select: { status: true, format: true, version: { select: { number: true, dataset: { select: { name: true } } } } } });
+  if (!e || e.status === "done" || e.status === "cancelled") return;
+  await db.prisma.datasetExport.update({ where: { id: exportId }, data: { status: "running", done: 0, error: null } });
+  const dir = path.join(serverEnv().dataDir, "exports", String(exportId));
+  fs.mkdirSync(dir, { recursive: true });
+  const format = e.format as ExportFormat;
+  const base = `${e.version.dataset.name}-v${e.version.number}`;
+  const out = path.join(dir, format === "hf" ? base : `${base}.${format}`);
+  let last = 0;
+  try {
+    const r = await exportDataset({
+      db,
+      ref: `${e.version.dataset.name}@${e.version.number}`,
+      format,
+      out,
+      onProgress: (n) => {
+        if (Date.now() - last < 500) return;
+        last = Date.now();
+        void db.prisma.datasetExport.update({ where: { id: exportId }, data: { done: n } }).catch(() => undefined);
+      },
+    });
+    let file = out;
+    if (format === "hf") {
+      file = `${out}-hf.tar.gz`;
+      await tar.c({ gzip: true, file, cwd: dir, portable: true }, [path.basename(out)]);
+    }
+    await db.prisma.datasetExport.update({ where: { id: exportId }, data: { status: "done", done: r.tasks, path: file, bytes: BigInt(fs.statSync(file).size), finishedAt: new Date() } });
+  } catch (err) {
+    await db.prisma.datasetExport.update({ where: { id: exportId }, data: { status: "failed", error: (err as Error).message, finishedAt: new Date() } });
+  }
+}
