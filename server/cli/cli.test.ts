@@ -80,6 +80,19 @@ describe("cli", () => {
     expect(cli("filter", "--task", "nope")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
   });
 
+  it("creates, fills, publishes and exports a dataset", async () => {
+    expect(cli("dataset", "create", "cli-set")).toMatchObject({ code: 0, json: { name: "cli-set" } });
+    expect(cli("dataset", "create", "bad/name")).toMatchObject({ code: 1, json: { error: { code: "BAD_INPUT" } } });
+    await db.prisma.task.updateMany({ where: { externalId: "c1" }, data: { reviewStatus: "approved" } });
+    expect(cli("dataset", "add", "cli-set", "--batch", "cli-batch").json).toEqual({ added: 1, alreadyIn: 0, skippedNotApproved: 1 });
+    expect(cli("dataset", "publish", "cli-set", "--notes", "from the CLI").json).toMatchObject({ dataset: "cli-set", version: 1, tasks: 1 });
+    const out = path.join(dir, "cli-set.parquet");
+    expect(cli("export", "--dataset", "cli-set@1", "--format", "parquet", "--out", out).json).toMatchObject({ version: 1, tasks: 1, format: "parquet" });
+    expect(fs.readFileSync(out).subarray(0, 4).toString()).toBe("PAR1");
+    expect(cli("export", "--dataset", "cli-set@7", "--format", "jsonl", "--out", path.join(dir, "x.jsonl"))).toMatchObject({ code: 1, json: { error: { message: "Dataset 'cli-set' has no version 7." } } });
+    expect(cli("export", "--dataset", "cli-set", "--format", "csv", "--out", out)).toMatchObject({ code: 2 });
+  });
+
   it("fails clearly: unknown command, missing file, empty file, unknown batch, bad option", () => {
     expect(cli("frobnicate")).toMatchObject({ code: 2, json: { error: { code: "USAGE" } } });
     expect(cli("import", path.join(dir, "nope.jsonl"))).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND", message: expect.stringContaining("no such file") } } });
@@ -93,7 +106,7 @@ describe("cli", () => {
     const help = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("import FILE [--batch NAME]");
-    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"]]) {
+    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"], ["dataset", "create"], ["dataset", "add"], ["dataset", "publish"]]) {
       const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...cmd, "--help"], { encoding: "utf8" });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^Usage: npm run -s cli -- /);
