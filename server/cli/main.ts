@@ -152,10 +152,11 @@ const commands: Record<string, Command> = {
       const db = await database();
       const externalIds = values.task as unknown as string[] | undefined;
       const taskIds = externalIds ? (await db.prisma.task.findMany({ where: { externalId: { in: externalIds } }, select: { id: true } })).map((t) => t.id) : undefined;
+      if (taskIds && !taskIds.length) throw new AppError("NOT_FOUND", `No task with the id${externalIds!.length > 1 ? "s" : ""} ${externalIds!.join(", ")}.`);
       const r = await addTasksToDataset({
         db,
         dataset: positionals[0]!,
-        selection: taskIds ? { taskIds: taskIds.length ? taskIds : [0] } : { filter: { batch: values.batch as string | undefined, environment: values.env as string | undefined } },
+        selection: taskIds ? { taskIds } : { filter: { batch: values.batch as string | undefined, environment: values.env as string | undefined } },
       });
       result(r);
       return EXIT.ok;
