@@ -63,7 +63,7 @@ export function TaskList() {
   const counts = useQuery({ ...trpc.task.facetCounts.queryOptions(filter), placeholderData: (prev) => prev });
   // The total comes with the facet counts (one pass over the tasks for both); while a new filter
   // loads, the previous figures stay rather than flashing.
-  const count = { data: counts.isPlaceholderData ? undefined : counts.data?.total };
+  const total = counts.isPlaceholderData ? undefined : counts.data?.total;
   const labels = useQuery(trpc.review.labels.queryOptions());
   const list = useInfiniteQuery(trpc.task.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
@@ -96,7 +96,7 @@ export function TaskList() {
     setAllMatching(false);
   }, [query]);
   const selection = allMatching ? { filter } : { taskIds: [...selected] };
-  const selectedCount = allMatching ? (count.data ?? 0) : selected.size;
+  const selectedCount = allMatching ? (total ?? 0) : selected.size;
   const afterBulk = () => queryClient.invalidateQueries();
   const rerun = useMutation(trpc.filter.rerun.mutationOptions({ onSuccess: afterBulk }));
   const setStatus = useMutation(trpc.review.setStatus.mutationOptions({ onSuccess: afterBulk }));
@@ -201,7 +201,7 @@ export function TaskList() {
           Review queue →
         </Link>
         <span className="text-xs text-zinc-500" data-testid="task-count">
-          {count.data === undefined ? "…" : `${count.data.toLocaleString()} task${count.data === 1 ? "" : "s"}`}
+          {total === undefined ? "…" : `${total.toLocaleString()} task${total === 1 ? "" : "s"}`}
         </span>
       </div>
 
@@ -209,9 +209,9 @@ export function TaskList() {
         <span className="text-zinc-500" data-testid="selection-count">
           {selectedCount ? `${selectedCount.toLocaleString()} selected` : "Select rows (x) or"}
         </span>
-        {!allMatching && count.data ? (
+        {!allMatching && total ? (
           <button type="button" className="text-sky-700 hover:underline dark:text-sky-400" onClick={() => setAllMatching(true)} data-testid="select-all-matching">
-            select all {count.data.toLocaleString()} matching
+            select all {total.toLocaleString()} matching
           </button>
         ) : null}
         {selectedCount ? (

@@ -56,8 +56,6 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
                (select p.id from packs p where p.environment_id = t.environment_id order by p.id desc limit 1),
                ${userId}::int, 'queued', now()
         from tasks t
-        join environments e on e.id = t.environment_id
-        left join import_batches b on b.id = t.batch_id
         left join task_revisions r on r.id = t.current_revision_id
         where ${where} and t.current_revision_id is not null
         order by t.id

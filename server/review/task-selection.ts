@@ -15,8 +15,6 @@ export async function resolveSelection(db: Db, selection: TaskSelection): Promis
   const rows = await db.prisma.$queryRaw<Array<{ id: number }>>`
     ${taskSearchCte(selection.filter)}
     select t.id from tasks t
-    join environments e on e.id = t.environment_id
-    left join import_batches b on b.id = t.batch_id
     left join task_revisions r on r.id = t.current_revision_id
     where ${taskFilterSql(selection.filter)}
     limit ${MAX_BULK + 1}`;

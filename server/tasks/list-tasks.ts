@@ -37,7 +37,7 @@ function escapeLike(s: string): string {
  */
 type SearchPlan = "scan" | "index";
 
-/** SQL conditions for a filter; the list and its count share them. */
+/** SQL conditions for a filter over `tasks t` (and `task_revisions r` for short searches). */
 export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`true`];
   // By id through a sub-select, so counting needs no join to the environment and batch tables.
@@ -148,8 +148,6 @@ export async function countTasks({ db, filter }: { db: Db; filter: TaskFilter })
     ${taskSearchCte(filter)}
     select count(*) as n
     from tasks t
-    join environments e on e.id = t.environment_id
-    left join import_batches b on b.id = t.batch_id
     left join task_revisions r on r.id = t.current_revision_id
     where ${taskFilterSql(filter)}`;
   return Number(row?.n ?? 0);
