@@ -4,7 +4,6 @@
 // time until the verifier editor is interactive. Prints figures; asserts nothing.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -17,6 +16,7 @@ import { listTasks } from "../server/tasks/list-tasks";
 import type { TaskFilter } from "../lib/task-query";
 import { buildIfStale } from "./build-if-stale";
 import { percentile, writeSyntheticFile } from "./synthetic-tasks";
+import { freePort } from "../server/db/embedded";
 
 const { values } = parseArgs({ options: { tasks: { type: "string", default: "100000" }, samples: { type: "string", default: "100" }, pages: { type: "string", default: "10" } } });
 const N = Number(values.tasks);
@@ -63,12 +63,7 @@ async function main() {
 
   // The task page in Chromium: from navigation to a verifier editor that has its text and takes input.
   buildIfStale();
-  const port = await new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = s.address() as net.AddressInfo;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
     env: { ...process.env, DATABASE_URL: db.url, CAT_WORKER: "0", CAT_SEED_DEMO: "0", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
     stdio: "ignore",

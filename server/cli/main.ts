@@ -7,6 +7,7 @@ import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { addTasksToDataset, createDataset, publishVersion } from "../datasets/datasets";
 import { exportDataset, type ExportFormat } from "../datasets/export-dataset";
+import { funnelOf } from "../filter/funnel";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
 import { requestRerun } from "../filter/request-rerun";
 import { startFilterWorker } from "../jobs/filter-worker";
@@ -233,9 +234,7 @@ const commands: Record<string, Command> = {
       await worker.stop();
       await stopQueue(db);
       const reasons = progress.verdicts.byReason;
-      const run = progress.runs.done;
-      const verifierLoads = run - (reasons.verifier_invalid ?? 0);
-      const solutionPasses = verifierLoads - (reasons.solution_not_passing ?? 0);
+      const funnel = funnelOf(progress.runs.done, progress.verdicts.accepted, reasons);
       const summary = {
         rerunId,
         tasks: taskCount,
@@ -246,7 +245,7 @@ const commands: Record<string, Command> = {
         rejected: progress.verdicts.rejected,
         rejectedByReason: reasons,
         failedRuns: progress.runs.failed,
-        funnel: { tasks: run, verifierLoads, solutionPasses, failureCasesRejected: progress.verdicts.accepted },
+        funnel: { tasks: funnel.run, verifierLoads: funnel.verifierLoads, solutionPasses: funnel.solutionPasses, failureCasesRejected: funnel.accepted },
       };
       result(summary);
       return progress.runs.failed ? EXIT.failed : EXIT.ok;

@@ -8,23 +8,15 @@ import path from "node:path";
 import { fileWriter, ParquetWriter } from "hyparquet-writer";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import { funnelOf } from "../filter/funnel";
+import { formatCatLine } from "../tasks/export-tasks";
 import { readVersionRows, resolveVersion, type VersionRow } from "./datasets";
 
 export type ExportFormat = "jsonl" | "parquet" | "hf";
 const APP_VERSION = process.env.npm_package_version ?? "0.1.0";
 
 export function toCatLine(r: VersionRow): string {
-  const line: Record<string, unknown> = {
-    id: r.externalId,
-    environment: r.environment,
-    instruction: r.instruction,
-    verifier: r.verifier,
-    solution: r.solution,
-    failure_cases: r.failureCases,
-  };
-  if (r.metadata !== null && r.metadata !== undefined) line.metadata = r.metadata;
-  line.verdict = r.verdict;
-  return JSON.stringify(line) + "\n";
+  return formatCatLine({ id: r.externalId, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failureCases, metadata: r.metadata, verdict: r.verdict });
 }
 
 // The Parquet columns (and the Hugging Face features): failure cases as a list of strings,
@@ -114,10 +106,7 @@ async function datasetCard(db: Db, ref: Awaited<ReturnType<typeof resolveVersion
   const labels = await db.prisma.$queryRaw<Array<{ name: string; n: number }>>`
     select l.name, count(*)::int as n from dataset_version_items i join task_labels tl on tl.task_id = i.task_id join labels l on l.id = tl.label_id
     where i.version_id = ${ref.version.id}::int group by l.name order by n desc`;
-  const run = tally.tasks - (tally.statuses.pending ?? 0);
-  const verifierLoads = run - (tally.reasons.verifier_invalid ?? 0);
-  const solutionPasses = verifierLoads - (tally.reasons.solution_not_passing ?? 0);
-  const accepted = tally.statuses.accepted ?? 0;
+  const { run, verifierLoads, solutionPasses, accepted } = funnelOf(tally.tasks - (tally.statuses.pending ?? 0), tally.statuses.accepted ?? 0, tally.reasons);
   const pct = (n: number) => (run ? `${((100 * n) / run).toFixed(1)}%` : "—");
   const features = [
     ["id", "string"], ["environment", "string"], ["instruction", "string"], ["verifier", "string"], ["solution", "string"],

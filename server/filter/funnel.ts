@@ -3,13 +3,32 @@
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 
-export interface FunnelRow {
-  group: string;
-  tasks: number;
+export interface FunnelCounts {
   run: number;
   verifierLoads: number;
   solutionPasses: number;
   accepted: number;
+}
+
+/** The funnel from the verdicts of the tasks that ran: their number, the accepted, and the rejected per reason. */
+export function funnelOf(run: number, accepted: number, byReason: Record<string, number>): FunnelCounts {
+  const verifierLoads = run - (byReason.verifier_invalid ?? 0);
+  const solutionPasses = verifierLoads - (byReason.solution_not_passing ?? 0);
+  return { run, verifierLoads, solutionPasses, accepted };
+}
+
+/** Adds a group of tasks with one verdict to a running tally. */
+export function tallyVerdict(t: { tasks: number; run: number; accepted: number; byReason: Record<string, number> }, status: string, reason: string | null, n: number) {
+  t.tasks += n;
+  if (status === "pending") return;
+  t.run += n;
+  if (status === "accepted") t.accepted += n;
+  if (reason) t.byReason[reason] = (t.byReason[reason] ?? 0) + n;
+}
+
+export interface FunnelRow extends FunnelCounts {
+  group: string;
+  tasks: number;
   byReason: Record<string, number>;
 }
 
@@ -19,17 +38,13 @@ export async function getFunnel({ db, by }: { db: Db; by: "batch" | "environment
     select ${group} as grp, t.verdict_status::text as status, t.verdict_reason::text as reason, count(*)::int as n
     from tasks t join environments e on e.id = t.environment_id left join import_batches b on b.id = t.batch_id
     group by 1, 2, 3`;
-  const out = new Map<string, FunnelRow>();
+  const groups = new Map<string, { tasks: number; run: number; accepted: number; byReason: Record<string, number> }>();
   for (const r of rows) {
-    const f = out.get(r.grp) ?? { group: r.grp, tasks: 0, run: 0, verifierLoads: 0, solutionPasses: 0, accepted: 0, byReason: {} };
-    out.set(r.grp, f);
-    f.tasks += r.n;
-    if (r.status === "pending") continue;
-    f.run += r.n;
-    if (r.reason) f.byReason[r.reason] = (f.byReason[r.reason] ?? 0) + r.n;
-    if (r.reason !== "verifier_invalid") f.verifierLoads += r.n;
-    if (r.reason !== "verifier_invalid" && r.reason !== "solution_not_passing") f.solutionPasses += r.n;
-    if (r.status === "accepted") f.accepted += r.n;
+    const t = groups.get(r.grp) ?? { tasks: 0, run: 0, accepted: 0, byReason: {} };
+    groups.set(r.grp, t);
+    tallyVerdict(t, r.status, r.reason, r.n);
   }
-  return [...out.values()].sort((a, b) => a.group.localeCompare(b.group));
+  return [...groups.entries()]
+    .map(([g, t]) => ({ group: g, tasks: t.tasks, byReason: t.byReason, ...funnelOf(t.run, t.accepted, t.byReason) }))
+    .sort((a, b) => a.group.localeCompare(b.group));
 }

@@ -3,7 +3,7 @@
 // re-recording replaces the case rows of the same run.
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { materializePack } from "../packs/materialize-pack";
+import { runTaskOnPack } from "../packs/materialize-pack";
 import type { Sandbox, TaskVerdict } from "../sandbox";
 
 const TERMINAL = new Set(["done", "failed", "cancelled"]);
@@ -48,12 +48,12 @@ export async function runFilterJob({ db, sandbox, runId, lastAttempt }: RunFilte
   await db.prisma.filterRun.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(), attempts: { increment: 1 } } });
   const started = Date.now();
   try {
-    const dir = await materializePack({ db, packId: run.pack.id, hash: run.pack.hash });
-    const verdict = await sandbox.runTask(
-      { dir, hash: run.pack.hash },
-      { verifier: run.revision.verifier, solution: run.revision.solution, failureCases: run.revision.failureCases },
-      { ...(run.pack.caseTimeoutMs ? { timeoutMs: run.pack.caseTimeoutMs } : {}), ...(run.pack.memoryMb ? { memoryBytes: run.pack.memoryMb * 1048576 } : {}) },
-    );
+    const verdict = await runTaskOnPack({
+      db,
+      sandbox,
+      pack: run.pack,
+      code: { verifier: run.revision.verifier, solution: run.revision.solution, failureCases: run.revision.failureCases },
+    });
     await recordVerdict(db, { runId, taskId: run.taskId, revisionId: run.revisionId, durationMs: Date.now() - started }, verdict);
     return "done";
   } catch (err) {

@@ -6,7 +6,6 @@ process.env.CAT_JOB_MAINTENANCE_SECONDS = "1";
 
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
@@ -17,6 +16,7 @@ import { registerPack } from "../packs/register-pack";
 import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../seed";
 import { importTasks } from "../tasks/import-tasks";
 import { stopQueue } from "./queue";
+import { freePort } from "../db/embedded";
 
 let db: Db;
 const children: ChildProcess[] = [];
@@ -98,12 +98,7 @@ describe("worker faults", () => {
 
   it("a web server restarted mid-run loses nothing", async () => {
     if (!fs.existsSync(".next/BUILD_ID")) throw new Error("needs a production build: run `npm run build` first (npm test does)");
-    const port = await new Promise<number>((resolve) => {
-      const s = net.createServer().listen(0, "127.0.0.1", () => {
-        const { port: p } = s.address() as net.AddressInfo;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const startServer = () => {
       const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
         env: { ...childEnv(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAT_WORKER: "1" },

@@ -3,7 +3,7 @@
 import { taskContentSchema, type TaskContent } from "@/lib/cat";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { materializePack } from "../packs/materialize-pack";
+import { runTaskOnPack } from "../packs/materialize-pack";
 import { createSandbox, type Sandbox } from "../sandbox";
 
 const g = globalThis as unknown as { catTrySandbox?: Sandbox };
@@ -40,12 +40,7 @@ export async function tryTaskEdit({ db, taskId, content, sandbox = trySandbox() 
   if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
   const pack = task.environment.packs[0];
   if (!pack) throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
-  const dir = await materializePack({ db, packId: pack.id, hash: pack.hash });
-  const verdict = await sandbox.runTask(
-    { dir, hash: pack.hash },
-    { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases },
-    { ...(pack.caseTimeoutMs ? { timeoutMs: pack.caseTimeoutMs } : {}), ...(pack.memoryMb ? { memoryBytes: pack.memoryMb * 1048576 } : {}) },
-  );
+  const verdict = await runTaskOnPack({ db, sandbox, pack, code: { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases } });
   // "Before" is the verdict of the current revision, when it has been run.
   const beforeRun = task.verdictRun && task.verdictRun.revisionId === task.currentRevisionId ? task.verdictRun : null;
   const before = new Map(beforeRun?.cases.map((x) => [`${x.role}:${x.index}`, x.outcome]) ?? []);

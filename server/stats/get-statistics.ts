@@ -1,6 +1,7 @@
 // Numbers for the statistics page: the funnel per dataset version, the label distribution, what
 // human edits did to verdicts, and reviewer throughput over time.
 import type { Db } from "../db/client";
+import { funnelOf, tallyVerdict } from "../filter/funnel";
 
 export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }) {
   const [labels, edits, throughput, datasets] = await Promise.all([
@@ -43,23 +44,17 @@ export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }
     row[t.kind] = (row[t.kind] ?? 0) + t.n;
     perDay.set(t.day, row);
   }
-  const funnels = new Map<string, { dataset: string; version: number; tasks: number; run: number; verifierLoads: number; solutionPasses: number; accepted: number }>();
+  const funnels = new Map<string, { version: number; tasks: number; run: number; accepted: number; byReason: Record<string, number> }>();
   for (const r of datasets) {
-    const key = r.dataset;
-    const f = funnels.get(key) ?? { dataset: r.dataset, version: r.version, tasks: 0, run: 0, verifierLoads: 0, solutionPasses: 0, accepted: 0 };
-    funnels.set(key, f);
-    f.tasks += r.n;
-    if (r.status === "pending") continue;
-    f.run += r.n;
-    if (r.reason !== "verifier_invalid") f.verifierLoads += r.n;
-    if (r.reason !== "verifier_invalid" && r.reason !== "solution_not_passing") f.solutionPasses += r.n;
-    if (r.status === "accepted") f.accepted += r.n;
+    const t = funnels.get(r.dataset) ?? { version: r.version, tasks: 0, run: 0, accepted: 0, byReason: {} };
+    funnels.set(r.dataset, t);
+    tallyVerdict(t, r.status, r.reason, r.n);
   }
   return {
     labels,
     edits: edit,
     reviewers: [...new Set(throughput.map((t) => t.user))],
     throughput: [...perDay.entries()].map(([day, counts]) => ({ day, ...counts })),
-    datasets: [...funnels.values()],
+    datasets: [...funnels.entries()].map(([dataset, t]) => ({ dataset, version: t.version, tasks: t.tasks, ...funnelOf(t.run, t.accepted, t.byReason) })),
   };
 }

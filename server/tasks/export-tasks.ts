@@ -38,7 +38,22 @@ function caseError(c: ExportCase): string | null {
   return e ? `${e.type}: ${e.message}` : null;
 }
 
-/** One JSON object per task, keys in the interchange format's order, each line ending in "\n". */
+/** One task as a line of CaT JSON Lines: keys in the interchange format's order, metadata only when set. */
+export function formatCatLine(t: { id: string; environment: string; instruction: string; verifier: string; solution: string; failureCases: string[]; metadata: unknown; verdict: unknown }): string {
+  const line: Record<string, unknown> = {
+    id: t.id,
+    environment: t.environment,
+    instruction: t.instruction,
+    verifier: t.verifier,
+    solution: t.solution,
+    failure_cases: t.failureCases,
+  };
+  if (t.metadata !== null && t.metadata !== undefined) line.metadata = t.metadata;
+  line.verdict = t.verdict;
+  return JSON.stringify(line) + "\n";
+}
+
+/** One JSON object per task, each line ending in "\n". */
 export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: ExportTasksOptions): AsyncGenerator<string> {
   const conds: Prisma.Sql[] = [Prisma.sql`t.current_revision_id is not null`];
   if (batch) {
@@ -64,16 +79,7 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
       order by t.id
       limit ${pageSize}::int`;
     for (const r of rows) {
-      const line: Record<string, unknown> = {
-        id: r.external_id,
-        environment: r.environment,
-        instruction: r.instruction,
-        verifier: r.verifier,
-        solution: r.solution,
-        failure_cases: r.failure_cases ?? [],
-      };
-      if (r.metadata !== null && r.metadata !== undefined) line.metadata = r.metadata;
-      line.verdict =
+      const verdict =
         r.verdict_status === "pending"
           ? { status: "pending" }
           : {
@@ -82,7 +88,7 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
               packHash: r.pack_hash,
               cases: (r.cases ?? []).map((c) => ({ role: c.role, index: c.index, outcome: c.outcome, error: caseError(c), durationMs: c.durationMs })),
             };
-      yield JSON.stringify(line) + "\n";
+      yield formatCatLine({ id: r.external_id, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failure_cases ?? [], metadata: r.metadata, verdict });
     }
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;
