@@ -10,6 +10,13 @@ export const LIMITS = {
   instructionChars: 200_000,
   codeChars: 2 * 1024 * 1024,
   failureCases: 200,
+  /** Everything one tagged-text task holds, all tags together: the same bound as a JSONL line. */
+  taskBytes: 8 * 1024 * 1024,
+  /**
+   * How deeply a field's JSON value (metadata) may nest. Deeper values overflow the stack of code that
+   * walks them (hashing, rendering), so they are refused before JSON.parse ever sees them.
+   */
+  jsonDepth: 64,
   /** How many line errors an import keeps (the count is always exact). */
   keptErrors: 1000,
 } as const;
