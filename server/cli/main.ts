@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { addTasksToDataset, createDataset, publishVersion } from "../datasets/datasets";
-import { exportDataset, type ExportFormat } from "../datasets/export-dataset";
+import { EXPORT_FORMATS, exportDataset, type ExportFormat } from "../datasets/export-dataset";
 import { funnelOf } from "../filter/funnel";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
 import { requestRerun } from "../filter/request-rerun";
@@ -78,7 +78,7 @@ const commands: Record<string, Command> = {
       if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       if (values.dataset) {
         const format = (values.format ?? "jsonl") as string;
-        if (!["jsonl", "parquet", "hf"].includes(format)) throw new UsageError("--format is jsonl, parquet or hf");
+        if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError("--format is jsonl, parquet or hf");
         if (!values.out) throw new UsageError("--out PATH is required with --dataset");
         let lastNote = 0;
         const r = await exportDataset({

@@ -93,17 +93,26 @@ export async function listDatasets({ db }: { db: Db }) {
   return rows.map((d) => ({ ...d, taskCount: d._count.tasks, versions: d.versions.map((v) => ({ ...v, taskCount: v._count.items })) }));
 }
 
-/** "name" (newest version) or "name@3". */
+/**
+ * A version reference is exactly NAME (the newest version) or NAME@NUMBER. Anything else is refused
+ * before it reaches a query or a file name: a lenient split once let "ds@1@/../../x" resolve to ds@1
+ * while the raw string became an output path.
+ */
+export function parseVersionRef(ref: string): { name: string; number: number | undefined } {
+  const m = /^([^@]+)(?:@(\d{1,9}))?$/.exec(ref);
+  if (!m) throw new AppError("BAD_INPUT", `Invalid dataset version '${ref.slice(0, 200)}': use NAME or NAME@NUMBER.`);
+  return { name: checkDatasetName(m[1]!), number: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
 export async function resolveVersion(db: Db, ref: string) {
-  const [name, num] = ref.split("@") as [string, string | undefined];
+  const { name, number } = parseVersionRef(ref);
   const d = await findDataset(db, name);
-  if (num !== undefined && !/^\d+$/.test(num)) throw new AppError("BAD_INPUT", `Invalid version '${num}' in '${ref}': use NAME@NUMBER.`);
   const v = await db.prisma.datasetVersion.findFirst({
-    where: { datasetId: d.id, ...(num ? { number: Number(num) } : {}) },
+    where: { datasetId: d.id, ...(number !== undefined ? { number } : {}) },
     orderBy: { number: "desc" },
     select: { id: true, number: true, name: true, notes: true, createdAt: true, author: { select: { name: true } } },
   });
-  if (!v) throw new AppError("NOT_FOUND", num ? `Dataset '${d.name}' has no version ${num}.` : `Dataset '${d.name}' has no published version yet.`);
+  if (!v) throw new AppError("NOT_FOUND", number !== undefined ? `Dataset '${d.name}' has no version ${number}.` : `Dataset '${d.name}' has no published version yet.`);
   return { dataset: d, version: v };
 }
 

@@ -12,7 +12,8 @@ import { funnelOf } from "../filter/funnel";
 import { formatCatLine } from "../tasks/export-tasks";
 import { readVersionRows, resolveVersion, type VersionRow } from "./datasets";
 
-export type ExportFormat = "jsonl" | "parquet" | "hf";
+export const EXPORT_FORMATS = ["jsonl", "parquet", "hf"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const APP_VERSION = process.env.npm_package_version ?? "0.1.0";
 
 export function toCatLine(r: VersionRow): string {
@@ -205,6 +206,11 @@ export async function exportDataset({ db, ref, format, out, onProgress }: Export
   const resolved = await resolveVersion(db, ref);
   const target = path.resolve(out);
   if (!fs.existsSync(path.dirname(target))) throw new AppError("NOT_FOUND", `${path.dirname(target)} does not exist.`);
+  // An export replaces at most a file of its own name; it never deletes a directory (a folder
+  // export that found one in its way once removed whatever the path pointed at).
+  if (fs.existsSync(target) && (format === "hf" || fs.statSync(target).isDirectory())) {
+    throw new AppError("CONFLICT", `${target} exists already: choose another output path (an export never deletes a directory).`);
+  }
   const tmp = `${target}.partial-${process.pid}-${randomBytes(3).toString("hex")}`;
   const tally = newTally();
   try {
@@ -216,7 +222,6 @@ export async function exportDataset({ db, ref, format, out, onProgress }: Export
       await writeParquet(db, resolved.version.id, path.join(tmp, dataFile), tally, onProgress);
       fs.writeFileSync(path.join(tmp, "README.md"), await datasetCard(db, resolved, tally, dataFile));
     }
-    if (fs.existsSync(target)) fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(tmp, target);
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -45,7 +45,9 @@ export async function runExportJob({ db, exportId }: { db: Db; exportId: number 
   const e = await db.prisma.datasetExport.findUnique({ where: { id: exportId }, select: { status: true, format: true, version: { select: { number: true, dataset: { select: { name: true } } } } } });
   if (!e || e.status === "done" || e.status === "cancelled") return;
   await db.prisma.datasetExport.update({ where: { id: exportId }, data: { status: "running", done: 0, error: null } });
+  // The export's own directory, named by its id: a retried job starts from an empty one.
   const dir = path.join(serverEnv().dataDir, "exports", String(exportId));
+  fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const format = e.format as ExportFormat;
   const base = `${e.version.dataset.name}-v${e.version.number}`;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { taskListInputSchema } from "@/lib/task-query";
 import { addTasksToDataset, createDataset, listDatasets, publishVersion } from "../datasets/datasets";
+import { EXPORT_FORMATS } from "../datasets/export-dataset";
 import { getExport, requestExport } from "../datasets/export-jobs";
 import { getTaskRuns } from "../filter/get-task-runs";
 import { getRerunProgress } from "../filter/rerun-progress";
@@ -86,7 +87,7 @@ export const ROUTES = [
     method: "POST",
     path: "/api/v1/datasets/{name}/exports",
     summary: "Export a version in the background: {format: jsonl|parquet|hf, version?}. Poll /api/v1/exports/{id}, then download /api/exports/{id}/download.",
-    body: z.strictObject({ format: z.enum(["jsonl", "parquet", "hf"]), version: z.number().int().positive().optional() }),
+    body: z.strictObject({ format: z.enum(EXPORT_FORMATS), version: z.number().int().positive().optional() }),
     handle: ({ db, body, params }) => requestExport({ db, ref: body.version ? `${params.name}@${body.version}` : params.name!, format: body.format }),
   }),
   defineRoute({

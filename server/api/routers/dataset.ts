@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { addTasksToDataset, createDataset, diffVersions, listDatasets, publishVersion, removeTasksFromDataset } from "../../datasets/datasets";
+import { EXPORT_FORMATS } from "../../datasets/export-dataset";
 import { getExport, requestExport } from "../../datasets/export-jobs";
 import { getRevisions } from "../../review/task-history";
 import { taskSelectionSchema } from "../../review/task-selection";
@@ -16,7 +17,7 @@ export const datasetRouter = createTRPCRouter({
     .input(z.object({ dataset: name, name: z.string().max(100).optional(), notes: z.string().max(10_000).optional() }))
     .mutation(({ ctx, input }) => publishVersion({ db: ctx.db, userId: ctx.userId, ...input })),
   export: publicProcedure
-    .input(z.object({ dataset: name, version: z.number().int().positive(), format: z.enum(["jsonl", "parquet", "hf"]) }))
+    .input(z.object({ dataset: name, version: z.number().int().positive(), format: z.enum(EXPORT_FORMATS) }))
     .mutation(({ ctx, input }) => requestExport({ db: ctx.db, ref: `${input.dataset}@${input.version}`, format: input.format })),
   exportStatus: publicProcedure.input(z.object({ exportId: z.number().int().positive() })).query(({ ctx, input }) => getExport({ db: ctx.db, exportId: input.exportId })),
   diff: publicProcedure.input(z.object({ dataset: name, from: z.number().int().positive(), to: z.number().int().positive() })).query(({ ctx, input }) => diffVersions({ db: ctx.db, ...input })),

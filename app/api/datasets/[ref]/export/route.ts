@@ -1,33 +1,39 @@
 // GET /api/datasets/NAME[@VERSION]/export?format=jsonl|parquet|hf — a download (hf: a .tar.gz of the folder).
+// The file is written in a temporary directory this request creates, under a name built from the
+// stored dataset name and version number, never from the request's text, and removed afterwards.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import * as tar from "tar";
 import { getDb } from "@/server/db/client";
-import { exportDataset, type ExportFormat } from "@/server/datasets/export-dataset";
+import { resolveVersion } from "@/server/datasets/datasets";
+import { EXPORT_FORMATS, exportDataset, type ExportFormat } from "@/server/datasets/export-dataset";
 import { AppError } from "@/server/errors";
 import { errorResponse } from "@/server/http";
+import { guarded } from "@/server/security/guarded";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request, { params }: { params: Promise<{ ref: string }> }): Promise<Response> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-export-"));
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+async function handleGet(req: Request, { params }: { params: Promise<{ ref: string }> }): Promise<Response> {
+  let dir: string | undefined;
+  const cleanup = () => dir && fs.rmSync(dir, { recursive: true, force: true });
   try {
-    const ref = decodeURIComponent((await params).ref);
-    const format = (new URL(req.url).searchParams.get("format") ?? "jsonl") as ExportFormat;
-    if (!["jsonl", "parquet", "hf"].includes(format)) throw new AppError("BAD_INPUT", `format must be jsonl, parquet or hf, not '${format}'.`);
-    const base = ref.replace("@", "-v");
+    const format = new URL(req.url).searchParams.get("format") ?? "jsonl";
+    if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new AppError("BAD_INPUT", `format must be jsonl, parquet or hf, not '${format.slice(0, 50)}'.`);
+    const db = await getDb();
+    const { dataset, version } = await resolveVersion(db, decodeURIComponent((await params).ref));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-export-"));
+    const base = `${dataset.name}-v${version.number}`;
     const out = path.join(dir, format === "hf" ? base : `${base}.${format}`);
-    const r = await exportDataset({ db: await getDb(), ref, format, out });
+    await exportDataset({ db, ref: `${dataset.name}@${version.number}`, format: format as ExportFormat, out });
     let file = out;
-    let name = `${r.dataset}-v${r.version}.${format}`;
+    let name = path.basename(out);
     if (format === "hf") {
       file = `${out}.tar.gz`;
-      await tar.c({ gzip: true, file, cwd: dir, portable: true }, [path.basename(out)]);
-      name = `${r.dataset}-v${r.version}-hf.tar.gz`;
+      await tar.c({ gzip: true, file, cwd: dir, portable: true }, [base]);
+      name = `${base}-hf.tar.gz`;
     }
     const stream = fs.createReadStream(file);
     stream.on("close", cleanup);
@@ -43,3 +49,5 @@ export async function GET(req: Request, { params }: { params: Promise<{ ref: str
     return errorResponse(err, "GET /api/datasets/export");
   }
 }
+
+export const GET = guarded(handleGet);
