@@ -328,7 +328,7 @@ export function TaskList() {
           })}
         </div>
         {list.isPending ? <p className="p-4 text-zinc-500">Loading…</p> : null}
-        {!list.isPending && rows.length === 0 ? (
+        {!list.isPending && !list.error && rows.length === 0 ? (
           <p className="p-8 text-center text-zinc-500">
             No tasks match. {anyFilter ? "Clear the filters, or " : ""}
             <Link href="/import" className="text-sky-700 underline dark:text-sky-400">import a file</Link>.

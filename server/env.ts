@@ -10,6 +10,9 @@ const schema = z.object({
   CAT_LOG_SQL: z.enum(["0", "1"]).default("0"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().default("127.0.0.1"),
+  // Host names the web app answers to besides localhost/127.0.0.1/::1 (comma-separated; "*" for any,
+  // which gives up the DNS-rebinding protection).
+  CAT_ALLOWED_HOSTS: z.string().default(""),
   // The web server runs a filter worker in-process unless this is 0 (then run `npm run worker`).
   CAT_WORKER: z.enum(["0", "1"]).default("1"),
   CAT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
@@ -33,6 +36,7 @@ function load() {
     logSql: e.CAT_LOG_SQL === "1",
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
+    allowedHosts: e.CAT_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean),
     inProcessWorker: e.CAT_WORKER === "1",
     workerConcurrency: e.CAT_WORKER_CONCURRENCY,
     jobLeaseSeconds: e.CAT_JOB_LEASE_SECONDS,

@@ -2,6 +2,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { asAppError, databaseUnavailable } from "../db/availability";
 import { getDb, type Db } from "../db/client";
 import { AppError, type AppErrorCode } from "../errors";
 
@@ -11,7 +12,10 @@ export interface TrpcContext {
 }
 
 export async function createTrpcContext(): Promise<TrpcContext> {
-  const db = await getDb();
+  const db = await getDb().catch((err: unknown) => {
+    console.error("[trpc] database:", err);
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: databaseUnavailable().message });
+  });
   return { db, userId: db.defaultUserId };
 }
 
@@ -42,8 +46,8 @@ const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
 const errorMapping = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof AppError) throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+    const cause = asAppError(result.error.cause);
+    if (cause) throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error(`[trpc] ${path}:`, cause ?? result.error);
       throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error; the server log has the details." });

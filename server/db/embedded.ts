@@ -3,7 +3,7 @@
 // ourselves (rather than through that package's class) to control three things it does not:
 // sharing one running cluster between the web server and the CLI, running as root, and logging to a
 // file instead of a pipe that dies with its parent.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
@@ -182,37 +182,67 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   const { postgres } = await binaries();
   const owner = serverUser();
   const port = await freePort();
-  const log = fs.openSync(logFile, "a");
-  // Detached so a Ctrl-C in the terminal reaches us, not the server mid-write; we stop it ourselves.
-  const child = spawn(
-    postgres,
-    // Memory settings sized for a workstation: the task tables of 100k tasks stay in shared buffers.
-    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=512MB", "-c", "work_mem=32MB", "-c", "effective_cache_size=2GB"],
-    { stdio: ["ignore", log, log], detached: true, ...owner, env: serverProcessEnv() },
-  );
-  fs.closeSync(log);
-  child.unref();
-  let exited: string | undefined;
-  child.once("exit", (code, signal) => {
-    exited = `exit ${code ?? signal}`;
-  });
-
   const url = urlFor(creds!, port, "postgres");
-  const deadline = Date.now() + 60_000;
-  while (!(await canConnect(url))) {
-    if (exited) throw new Error(`Embedded PostgreSQL stopped during start-up (${exited}). Log ${logFile}:\n${tail(logFile)}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`Embedded PostgreSQL did not accept connections within 60 s. Log ${logFile}:\n${tail(logFile)}`);
+  let stopped = false;
+  let child: ChildProcess;
+  let exited: string | undefined;
+
+  const launch = async () => {
+    exited = undefined;
+    const log = fs.openSync(logFile, "a");
+    // Detached so a Ctrl-C in the terminal reaches us, not the server mid-write; we stop it ourselves.
+    child = spawn(
+      postgres,
+      // Memory settings sized for a workstation: the task tables of 100k tasks stay in shared buffers.
+      ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=512MB", "-c", "work_mem=32MB", "-c", "effective_cache_size=2GB"],
+      { stdio: ["ignore", log, log], detached: true, ...owner, env: serverProcessEnv() },
+    );
+    fs.closeSync(log);
+    child.unref();
+    child.once("exit", (code, signal) => {
+      exited = `exit ${code ?? signal}`;
+      if (!stopped) void relaunch(exited);
+    });
+    const deadline = Date.now() + 60_000;
+    while (!(await canConnect(url))) {
+      if (exited) throw new Error(`Embedded PostgreSQL stopped during start-up (${exited}). Log ${logFile}:\n${tail(logFile)}`);
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`Embedded PostgreSQL did not accept connections within 60 s. Log ${logFile}:\n${tail(logFile)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
+
+  // The server died under us (killed, out of memory): start it again on the same port, so the
+  // connection pool reconnects by itself. Until then every request answers "database unavailable".
+  let relaunching = false;
+  const relaunch = async (why: string) => {
+    if (relaunching) return;
+    relaunching = true;
+    console.error(`[db] embedded PostgreSQL stopped unexpectedly (${why}); restarting it`);
+    for (let attempt = 1; !stopped; attempt++) {
+      // Orphaned backends of a killed server hold its shared memory for a moment: wait and retry.
+      await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * attempt)));
+      if (stopped) break;
+      try {
+        await launch();
+        console.error(`[db] embedded PostgreSQL is back (attempt ${attempt})`);
+        break;
+      } catch (err) {
+        if (attempt % 10 === 1) console.error(`[db] restart attempt ${attempt} failed: ${(err as Error).message.split("\n")[0]}`);
+      }
+    }
+    relaunching = false;
+  };
+
+  await launch();
   await ensureDatabase(url);
 
-  let stopped = false;
   const stopNow = () => {
-    if (stopped || exited) return;
+    if (stopped) return;
     stopped = true;
+    if (exited) return;
     try {
       child.kill("SIGINT"); // fast shutdown: aborts open transactions, flushes, exits
     } catch {
@@ -225,7 +255,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     owned: true,
     // Stops the server unless another process (the web server, a second CLI) is still using it.
     stop: async () => {
-      if (stopped || exited) return;
+      if (stopped) return;
       if (await otherClients(url)) return;
       stopNow();
       const until = Date.now() + 15_000;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { taskFilterSchema } from "@/lib/task-query";
 import { getDb, type Db } from "../db/client";
-import { AppError, HTTP_STATUS } from "../errors";
+import { errorResponse, readTextBody } from "../http";
 
 export interface ApiRoute<B extends z.ZodType, Q extends z.ZodType> {
   method: "GET" | "POST" | "DELETE";
@@ -28,7 +28,7 @@ export async function runRoute(route: ApiRoute<z.ZodType, z.ZodType>, req: Reque
   try {
     let body: unknown = undefined;
     if (route.body) {
-      const text = await req.text();
+      const text = await readTextBody(req);
       let raw: unknown;
       try {
         raw = text ? JSON.parse(text) : {};
@@ -48,9 +48,7 @@ export async function runRoute(route: ApiRoute<z.ZodType, z.ZodType>, req: Reque
     const result = await route.handle({ db: db ?? (await getDb()), body, query, params });
     return Response.json(result, { status: route.method === "POST" ? 201 : 200 });
   } catch (err) {
-    if (err instanceof AppError) return Response.json({ error: { code: err.code, message: err.message } }, { status: HTTP_STATUS[err.code] });
-    console.error(`[api] ${route.method} ${route.path}:`, err);
-    return Response.json({ error: { code: "INTERNAL", message: "Internal error; the server log has the details." } }, { status: 500 });
+    return errorResponse(err, `${route.method} ${route.path}`);
   }
 }
 

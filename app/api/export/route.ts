@@ -2,11 +2,12 @@
 import { getDb } from "@/server/db/client";
 import { errorResponse } from "@/server/http";
 import { exportTasks } from "@/server/tasks/export-tasks";
+import { guarded } from "@/server/security/guarded";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(req: Request): Promise<Response> {
+async function handleGet(req: Request): Promise<Response> {
   try {
     const params = new URL(req.url).searchParams;
     const batch = params.get("batch") || undefined;
@@ -42,3 +43,5 @@ export async function GET(req: Request): Promise<Response> {
     return errorResponse(err, "GET /api/export");
   }
 }
+
+export const GET = guarded(handleGet);

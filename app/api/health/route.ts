@@ -1,16 +1,21 @@
-// Readiness: answers 200 once the database is up and migrated (used by tests and process managers).
+// Readiness: 200 once the database is up and migrated, 503 with the reason while it is not (used by
+// tests, process managers and the UI's banner).
+import { isDatabaseUnavailable } from "@/server/db/availability";
 import { getDb } from "@/server/db/client";
-import { errorResponse } from "@/server/http";
+import { guarded } from "@/server/security/guarded";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(): Promise<Response> {
+async function handleGet(): Promise<Response> {
   try {
     const db = await getDb();
     await db.prisma.$queryRaw`select 1`;
-    return Response.json({ ok: true });
+    return Response.json({ ok: true, database: "ok" });
   } catch (err) {
-    return errorResponse(err, "GET /api/health");
+    if (!isDatabaseUnavailable(err)) console.error("[health]", err);
+    return Response.json({ ok: false, database: "unavailable", message: "The database is unavailable; the app keeps retrying." }, { status: 503 });
   }
 }
+
+export const GET = guarded(handleGet);

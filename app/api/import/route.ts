@@ -4,11 +4,12 @@ import { getDb } from "@/server/db/client";
 import { AppError } from "@/server/errors";
 import { errorResponse } from "@/server/http";
 import { importTasks } from "@/server/tasks/import-tasks";
+import { guarded } from "@/server/security/guarded";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function POST(req: Request): Promise<Response> {
+async function handlePost(req: Request): Promise<Response> {
   try {
     const params = new URL(req.url).searchParams;
     const format = params.get("format");
@@ -28,3 +29,5 @@ export async function POST(req: Request): Promise<Response> {
     return errorResponse(err, "POST /api/import");
   }
 }
+
+export const POST = guarded(handlePost);

@@ -1,5 +1,6 @@
-// Serves the Monaco editor from our own node_modules, so the editor never loads from a CDN.
-import fs from "node:fs/promises";
+// Serves the Monaco editor from our own node_modules, so the editor never loads from a CDN. The
+// files are listed once; a request names one of them and no path is ever built from its text.
+import fs from "node:fs";
 import path from "node:path";
 
 export const runtime = "nodejs";
@@ -13,16 +14,26 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
 };
 
-export async function GET(_req: Request, { params }: { params: Promise<{ path: string[] }> }): Promise<Response> {
-  const parts = (await params).path;
-  const file = path.resolve(ROOT, ...parts);
-  if (!file.startsWith(ROOT + path.sep)) return new Response("Not found", { status: 404 });
-  try {
-    const body = await fs.readFile(file);
-    return new Response(body, {
-      headers: { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "public, max-age=31536000, immutable" },
-    });
-  } catch {
-    return new Response("Not found", { status: 404 });
+let files: Map<string, string> | undefined;
+function monacoFiles(): Map<string, string> {
+  if (!files) {
+    files = new Map();
+    const walk = (dir: string, rel: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(path.join(dir, e.name), `${rel}${e.name}/`);
+        else if (e.isFile()) files!.set(`${rel}${e.name}`, path.join(dir, e.name));
+      }
+    };
+    walk(ROOT, "");
   }
+  return files;
+}
+
+export async function GET(_req: Request, { params }: { params: Promise<{ path: string[] }> }): Promise<Response> {
+  const file = monacoFiles().get((await params).path.join("/"));
+  if (!file) return new Response("Not found", { status: 404 });
+  const body = await fs.promises.readFile(file);
+  return new Response(body, {
+    headers: { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "public, max-age=31536000, immutable" },
+  });
 }

@@ -6,11 +6,12 @@ import { getDb } from "@/server/db/client";
 import { exportFile } from "@/server/datasets/export-jobs";
 import { AppError } from "@/server/errors";
 import { errorResponse } from "@/server/http";
+import { guarded } from "@/server/security/guarded";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+async function handleGet(_req: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
     const exportId = Number((await params).id);
     if (!Number.isInteger(exportId) || exportId <= 0) throw new AppError("BAD_INPUT", "The export id must be a positive integer.");
@@ -22,3 +23,5 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     return errorResponse(err, "GET /api/exports/download");
   }
 }
+
+export const GET = guarded(handleGet);
