@@ -13,8 +13,7 @@ import { openDb } from "../server/db/client";
 import { startEmbeddedPostgres } from "../server/db/embedded";
 import { getRerunProgress } from "../server/filter/rerun-progress";
 import { requestRerun } from "../server/filter/request-rerun";
-import { startFilterWorker } from "../server/jobs/filter-worker";
-import { stopQueue } from "../server/jobs/queue";
+import { startWorker } from "../server/jobs/worker";
 import { createSandbox, type TaskVerdict } from "../server/sandbox";
 import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../server/seed";
 import { importTasks } from "../server/tasks/import-tasks";
@@ -100,7 +99,7 @@ async function main() {
     const db = await openDb(embedded.url, { embedded });
     await registerPack({ db, dir: DEMO_PACK_DIR, name: "retail" });
     await importTasks({ db, source: Readable.from([lines.join("\n")]), batchName: "bench" });
-    const worker = await startFilterWorker({ db, log: () => undefined });
+    const worker = await startWorker({ db, log: () => undefined });
     const t1 = performance.now();
     const { rerunId } = await requestRerun({ db, filter: { batch: "bench" } });
     for (;;) {
@@ -112,7 +111,6 @@ async function main() {
     e2e = { seconds, rate: caseCount / seconds };
     console.log(`(c) queue + worker + DB:    ${caseCount} cases in ${seconds.toFixed(1)} s = ${e2e.rate.toFixed(1)} cases/s (${(tasks.length / seconds).toFixed(1)} tasks/s)`);
     await worker.stop();
-    await stopQueue(db);
     await db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,6 @@
 import { getDb } from "./db/client";
 import { serverEnv } from "./env";
-import { startExportWorker } from "./jobs/export-worker";
-import { startFilterWorker } from "./jobs/filter-worker";
+import { startWorker } from "./jobs/worker";
 import { seedDemoData } from "./seed";
 
 export async function bootServer(): Promise<void> {
@@ -20,11 +19,10 @@ export async function bootServer(): Promise<void> {
   // One process is enough for the embedded setup: the web server also works the filter queue.
   if (serverEnv().inProcessWorker) {
     try {
-      const worker = await startFilterWorker({ db });
-      const exports = await startExportWorker({ db });
-      process.once("SIGTERM", () => void Promise.all([worker.stop(), exports.stop()]));
+      const worker = await startWorker({ db });
+      process.once("SIGTERM", () => void worker.stop());
     } catch (err) {
-      console.error("[boot] the in-process filter worker did not start (run `npm run worker`):", err);
+      console.error("[boot] the in-process worker did not start (run `npm run worker`):", err);
     }
   }
 }

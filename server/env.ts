@@ -16,9 +16,12 @@ const schema = z.object({
   // The web server runs a filter worker in-process unless this is 0 (then run `npm run worker`).
   CAT_WORKER: z.enum(["0", "1"]).default("1"),
   CAT_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  // The interpreter the sandbox runs (default /usr/bin/python3: the python3 on PATH may be a slow shim).
+  CAT_PYTHON: z.string().min(1).optional(),
   // How long a worker holds a job before another may take it over (its process may have died).
-  CAT_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).default(300),
-  CAT_JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).default(20),
+  // A worker renews its lease every third of this while a job is alive; a dead worker's jobs are
+  // taken over once it lapses.
+  CAT_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 });
 
@@ -39,8 +42,8 @@ function load() {
     allowedHosts: e.CAT_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean),
     inProcessWorker: e.CAT_WORKER === "1",
     workerConcurrency: e.CAT_WORKER_CONCURRENCY,
+    python: e.CAT_PYTHON,
     jobLeaseSeconds: e.CAT_JOB_LEASE_SECONDS,
-    jobMaintenanceSeconds: e.CAT_JOB_MAINTENANCE_SECONDS,
     port: e.PORT,
   };
 }

@@ -10,8 +10,7 @@ import { EXPORT_FORMATS, exportDataset, type ExportFormat } from "../datasets/ex
 import { funnelOf } from "../filter/funnel";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
 import { requestRerun } from "../filter/request-rerun";
-import { startFilterWorker } from "../jobs/filter-worker";
-import { stopQueue } from "../jobs/queue";
+import { startWorker } from "../jobs/worker";
 import { registerPack } from "../packs/register-pack";
 import { exportTasks } from "../tasks/export-tasks";
 import { importTasks } from "../tasks/import-tasks";
@@ -218,11 +217,10 @@ const commands: Record<string, Command> = {
       note(`queued ${taskCount} task${taskCount === 1 ? "" : "s"} (rerun ${rerunId})`);
       if (!values.wait) {
         result({ rerunId, tasks: taskCount, queued: true });
-        await stopQueue(db);
         return EXIT.ok;
       }
       // Work the queue here too: the command finishes even when no worker is running.
-      const worker = await startFilterWorker({ db, log: () => undefined });
+      const worker = await startWorker({ db, log: () => undefined });
       let progress: RerunProgress;
       for (;;) {
         progress = await getRerunProgress({ db, rerunId });
@@ -232,7 +230,6 @@ const commands: Record<string, Command> = {
         await new Promise((r) => setTimeout(r, 1000));
       }
       await worker.stop();
-      await stopQueue(db);
       const reasons = progress.verdicts.byReason;
       const funnel = funnelOf(progress.runs.done, progress.verdicts.accepted, reasons);
       const summary = {

@@ -6,7 +6,6 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
-import { stopQueue } from "../jobs/queue";
 import { setReviewStatus, setTaskLabel } from "../review/review-tasks";
 import { saveTaskRevision } from "../review/save-revision";
 import { importTasks } from "../tasks/import-tasks";
@@ -42,7 +41,6 @@ beforeAll(async () => {
   await setTaskLabel({ db, selection: { taskIds: [ids.d1!] }, labelId: fp.id, on: true });
 });
 afterAll(async () => {
-  await stopQueue(db);
   await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -133,15 +131,18 @@ describe("datasets", () => {
 describe("background exports", () => {
   it("runs an export as a job with progress, and refuses downloads before it is done", async () => {
     const { requestExport, getExport, exportFile, runExportJob } = await import("./export-jobs");
+    const { claimRows, newWorkerId } = await import("../jobs/queue");
     const { exportId, total } = await requestExport({ db, ref: "calc-v@2", format: "parquet" });
     expect(total).toBe(3);
     await expect(exportFile({ db, exportId })).rejects.toThrow(/is queued/);
-    await runExportJob({ db, exportId });
+    const workerId = newWorkerId();
+    expect(await claimRows(db, "dataset_exports", workerId, 5, 30)).toEqual([{ id: exportId, attempts: 1 }]);
+    expect(await runExportJob({ db, exportId, workerId })).toBe("done");
     const done = await getExport({ db, exportId });
     expect(done).toMatchObject({ status: "done", done: 3, total: 3, ready: true, fileName: "calc-v-v2.parquet" });
     const rows = await duck(`select count(*)::int as n from read_parquet('${await exportFile({ db, exportId })}')`);
     expect(rows).toEqual([{ n: 3 }]);
-    await runExportJob({ db, exportId }); // a repeated job leaves a finished export alone
+    expect(await runExportJob({ db, exportId, workerId })).toBe("lost"); // a repeated job leaves a finished export alone
     expect((await getExport({ db, exportId })).status).toBe("done");
   });
 });

@@ -6,20 +6,17 @@ import * as tar from "tar";
 import type { Db } from "../db/client";
 import { serverEnv } from "../env";
 import { AppError } from "../errors";
-import { EXPORT_QUEUE, getQueue } from "../jobs/queue";
+import { failRow, notifyWorkers } from "../jobs/queue";
+import type { JobOutcome } from "../jobs/worker";
 import { resolveVersion } from "./datasets";
 import { exportDataset, type ExportFormat } from "./export-dataset";
-
-export function jobIdForExport(exportId: number): string {
-  return `00000000-0000-4000-9000-${exportId.toString(16).padStart(12, "0")}`;
-}
 
 export async function requestExport({ db, ref, format }: { db: Db; ref: string; format: ExportFormat }) {
   const { dataset, version } = await resolveVersion(db, ref);
   const total = await db.prisma.datasetVersionItem.count({ where: { versionId: version.id } });
+  // The queued row is the job (server/jobs/queue.ts); a worker claims it.
   const row = await db.prisma.datasetExport.create({ data: { versionId: version.id, format, total }, select: { id: true } });
-  const boss = await getQueue(db);
-  await boss.send(EXPORT_QUEUE, { exportId: row.id }, { id: jobIdForExport(row.id), retryLimit: 1, expireInSeconds: 3600 });
+  await notifyWorkers(db, "dataset_exports");
   return { exportId: row.id, dataset: dataset.name, version: version.number, format, total };
 }
 
@@ -41,10 +38,12 @@ export async function exportFile({ db, exportId }: { db: Db; exportId: number })
   return e.path;
 }
 
-export async function runExportJob({ db, exportId }: { db: Db; exportId: number }): Promise<void> {
-  const e = await db.prisma.datasetExport.findUnique({ where: { id: exportId }, select: { status: true, format: true, version: { select: { number: true, dataset: { select: { name: true } } } } } });
-  if (!e || e.status === "done" || e.status === "cancelled") return;
-  await db.prisma.datasetExport.update({ where: { id: exportId }, data: { status: "running", done: 0, error: null } });
+/** Works one claimed export (fenced on the claiming worker, like a filter run). */
+export async function runExportJob({ db, exportId, workerId }: { db: Db; exportId: number; workerId: string }): Promise<JobOutcome> {
+  const e = await db.prisma.datasetExport.findUnique({ where: { id: exportId }, select: { status: true, workerId: true, format: true, version: { select: { number: true, dataset: { select: { name: true } } } } } });
+  if (!e || e.status !== "running" || e.workerId !== workerId) return "lost";
+  const mine = { id: exportId, workerId, status: "running" as const };
+  await db.prisma.datasetExport.updateMany({ where: mine, data: { done: 0, error: null } });
   // The export's own directory, named by its id: a retried job starts from an empty one.
   const dir = path.join(serverEnv().dataDir, "exports", String(exportId));
   fs.rmSync(dir, { recursive: true, force: true });
@@ -62,7 +61,7 @@ export async function runExportJob({ db, exportId }: { db: Db; exportId: number 
       onProgress: (n) => {
         if (Date.now() - last < 500) return;
         last = Date.now();
-        void db.prisma.datasetExport.update({ where: { id: exportId }, data: { done: n } }).catch(() => undefined);
+        void db.prisma.datasetExport.updateMany({ where: mine, data: { done: n } }).catch(() => undefined);
       },
     });
     let file = out;
@@ -70,8 +69,13 @@ export async function runExportJob({ db, exportId }: { db: Db; exportId: number 
       file = `${out}-hf.tar.gz`;
       await tar.c({ gzip: true, file, cwd: dir, portable: true }, [path.basename(out)]);
     }
-    await db.prisma.datasetExport.update({ where: { id: exportId }, data: { status: "done", done: r.tasks, path: file, bytes: BigInt(fs.statSync(file).size), finishedAt: new Date() } });
+    const { count } = await db.prisma.datasetExport.updateMany({
+      where: mine,
+      data: { status: "done", done: r.tasks, path: file, bytes: BigInt(fs.statSync(file).size), finishedAt: new Date(), workerId: null, leaseUntil: null },
+    });
+    return count ? "done" : "lost";
   } catch (err) {
-    await db.prisma.datasetExport.update({ where: { id: exportId }, data: { status: "failed", error: (err as Error).message, finishedAt: new Date() } });
+    await failRow(db, "dataset_exports", workerId, exportId, (err as Error).message);
+    return "failed";
   }
 }

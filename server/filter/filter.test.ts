@@ -1,6 +1,9 @@
 // The filter end to end on real components: the demo pack registered through the sandbox, demo tasks
-// imported, reruns queued on pg-boss, a worker running them in the bubblewrap sandbox, verdicts
-// recorded and exported. The demo tasks carry the verdict they were written to get.
+// imported, reruns queued as rows, a worker claiming them and running them in the bubblewrap
+// sandbox, verdicts recorded and exported. The demo tasks carry the verdict they were written to get.
+// A short lease, so that lease expiry and renewal happen within a test.
+process.env.CAT_JOB_LEASE_SECONDS = "3";
+
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,8 +11,8 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
-import { startFilterWorker, sweepLostRuns, type FilterWorker } from "../jobs/filter-worker";
-import { getQueue, jobIdForRun, stopQueue } from "../jobs/queue";
+import { claimRows, newWorkerId } from "../jobs/queue";
+import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { removeReadOnlyTree } from "../packs/materialize-pack";
 import { registerPack } from "../packs/register-pack";
 import { createSandbox, type Sandbox } from "../sandbox";
@@ -23,7 +26,7 @@ import { runFilterJob } from "./run-filter";
 
 let db: Db;
 let sandbox: Sandbox;
-let worker: FilterWorker | undefined;
+let worker: WorkerHandle | undefined;
 const demo = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } });
 // Two tasks of every expected outcome: enough to cover the reason order, quick to run.
 const picked = [...new Set(demo.map((t) => t.metadata.expected_reason))].flatMap((reason) => demo.filter((t) => t.metadata.expected_reason === reason).slice(0, 2));
@@ -37,7 +40,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await worker?.stop();
-  await stopQueue(db);
   await sandbox.close();
   await db.close();
 });
@@ -61,7 +63,7 @@ describe("the CaT filter", () => {
   });
 
   it("gives every demo task the verdict it was written to get, through the queue and a worker", async () => {
-    worker = await startFilterWorker({ db, sandbox, concurrency: 2, log: () => undefined });
+    worker = await startWorker({ db, sandbox, concurrency: 2, log: () => undefined });
     const { rerunId, taskCount } = await requestRerun({ db, filter: { batch: "picked" } });
     expect(taskCount).toBe(picked.length);
     const progress = await waitFor(rerunId);
@@ -95,33 +97,91 @@ describe("the CaT filter", () => {
     expect(funnel).toMatchObject({ group: "picked", tasks: 12, run: 12, verifierLoads: 10, solutionPasses: 8, accepted: 2 });
   });
 
-  it("is idempotent: repeating a finished job changes nothing; re-recording replaces, never duplicates", async () => {
+  it("writes only for the worker holding the run: a finished run is left alone, a taken-over run is redone once", async () => {
     const run = await db.prisma.filterRun.findFirstOrThrow({ where: { status: "done" }, select: { id: true, _count: { select: { cases: true } } } });
-    expect(await runFilterJob({ db, sandbox, runId: run.id, lastAttempt: true })).toBe("skipped");
-    await db.prisma.filterRun.update({ where: { id: run.id }, data: { status: "running" } }); // as if its worker died mid-run
-    expect(await runFilterJob({ db, sandbox, runId: run.id, lastAttempt: true })).toBe("done");
+    const me = newWorkerId();
+    expect(await runFilterJob({ db, sandbox, runId: run.id, workerId: me })).toBe("lost");
+    // As if its worker died mid-run: running, with a lease that lapsed.
+    await db.prisma.filterRun.update({ where: { id: run.id }, data: { status: "running", workerId: "dead-worker", leaseUntil: new Date(Date.now() - 1000) } });
+    expect(await claimRows(db, "filter_runs", me, 5, 30)).toEqual([{ id: run.id, attempts: expect.any(Number) }]);
+    expect(await runFilterJob({ db, sandbox, runId: run.id, workerId: "dead-worker" })).toBe("lost"); // its late result is fenced off
+    expect(await runFilterJob({ db, sandbox, runId: run.id, workerId: me })).toBe("done");
     expect(await db.prisma.caseResult.count({ where: { runId: run.id } })).toBe(run._count.cases);
+    expect(await db.prisma.filterRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true, workerId: true } })).toEqual({ status: "done", workerId: null });
+  });
+
+  it("interleaves reruns, and puts an edit's run ahead of both", async () => {
+    await worker?.stop();
+    worker = undefined;
+    const a = await requestRerun({ db, filter: { batch: "picked" } });
+    const b = await requestRerun({ db, filter: { batch: "picked" } });
+    const edit = await requestRerun({ db, externalIds: [picked[0]!.id], interactive: true });
+    const me = newWorkerId();
+    const order: number[] = [];
+    for (;;) {
+      const [row] = await claimRows(db, "filter_runs", me, 1, 30);
+      if (!row) break;
+      order.push((await db.prisma.filterRun.findUniqueOrThrow({ where: { id: row.id }, select: { rerunId: true } })).rerunId!);
+    }
+    expect(order[0]).toBe(edit.rerunId);
+    const rest = order.slice(1);
+    expect(rest).toHaveLength(2 * picked.length);
+    // a, b, a, b, …: every pair holds one run of each
+    for (let i = 0; i < rest.length; i += 2) expect([rest[i], rest[i + 1]].sort()).toEqual([a.rerunId, b.rerunId].sort());
+    await db.prisma.filterRun.updateMany({ where: { workerId: me }, data: { status: "cancelled", workerId: null } });
+  });
+
+  it("renews the lease of a run slower than the lease, so it is never taken over and run twice", async () => {
+    // Two workers; the case sleeps 5 s, longer than the 3 s lease.
+    const slow = JSON.stringify({ id: "slow-1", environment: "retail", instruction: "slow", verifier: "def verify(state, answer):\n    return answer == 'ok'\n", solution: "import time\ntime.sleep(5)\nrespond('ok')", failure_cases: ["respond('no')"] });
+    await importTasks({ db, source: Readable.from([slow]), batchName: "slow" });
+    const w1 = await startWorker({ db, sandbox, concurrency: 1, log: () => undefined });
+    const w2 = await startWorker({ db, sandbox, concurrency: 1, log: () => undefined });
+    try {
+      const { rerunId } = await requestRerun({ db, filter: { batch: "slow" } });
+      const p = await waitFor(rerunId, 60_000);
+      expect(p.runs.done).toBe(1);
+      const run = await db.prisma.filterRun.findFirstOrThrow({ where: { rerunId }, select: { attempts: true, verdictStatus: true, _count: { select: { cases: true } } } });
+      expect(run).toEqual({ attempts: 1, verdictStatus: "accepted", _count: { cases: 2 } });
+    } finally {
+      await Promise.all([w1.stop(), w2.stop()]);
+    }
+  }, 90_000);
+
+  it("fails a run whose workers died on every attempt, saying so", async () => {
+    const { rerunId } = await requestRerun({ db, externalIds: [picked[0]!.id] });
+    await db.prisma.filterRun.updateMany({ where: { rerunId }, data: { status: "running", attempts: 3, workerId: "dead-worker", leaseUntil: new Date(Date.now() - 1000) } });
+    worker = await startWorker({ db, sandbox, concurrency: 1, log: () => undefined });
+    const p = await waitFor(rerunId);
+    expect(p.runs.failed).toBe(1);
+    expect(await db.prisma.filterRun.findFirstOrThrow({ where: { rerunId }, select: { error: true } })).toMatchObject({ error: expect.stringContaining("stopped responding on every one of 3 attempts") });
+    await worker.stop();
+    worker = undefined;
+  });
+
+  it("a worker that cannot run the sandbox takes no filter runs: they stay queued, and another worker runs them", async () => {
+    const lines: string[] = [];
+    const blind = await startWorker({ db, concurrency: 1, python: "/nonexistent/python3", log: (l) => lines.push(l) });
+    try {
+      const { rerunId } = await requestRerun({ db, externalIds: [picked[0]!.id] });
+      await new Promise((r) => setTimeout(r, 2500));
+      expect((await getRerunProgress({ db, rerunId })).runs).toMatchObject({ queued: 1, running: 0, failed: 0 });
+      expect(blind.sandboxProblem()).toMatch(/python3/);
+      expect(lines.join("\n")).toMatch(/not taking filter runs: .*python3/);
+      worker = await startWorker({ db, sandbox, concurrency: 1, log: () => undefined });
+      expect((await waitFor(rerunId)).runs.done).toBe(1);
+    } finally {
+      await blind.stop();
+      await worker?.stop();
+      worker = undefined;
+    }
   });
 
   it("cancels the queued runs of a rerun", async () => {
-    await worker?.stop();
-    worker = undefined;
     const { rerunId } = await requestRerun({ db, filter: { batch: "picked" } });
     expect(await cancelRerun({ db, rerunId })).toEqual({ cancelled: picked.length });
     const p = await getRerunProgress({ db, rerunId });
     expect(p).toMatchObject({ cancelled: true, finished: true, runs: { cancelled: picked.length, queued: 0 } });
-  });
-
-  it("re-enqueues a run whose job is missing, and fails a run whose job failed for good", async () => {
-    const { rerunId } = await requestRerun({ db, externalIds: [picked[0]!.id, picked[1]!.id] });
-    const [a, b] = await db.prisma.filterRun.findMany({ where: { rerunId }, select: { id: true }, orderBy: { id: "asc" } });
-    await db.pool.query(`delete from pgboss.job where id = $1`, [jobIdForRun(a!.id)]);
-    await db.pool.query(`update filter_runs set created_at = now() - interval '1 minute' where id = $1`, [a!.id]);
-    await db.pool.query(`update pgboss.job set state = 'failed' where id = $1`, [jobIdForRun(b!.id)]);
-    expect(await sweepLostRuns(db)).toEqual({ failed: 1, requeued: 1 });
-    const boss = await getQueue(db);
-    expect((await boss.getJobById("filter-run", jobIdForRun(a!.id)))?.state).toBe("created");
-    expect(await db.prisma.filterRun.findUniqueOrThrow({ where: { id: b!.id }, select: { status: true, error: true } })).toMatchObject({ status: "failed", error: expect.stringContaining("stopped responding") });
   });
 
   it("refuses a pack that does not load, with its traceback", async () => {

@@ -4,7 +4,7 @@ import type { TaskFilter } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
-import { enqueueFilterRuns } from "../jobs/queue";
+import { notifyWorkers } from "../jobs/queue";
 import { taskFilterSql, taskSearchCte } from "../tasks/list-tasks";
 
 export interface RequestRerunOptions {
@@ -17,6 +17,8 @@ export interface RequestRerunOptions {
   externalIds?: string[];
   /** How the request reads in the UI ("task retail-0001", "filter environment=retail"). */
   scope?: string;
+  /** Someone is waiting for this (an edit's run): it goes ahead of the queued bulk reruns. */
+  interactive?: boolean;
 }
 
 export const MAX_RERUN_TASKS = 200_000;
@@ -46,32 +48,39 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
     cte = taskSearchCte(filter);
   }
 
-  const { rerunId, runIds } = await db.prisma.$transaction(
+  // Priorities make reruns interleave (start-time fair queuing): the k-th run of a new rerun gets
+  // the priority of the queue's head minus k, so it alternates with the k-th run still waiting in
+  // every earlier rerun instead of waiting behind all of them. Interactive runs (an edit's run)
+  // go ahead of everything queued.
+  const ahead = opts.interactive ? MAX_RERUN_TASKS + 1 : 0;
+  const { rerunId, taskCount } = await db.prisma.$transaction(
     async (tx) => {
       const rerun = await tx.rerun.create({ data: { scope: describe(opts), taskCount: 0, requestedById: userId }, select: { id: true } });
-      const rows = await tx.$queryRaw<Array<{ id: number }>>`
-        ${cte}
-        insert into filter_runs (task_id, revision_id, rerun_id, pack_id, requested_by_id, status, created_at)
-        select t.id, t.current_revision_id, ${rerun.id}::int,
-               (select p.id from packs p where p.environment_id = t.environment_id order by p.id desc limit 1),
-               ${userId}::int, 'queued', now()
-        from tasks t
-        left join task_revisions r on r.id = t.current_revision_id
-        where ${where} and t.current_revision_id is not null
-        order by t.id
-        limit ${MAX_RERUN_TASKS + 1}
-        returning id`;
-      if (rows.length > MAX_RERUN_TASKS) throw new AppError("TOO_LARGE", `More than ${MAX_RERUN_TASKS} tasks match: narrow the filter.`);
-      if (!rows.length) throw new AppError("NOT_FOUND", "No task matches: nothing to run.");
-      await tx.rerun.update({ where: { id: rerun.id }, data: { taskCount: rows.length } });
-      return { rerunId: rerun.id, runIds: rows.map((r) => r.id) };
+      const [row] = await tx.$queryRaw<Array<{ n: number }>>`
+        ${cte.sql ? Prisma.sql`${cte},` : Prisma.sql`with`} head as materialized (select coalesce(max(priority), 0) as p from filter_runs where status = 'queued'),
+        inserted as (
+          insert into filter_runs (task_id, revision_id, rerun_id, pack_id, requested_by_id, status, priority, created_at)
+          select t.id, t.current_revision_id, ${rerun.id}::int,
+                 (select p.id from packs p where p.environment_id = t.environment_id order by p.id desc limit 1),
+                 ${userId}::int, 'queued', (select p from head) + ${ahead}::bigint + 1 - row_number() over (order by t.id), now()
+          from tasks t
+          left join task_revisions r on r.id = t.current_revision_id
+          where ${where} and t.current_revision_id is not null
+          order by t.id
+          limit ${MAX_RERUN_TASKS + 1}
+          returning 1)
+        select count(*)::int as n from inserted`;
+      const n = row?.n ?? 0;
+      if (n > MAX_RERUN_TASKS) throw new AppError("TOO_LARGE", `More than ${MAX_RERUN_TASKS} tasks match: narrow the filter.`);
+      if (!n) throw new AppError("NOT_FOUND", "No task matches: nothing to run.");
+      await tx.rerun.update({ where: { id: rerun.id }, data: { taskCount: n } });
+      return { rerunId: rerun.id, taskCount: n };
     },
     { timeout: 120_000 },
   );
-  // After commit, so a worker never picks up a job whose row it cannot see. If this fails, the
-  // sweeper enqueues the runs' jobs later (see sweepLostRuns).
-  await enqueueFilterRuns(db, runIds);
-  return { rerunId, taskCount: runIds.length };
+  // After commit, so a woken worker can see the rows; a worker that misses it finds them by polling.
+  await notifyWorkers(db, "filter_runs");
+  return { rerunId, taskCount };
 }
 
 export async function cancelRerun({ db, rerunId }: { db: Db; rerunId: number }): Promise<{ cancelled: number }> {

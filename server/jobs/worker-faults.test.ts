@@ -2,7 +2,6 @@
 // nothing. Their jobs come back after the lease expires, every run ends DONE with exactly one set of
 // case results, and nothing stays RUNNING. Short leases keep the test quick.
 process.env.CAT_JOB_LEASE_SECONDS = "3";
-process.env.CAT_JOB_MAINTENANCE_SECONDS = "1";
 
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -15,7 +14,6 @@ import { requestRerun } from "../filter/request-rerun";
 import { registerPack } from "../packs/register-pack";
 import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../seed";
 import { importTasks } from "../tasks/import-tasks";
-import { stopQueue } from "./queue";
 import { freePort } from "../db/embedded";
 
 let db: Db;
@@ -27,7 +25,6 @@ const childEnv = () => ({
   ...process.env,
   DATABASE_URL: db.url,
   CAT_JOB_LEASE_SECONDS: "3",
-  CAT_JOB_MAINTENANCE_SECONDS: "1",
   CAT_WORKER_CONCURRENCY: "2",
   CAT_SEED_DEMO: "0",
   NODE_OPTIONS: "",
@@ -75,7 +72,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   for (const c of children) c.kill("SIGKILL");
-  await stopQueue(db);
   await db.close();
 });
 

@@ -1,19 +1,16 @@
-// `npm run worker`: a filter worker process. Run any number, on any machine with the same DATABASE_URL.
+// `npm run worker`: a worker process for every kind of background job. Run any number, on any
+// machine with the same DATABASE_URL (each with its own CAT_DATA_DIR).
 import { getDb } from "../db/client";
-import { startExportWorker } from "./export-worker";
-import { startFilterWorker } from "./filter-worker";
-import { stopQueue } from "./queue";
+import { startWorker } from "./worker";
 
 const db = await getDb();
-const worker = await startFilterWorker({ db });
-const exports = await startExportWorker({ db });
+const worker = await startWorker({ db });
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`[worker] ${signal}: finishing the runs in flight…`);
-  await Promise.all([worker.stop(), exports.stop()]);
-  await stopQueue(db);
+  console.log(`[worker] ${signal}: finishing the jobs in flight…`);
+  await worker.stop();
   await db.close();
   process.exit(0);
 };

@@ -2,7 +2,6 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
-import { stopQueue } from "../jobs/queue";
 import { importTasks } from "../tasks/import-tasks";
 import { handleApiRequest } from "./routes";
 
@@ -19,7 +18,6 @@ beforeAll(async () => {
   await importTasks({ db, source: Readable.from([[t("a1"), t("a2")].join("\n")]), batchName: "api" });
 });
 afterAll(async () => {
-  await stopQueue(db);
   await db.close();
 });
 

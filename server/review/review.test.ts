@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../api/root";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
-import { stopQueue } from "../jobs/queue";
 import { registerPack } from "../packs/register-pack";
 import { createSandbox, type Sandbox } from "../sandbox";
 import { DEMO_PACK_DIR } from "../seed";
@@ -35,7 +34,6 @@ beforeAll(async () => {
   caller = createCaller({ db, userId: db.defaultUserId });
 }, 120_000);
 afterAll(async () => {
-  await stopQueue(db);
   await sandbox.close();
   await db.close();
 });

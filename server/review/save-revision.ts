@@ -70,6 +70,6 @@ export async function saveTaskRevision({ db, taskId, baseRevisionId, content, us
     await tx.reviewEvent.create({ data: { taskId, revisionId: rev.id, userId: author, kind: "revision", body: note?.slice(0, 2000) || null } });
     return rev;
   });
-  const { rerunId } = await requestRerun({ db, userId: author, taskIds: [taskId], scope: `edit of task #${taskId} (revision ${saved.number})` });
+  const { rerunId } = await requestRerun({ db, userId: author, taskIds: [taskId], scope: `edit of task #${taskId} (revision ${saved.number})`, interactive: true });
   return { revisionId: saved.id, number: saved.number, rerunId };
 }

@@ -2,7 +2,6 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
-import { stopQueue } from "../jobs/queue";
 import { setReviewStatus, setTaskLabel } from "../review/review-tasks";
 import { saveTaskRevision } from "../review/save-revision";
 import { importTasks } from "../tasks/import-tasks";
@@ -16,7 +15,6 @@ beforeAll(async () => {
   await importTasks({ db, source: Readable.from([[t("s1"), t("s2"), t("s3")].join("\n")]), batchName: "st" });
 });
 afterAll(async () => {
-  await stopQueue(db);
   await db.close();
 });
 
