@@ -175,9 +175,9 @@ const commands: Record<string, Command> = {
     },
   },
   "env add": {
-    usage: "env add DIR [--name NAME] [--timeout-ms MS] [--memory-mb MB]",
-    summary: "Register an environment pack from a directory holding env.py (a new version if its content changed).",
-    options: { name: { type: "string" }, "timeout-ms": { type: "string" }, "memory-mb": { type: "string" } },
+    usage: "env add DIR [--name NAME] [--new-version] [--timeout-ms MS] [--memory-mb MB]",
+    summary: "Register an environment pack from a directory holding env.py. Different content under an existing name needs --new-version, and then becomes the version runs use.",
+    options: { name: { type: "string" }, "new-version": { type: "boolean" }, "timeout-ms": { type: "string" }, "memory-mb": { type: "string" } },
     async run({ values, positionals }) {
       const dir = positionals[0];
       if (!dir || positionals.length > 1) throw new UsageError("env add takes exactly one DIR");
@@ -193,10 +193,15 @@ const commands: Record<string, Command> = {
         name: values.name as string | undefined,
         caseTimeoutMs: num(values["timeout-ms"], "--timeout-ms"),
         memoryMb: num(values["memory-mb"], "--memory-mb"),
+        newVersion: values["new-version"] === true,
       });
-      note(pack.created ? `registered ${pack.name} @ ${pack.hash.slice(0, 12)}${pack.tools ? ` with ${pack.tools.length} tools` : ""}` : `${pack.name} @ ${pack.hash.slice(0, 12)} was already registered`);
+      note(
+        pack.created
+          ? `registered ${pack.name} version ${pack.version} @ ${pack.hash.slice(0, 12)}${pack.tools ? ` with ${pack.tools.length} tools` : ""} (active)`
+          : `${pack.name} @ ${pack.hash.slice(0, 12)} was already registered as version ${pack.version}${pack.active ? "" : " (not the active one)"}`,
+      );
       if (pack.warning) note(pack.warning);
-      result({ name: pack.name, hash: pack.hash, created: pack.created });
+      result({ name: pack.name, hash: pack.hash, version: pack.version, active: pack.active, created: pack.created });
       return EXIT.ok;
     },
   },

@@ -1,5 +1,5 @@
 // Requests the CaT filter over a set of tasks: one rerun row, one queued filter run per task (against
-// the environment's newest pack), one job per run. Thousands of tasks take one INSERT … SELECT.
+// the environment's active pack), one job per run. Thousands of tasks take one INSERT … SELECT.
 import type { TaskFilter } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
@@ -61,7 +61,7 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
         inserted as (
           insert into filter_runs (task_id, revision_id, rerun_id, pack_id, requested_by_id, status, priority, created_at)
           select t.id, t.current_revision_id, ${rerun.id}::int,
-                 (select p.id from packs p where p.environment_id = t.environment_id order by p.id desc limit 1),
+                 (select e.active_pack_id from environments e where e.id = t.environment_id),
                  ${userId}::int, 'queued', (select p from head) + ${ahead}::bigint + 1 - row_number() over (order by t.id), now()
           from tasks t
           left join task_revisions r on r.id = t.current_revision_id

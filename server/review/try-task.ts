@@ -32,13 +32,13 @@ export async function tryTaskEdit({ db, taskId, content, sandbox = trySandbox() 
     select: {
       verdictStatus: true,
       verdictReason: true,
-      environment: { select: { packs: { orderBy: { id: "desc" }, take: 1, select: { id: true, hash: true, caseTimeoutMs: true, memoryMb: true } } } },
+      environment: { select: { activePack: { select: { id: true, hash: true, caseTimeoutMs: true, memoryMb: true } } } },
       verdictRun: { select: { revisionId: true, cases: { select: { role: true, index: true, outcome: true } } } },
       currentRevisionId: true,
     },
   });
   if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
-  const pack = task.environment.packs[0];
+  const pack = task.environment.activePack;
   if (!pack) throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
   const verdict = await runTaskOnPack({ db, sandbox, pack, code: { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases } });
   // "Before" is the verdict of the current revision, when it has been run.
