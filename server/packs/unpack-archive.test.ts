@@ -115,7 +115,9 @@ describe("unpackArchive", () => {
     expect((total.result as PromiseRejectedResult).reason).toMatchObject({ code: "TOO_LARGE", message: `The archive unpacks to more than ${100 * MB} bytes (the limit for a pack).` });
 
     console.log(`zip bomb: rss growth ${(perFile.rssGrowth / MB).toFixed(0)} / ${(total.rssGrowth / MB).toFixed(0)} MB, longest event-loop stall ${perFile.longestStallMs} / ${total.longestStallMs} ms`);
-    expect(Math.max(perFile.rssGrowth, total.rssGrowth)).toBeLessThan(60 * MB);
+    // The inflater's garbage (a few MB per push) is freed when V8 decides: 5-55 MB measured; the fix's
+    // predecessor held all 4 GiB.
+    expect(Math.max(perFile.rssGrowth, total.rssGrowth)).toBeLessThan(80 * MB);
     expect(Math.max(perFile.longestStallMs, total.longestStallMs)).toBeLessThan(2_000);
     expect(leftovers()).toEqual([]);
   });
@@ -146,7 +148,7 @@ describe("unpackArchive", () => {
     unpacked.cleanup();
 
     console.log(`tar.gz bomb: rss growth ${[perFile, total, after].map((m) => (m.rssGrowth / MB).toFixed(0)).join(" / ")} MB, longest event-loop stall ${[perFile, total, after].map((m) => m.longestStallMs).join(" / ")} ms`);
-    expect(Math.max(perFile.rssGrowth, total.rssGrowth, after.rssGrowth)).toBeLessThan(60 * MB);
+    expect(Math.max(perFile.rssGrowth, total.rssGrowth, after.rssGrowth)).toBeLessThan(80 * MB);
     expect(leftovers()).toEqual([]);
   });
 });
