@@ -16,6 +16,7 @@
 
 import builtins
 import ctypes
+import errno
 import gc
 import inspect
 import json
@@ -51,21 +52,39 @@ CHILD_RESULT_FD = 3
 PACK_ROOT = os.getcwd()
 
 MAX_COMMAND_BYTES = 256 << 20
-MAX_HEADER_BYTES = 32 << 20
+# The host refuses a bigger frame and kills the zygote (worker.ts MAX_FRAME_BYTES): every reply is
+# fitted under it here, whatever the case printed or reported.
+MAX_FRAME_BYTES = 8 << 20
+# What a case reports about itself (messages shown, tool calls) is bounded in count and in bytes
+# of JSON, first by the case process and again by the zygote, which cannot trust it.
+MAX_HEADER_BYTES = 4 << 20
 MAX_MESSAGES_SHOWN = 200
 MAX_MESSAGE_SHOWN_CHARS = 8000
+MAX_MESSAGES_BYTES = 1 << 20
 MAX_TOOL_CALLS_SHOWN = 500
 MAX_TOOL_ARGS_CHARS = 4000
+MAX_TOOL_CALLS_BYTES = 1 << 20
 MAX_REPR_CHARS = 2000
 MAX_TRACEBACK_CHARS = 20000
+MAX_SCHEMAS_BYTES = 1 << 20
+MAX_SCHEMA_DEPTH = 64
 OUTPUT_GRACE_S = 0.25
 MAX_FDS = 4096  # the zygote's RLIMIT_NOFILE: every fd a child could inherit is below it
+# RLIMIT_NPROC counts every process and thread of the sandbox's uid in the sandbox's own user
+# namespace (kernel >= 5.14), i.e. this whole sandbox: bwrap's init, the zygote, the one child it
+# runs and all their threads. The host makes sure that uid is not host root, for which the kernel
+# ignores the limit. 128 leaves room for the thread pools real code starts (concurrent.futures
+# defaults to at most 32 workers) while keeping a sandbox to a few MiB of kernel memory and PIDs;
+# with RLIMIT_AS at its default 1 GiB, a case runs out of address space for 8 MiB thread stacks
+# well before that anyway, unless it shrinks them (threading.stack_size), which is what this stops.
+MAX_TASKS = 128
 ZYGOTE_LIMITS = (
     # the pack's own code runs here too: bound what it can take from the host
     (resource.RLIMIT_AS, 8 << 30),
     (resource.RLIMIT_NOFILE, MAX_FDS),
     (resource.RLIMIT_FSIZE, 64 << 20),
     (resource.RLIMIT_CORE, 0),
+    (resource.RLIMIT_NPROC, MAX_TASKS),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -79,8 +98,41 @@ def _write_all(fd, data):
         view = view[n:]
 
 
+def encode_frame(obj):
+    return _json_dumps(obj, ensure_ascii=True, allow_nan=False, default=str).encode("ascii")
+
+
+def fit_frame(obj):
+    """The frame's bytes, under MAX_FRAME_BYTES: printed output is what can still be too big here
+    (non-ASCII and control characters grow up to 12-fold as JSON escapes), so it is cut first."""
+    body = encode_frame(obj)
+    if len(body) <= MAX_FRAME_BYTES:
+        return body
+    for _ in range(4):
+        keys = [k for k in ("stdout", "stderr") if isinstance(obj.get(k), str) and obj[k]]
+        if not keys:
+            break
+        sizes = {k: len(encode_frame(obj[k])) for k in keys}
+        room = MAX_FRAME_BYTES - (len(body) - sum(sizes.values())) - 4096
+        obj = dict(obj)
+        for k in keys:
+            text, share = obj[k], max(room, 0) // len(keys)
+            if sizes[k] > share:
+                keep = int(len(text) * share / sizes[k] * 0.9)
+                obj[k] = text[:keep] + f"\n…[{len(text) - keep} more characters cut to fit the reply]"
+        body = encode_frame(obj)
+        if len(body) <= MAX_FRAME_BYTES:
+            return body
+    err = simple_error("SandboxError", f"the reply was {fmt_size(len(body))}, over the "
+                       f"{fmt_size(MAX_FRAME_BYTES)} limit", "case")
+    if obj.get("t") == "ready":
+        return encode_frame({"t": "pack_error", "error": err})
+    return encode_frame({"t": obj.get("t"), "id": obj.get("id"), "outcome": "error", "caseError": err,
+                         "ok": False, "error": err})
+
+
 def send_frame(fd, obj):
-    body = _json_dumps(obj, ensure_ascii=True, allow_nan=False, default=str).encode("ascii")
+    body = fit_frame(obj)
     _write_all(fd, struct.pack(">I", len(body)) + body)
 
 
@@ -147,6 +199,10 @@ ARCHES = {
         io_uring_register=427, open_tree=428, move_mount=429, fsopen=430, fsconfig=431,
         fsmount=432, fspick=433, pidfd_open=434, clone3=435, openat2=437, pidfd_getfd=438,
         process_madvise=440, mount_setattr=442, memfd_secret=447, fchmodat2=452,
+        shmget=29, shmat=30, shmctl=31, shmdt=67, semget=64, semop=65, semctl=66,
+        semtimedop=220, msgget=68, msgsnd=69, msgrcv=70, msgctl=71, mq_open=240,
+        mq_unlink=241, mq_timedsend=242, mq_timedreceive=243, mq_notify=244,
+        mq_getsetattr=245, fcntl=72, ioctl=16, sched_setattr=314,
     )),
     "aarch64": (0xC00000B7, dict(
         socket=198, clone=220, execve=221, execveat=281, kill=129, tkill=130, tgkill=131,
@@ -166,6 +222,10 @@ ARCHES = {
         io_uring_register=427, open_tree=428, move_mount=429, fsopen=430, fsconfig=431,
         fsmount=432, fspick=433, pidfd_open=434, clone3=435, openat2=437, pidfd_getfd=438,
         process_madvise=440, mount_setattr=442, memfd_secret=447, fchmodat2=452,
+        shmget=194, shmat=196, shmctl=195, shmdt=197, semget=190, semop=193, semctl=191,
+        semtimedop=192, msgget=186, msgsnd=189, msgrcv=188, msgctl=187, mq_open=180,
+        mq_unlink=181, mq_timedsend=182, mq_timedreceive=183, mq_notify=184,
+        mq_getsetattr=185, fcntl=25, ioctl=29, sched_setattr=274,
     )),
 }
 
@@ -179,6 +239,12 @@ DENY_ALWAYS = [
     "name_to_handle_at", "open_by_handle_at", "bpf", "userfaultfd", "io_uring_setup",
     "io_uring_enter", "io_uring_register", "open_tree", "move_mount", "fsopen", "fsconfig",
     "fsmount", "fspick", "mount_setattr", "pidfd_getfd", "memfd_secret", "process_madvise",
+    # SysV and POSIX IPC objects outlive the process that made them (they belong to the zygote's
+    # IPC namespace): one task could leave data for another, and segments are not counted in any
+    # process's RLIMIT_AS
+    "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semctl", "semtimedop", "msgget",
+    "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
+    "mq_notify", "mq_getsetattr",
 ]
 # Additionally denied to case and verifier children: new processes, signals to others,
 # filesystem writes, scheduling changes of other processes.
@@ -189,9 +255,13 @@ DENY_CHILD = [
     "symlinkat", "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown",
     "fchownat", "mknod", "mknodat", "utime", "utimes", "futimesat", "utimensat", "setxattr",
     "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "setpgid",
-    "setsid", "setpriority", "sched_setparam", "sched_setscheduler", "sched_setaffinity",
-    "ioprio_set", "mbind", "migrate_pages", "move_pages",
+    "setsid", "setpriority", "sched_setparam", "sched_setscheduler", "sched_setattr",
+    "sched_setaffinity", "ioprio_set", "mbind", "migrate_pages", "move_pages",
 ]
+# fcntl()/ioctl() commands that name a process to receive SIGIO/SIGURG (or any signal, F_SETSIG):
+# a way to signal the zygote that never calls kill()
+FCNTL_SIGNAL_CMDS = (8, 10, 15)  # F_SETOWN, F_SETSIG, F_SETOWN_EX
+IOCTL_SIGNAL_CMDS = (0x8901, 0x8902)  # FIOSETOWN, SIOCSPGRP
 
 AF_UNIX = 1
 CLONE_THREAD = 0x00010000
@@ -233,7 +303,21 @@ def build_filter(child):
     # glibc falls back from clone3 to clone on ENOSYS; clone's flags can be inspected, clone3's can't
     deny("clone3", ENOSYS)
     deny("openat2", ENOSYS)
+
+    def deny_arg(name, argi, values):
+        # the low 32 bits are the whole of these int arguments
+        load_nr()
+        ins(JEQ, 0, len(values) + 3, nr[name])
+        load_arg_lo(argi)
+        for i, v in enumerate(values):
+            ins(JEQ, len(values) - i, 0, v)
+        ins(RET, 0, 0, RET_ALLOW)
+        ins(RET, 0, 0, RET_ERRNO(EPERM))
+
+    deny_arg("fcntl", 1, FCNTL_SIGNAL_CMDS)
+    deny_arg("ioctl", 1, IOCTL_SIGNAL_CMDS)
     # socket(): only AF_UNIX (inside its own network namespace), never IP
+    load_nr()
     ins(JEQ, 0, 4, nr["socket"])
     load_arg_lo(0)
     ins(JEQ, 0, 1, AF_UNIX)
@@ -648,6 +732,25 @@ def check_plain(v, path, depth=0):
     raise TypeError(f"load_state() must return JSON-like data; found {type(v).__name__} at {path}")
 
 
+def check_depth(v, path, limit):
+    """Refuses containers nested deeper than limit (before json.dumps would hit the recursion limit)."""
+    level = [v]
+    for _ in range(limit + 1):
+        nxt = []
+        for x in level:
+            if isinstance(x, Mapping):
+                nxt.extend(x.values())
+            elif isinstance(x, (list, tuple)):
+                nxt.extend(x)
+        if not nxt:
+            return
+        level = nxt
+    raise ValueError(f"{path} is nested more than {limit} levels deep")
+
+
+MAX_TOOLS = 10_000
+MAX_TOOL_NAME_CHARS = 200
+
 KEYWORDS = {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
             "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
             "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
@@ -664,9 +767,13 @@ def load_pack(inspect_mode):
     if not isinstance(tools, Mapping):
         raise TypeError(f"TOOLS must be a mapping of name -> callable, not {type(tools).__name__}")
     tools = dict(tools)
+    if len(tools) > MAX_TOOLS:
+        raise ValueError(f"TOOLS has {len(tools)} tools; the limit is {MAX_TOOLS}")
     for name, fn in tools.items():
         if not isinstance(name, str) or not name.isidentifier() or name in KEYWORDS:
-            raise TypeError(f"TOOLS key {name!r} is not a valid Python identifier")
+            raise TypeError(f"TOOLS key {safe_repr(name)} is not a valid Python identifier")
+        if len(name) > MAX_TOOL_NAME_CHARS:
+            raise ValueError(f"TOOLS key {name[:40]}… is longer than {MAX_TOOL_NAME_CHARS} characters")
         if not callable(fn):
             raise TypeError(f"TOOLS[{name!r}] is not callable ({type(fn).__name__})")
     load_state = getattr(env, "load_state", None)
@@ -681,7 +788,12 @@ def load_pack(inspect_mode):
             schemas = list(schemas.values())
         if not isinstance(schemas, (list, tuple)):
             raise TypeError("TOOL_SCHEMAS must be a list of function schemas")
-        schemas = _json_loads(_json_dumps(list(schemas)))
+        # they are stored with the pack and shown in the UI: plain JSON, bounded in size and depth
+        check_depth(schemas, "TOOL_SCHEMAS", MAX_SCHEMA_DEPTH)
+        text = _json_dumps(list(schemas))
+        if len(text) > MAX_SCHEMAS_BYTES:
+            raise ValueError(f"TOOL_SCHEMAS is {fmt_size(len(text))} of JSON; the limit is {fmt_size(MAX_SCHEMAS_BYTES)}")
+        schemas = _json_loads(text)
     info = {"tools": sorted(tools), "toolSchemas": schemas}
     if inspect_mode:
         info["stateBytes"] = len(_json_dumps(encode_value(state), ensure_ascii=False).encode("utf-8"))
@@ -719,6 +831,51 @@ def json_excerpt(v):
     return _json_loads(s)
 
 
+def _json_size(v):
+    try:
+        return len(_json_dumps(v, ensure_ascii=True, default=str))
+    except BaseException:  # unencodable or too deep: it is not shown
+        return None
+
+
+def bound_messages(msgs, max_count, max_chars, max_bytes):
+    """The messages a case showed, as reported: at most max_count, each cut to max_chars, max_bytes
+    of JSON in all, then a marker saying how many more there were."""
+    out, used = [], 0
+    for m in msgs[:max_count]:
+        if type(m) is not str:
+            continue
+        if len(m) > max_chars:
+            m = m[:max_chars] + "…"
+        cost = _json_size(m)
+        if cost is None or used + cost > max_bytes:
+            break
+        used += cost
+        out.append(m)
+    if len(msgs) > len(out):
+        out.append(f"…[{len(msgs) - len(out)} more messages]")
+    return out
+
+
+def bound_calls(calls, max_count, max_bytes):
+    """The tool calls a case made, as reported: (calls kept, how many of the given ones were not)."""
+    out, used = [], 0
+    for c in calls[:max_count]:
+        if not isinstance(c, dict):
+            continue
+        c = clean_call(c)
+        cost = _json_size(c)
+        if cost is None or used + cost > max_bytes:
+            break
+        used += cost
+        out.append(c)
+    return out, len(calls) - len(out)
+
+
+def omitted_calls(n):
+    return {"name": "…", "args": {"omittedCalls": n}}
+
+
 def child_setup(pipes_out, pipe_err, result_w, limits, install_filter):
     """Runs first in every forked child: own process group, only its own pipes, limits, seccomp."""
     os.setpgid(0, 0)
@@ -736,7 +893,8 @@ def child_setup(pipes_out, pipe_err, result_w, limits, install_filter):
     mem = int(limits["memoryBytes"])
     cpu = int(limits["timeoutMs"] / 1000) + 2
     for res, val in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, 0),
-                     (resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, 256)):
+                     (resource.RLIMIT_CORE, 0), (resource.RLIMIT_NOFILE, 256),
+                     (resource.RLIMIT_NPROC, MAX_TASKS)):
         hard = resource.getrlimit(res)[1]
         if hard != resource.RLIM_INFINITY:
             val = min(val, hard)
@@ -827,13 +985,10 @@ def case_child(tools, state, fp, cmd):
     except BaseException as e:
         payload = b""
         header["transferError"] = f"{type(e).__name__}: {e}"[:MAX_REPR_CHARS]
-    shown = [m if len(m) <= MAX_MESSAGE_SHOWN_CHARS else m[:MAX_MESSAGE_SHOWN_CHARS] + "…"
-             for m in messages[:MAX_MESSAGES_SHOWN]]
-    if len(messages) > MAX_MESSAGES_SHOWN:
-        shown.append(f"…[{len(messages) - MAX_MESSAGES_SHOWN} more messages]")
-    header["messages"] = shown
-    if dropped[0]:
-        calls.append({"name": "…", "args": {"omittedCalls": dropped[0]}})
+    header["messages"] = bound_messages(messages, MAX_MESSAGES_SHOWN, MAX_MESSAGE_SHOWN_CHARS, MAX_MESSAGES_BYTES)
+    calls, omitted = bound_calls(calls, MAX_TOOL_CALLS_SHOWN, MAX_TOOL_CALLS_BYTES)
+    if omitted + dropped[0]:
+        calls.append(omitted_calls(omitted + dropped[0]))
     header["toolCalls"] = calls
     write_child_result(header, payload)
 
@@ -949,7 +1104,17 @@ def run_child(target, limits, install_filter, max_result):
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     flush_std()
-    pid = _fork()
+    try:
+        pid = _fork()
+    except OSError as e:
+        # EAGAIN: the sandbox is at RLIMIT_NPROC, i.e. the pack's own processes and threads fill it
+        for fd in (res_r, res_w, out_r, out_w, err_r, err_w):
+            os.close(fd)
+        why = (f"the sandbox is at its limit of {MAX_TASKS} processes and threads (the pack's env.py holds them)"
+               if e.errno == errno.EAGAIN else f"fork failed: {e}")
+        return {"header": None, "payload": None, "out": Stream(0), "err": Stream(0), "timedOut": False,
+                "oversized": None, "malformed": False, "status": None, "spawnError": f"it could not start: {why}",
+                "elapsed": 0.0}
     if pid == 0:
         try:
             os.close(res_r), os.close(out_r), os.close(err_r)
@@ -1005,8 +1170,9 @@ def run_child(target, limits, install_filter, max_result):
             s = streams[fd]
             if s is None:
                 res += data
-                if len(res) > max_result:
-                    oversized = True
+                # the sizes announced up front are enough to refuse a report: no need to read it
+                oversized = _oversized_result(res, max_result)
+                if oversized:
                     streams.clear()
                     break
             else:
@@ -1043,7 +1209,20 @@ def run_child(target, limits, install_filter, max_result):
             "oversized": oversized, "malformed": malformed, "status": status, "elapsed": elapsed}
 
 
+def _oversized_result(res, max_result):
+    """Why the result being received is refused, or None."""
+    if len(res) >= 12:
+        hlen, plen = struct.unpack_from(">IQ", res)
+        if hlen > MAX_HEADER_BYTES:
+            return f"its report about itself was larger than {fmt_size(MAX_HEADER_BYTES)}"
+        if 12 + hlen + plen > max_result:
+            return "its result was larger than the memory limit"
+    return "its result was larger than the memory limit" if len(res) > max_result else None
+
+
 def death_note(r):
+    if r.get("spawnError"):
+        return r["spawnError"]
     st = r["status"]
     if os.WIFSIGNALED(st):
         sig = os.WTERMSIG(st)
@@ -1098,7 +1277,7 @@ def handle_case(tools, state, fp, cmd, case_filter, limits):
         result.update(stdout=c["out"].text(), stderr=c["err"].text(), durationMs=(_monotonic() - t0) * 1000)
         return result
     if h is None:
-        why = ("its result was larger than the memory limit" if c["oversized"] else
+        why = (c["oversized"] if c["oversized"] else
                "its result channel was corrupted" if c["malformed"] else death_note(c))
         result.update(outcome="error", caseError=simple_error("CaseCrashed", f"the case did not complete: {why}", "case"))
         result.update(stdout=c["out"].text(), stderr=c["err"].text(), durationMs=(_monotonic() - t0) * 1000)
@@ -1106,13 +1285,17 @@ def handle_case(tools, state, fp, cmd, case_filter, limits):
     ce = as_case_error(h.get("caseError"), "case")
     if ce:
         result["caseError"] = ce
-    # what the case says about itself is informative only, and bounded here whatever it wrote
+    # what the case says about itself is informative only, and bounded here whatever it wrote (an
+    # honest report, markers included, passes unchanged)
     msgs = h.get("messages")
-    result["messages"] = [m[:MAX_MESSAGE_SHOWN_CHARS + 1] for m in msgs[:MAX_MESSAGES_SHOWN + 1]
-                          if isinstance(m, str)] if isinstance(msgs, list) else []
+    result["messages"] = bound_messages(msgs, MAX_MESSAGES_SHOWN + 1, MAX_MESSAGE_SHOWN_CHARS + 1,
+                                        MAX_MESSAGES_BYTES + 256) if isinstance(msgs, list) else []
     calls = h.get("toolCalls")
-    result["toolCalls"] = [clean_call(x) for x in calls[:MAX_TOOL_CALLS_SHOWN + 1]
-                           if isinstance(x, dict)] if isinstance(calls, list) else []
+    if isinstance(calls, list):
+        calls, omitted = bound_calls(calls, MAX_TOOL_CALLS_SHOWN + 1, MAX_TOOL_CALLS_BYTES + 256)
+        if omitted:
+            calls.append(omitted_calls(omitted))
+        result["toolCalls"] = calls
     if h.get("transferError"):
         result.update(outcome="error", verifyError=simple_error(
             "StateTransferError", str(h["transferError"])[:MAX_REPR_CHARS], "case"))
