@@ -60,10 +60,11 @@
  * round trip); with the 2 MB retail demo pack 104 cases/s against the bare loop's 12 (same
  * verdicts on all 200 demo tasks); with a 5 MB state 72 cases/s against 16 for a lean bare loop.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, realpathSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { resolveRuntime, SandboxUnavailableError, type Runtime } from "./runtime";
+import { packDirFor, resolveRuntime, SandboxUnavailableError, unstage, type Runtime } from "./runtime";
 import {
   DEFAULT_LIMITS,
   type CaseError,
@@ -72,6 +73,7 @@ import {
   type CaseRole,
   type PackInfo,
   type PackRef,
+  type RunOptions,
   type Sandbox,
   type SandboxLimits,
   type SandboxOptions,
@@ -80,28 +82,60 @@ import {
   type ToolCall,
 } from "./types";
 import { decideVerdict, hashTaskCode } from "./verdict";
-import { PackLoadError, Worker, WorkerLostError } from "./worker";
+import { PackLoadError, Worker, WorkerLostError, type RequestTiming } from "./worker";
 
 export * from "./types";
 export { hashTaskCode, decideVerdict } from "./verdict";
 export { PackLoadError, WorkerLostError } from "./worker";
-export { SandboxUnavailableError } from "./runtime";
+export { SandboxUnavailableError, type SandboxUser } from "./runtime";
 
 const WATCHDOG_SLACK_MS = 5_000;
 /** Requests queued at one zygote: the one it runs and the next, so it never waits for the host. */
 const MAX_INFLIGHT = 2;
 
+/** A task's default time budget is one case timeout per case, at most this (budgetMs may say up to MAX_BUDGET_MS). */
+export const DEFAULT_MAX_BUDGET_MS = 120_000;
+export const MAX_BUDGET_MS = 600_000;
+/** Printed output kept per stream and phase: four of them fit in a reply frame (MAX_FRAME_BYTES, 8 MiB). */
+export const MAX_OUTPUT_BYTES = 1 << 20;
+
 type Reply = Record<string, unknown>;
+
+/** One runTask call's share of the pool. */
+interface TaskRun {
+  budgetMs: number;
+  /** Time its finished requests kept a zygote busy. */
+  usedMs: number;
+  /** Its requests a zygote is working on now. */
+  running: Set<Job>;
+  exhausted: boolean;
+}
 
 interface Job {
   packKey: string;
   packDir: string;
+  /** The pack's own directory when packDir is a staged copy. */
+  origin?: string;
   cmd: Record<string, unknown>;
   watchdogMs: number;
   attempts: number;
+  fairnessKey: string;
+  /** The task whose budget this request counts against; null: none (the verifier check). */
+  task: TaskRun | null;
+  /** Handed to a zygote once: from then on it runs even if its task's budget runs out. */
+  dispatched: boolean;
+  timing: RequestTiming;
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
 }
+
+/** Requests of one fairness key, and when it was last given a zygote (round robin by that). */
+interface Lane {
+  jobs: Job[];
+  lastServed: number;
+}
+
+class BudgetUsedUp extends Error {}
 
 function resolvePack(pack: PackRef): { key: string; dir: string } {
   if (!pack || typeof pack.dir !== "string" || !path.isAbsolute(pack.dir)) {
@@ -126,8 +160,31 @@ function normalizeLimits(limits: Partial<SandboxLimits> | undefined): SandboxLim
   };
   check("timeoutMs", 1, 600_000);
   check("memoryBytes", 32 << 20, 64 * 2 ** 30);
-  check("outputBytes", 0, 16 << 20);
+  check("outputBytes", 0, MAX_OUTPUT_BYTES);
   return l;
+}
+
+function taskBudget(options: RunOptions | undefined, cases: number, l: SandboxLimits): number {
+  const b = options?.budgetMs;
+  if (b === undefined) return Math.min(cases * l.timeoutMs, DEFAULT_MAX_BUDGET_MS);
+  if (typeof b !== "number" || !Number.isFinite(b) || b <= 0) throw new RangeError("options.budgetMs must be a positive number");
+  return Math.min(Math.ceil(b), MAX_BUDGET_MS);
+}
+
+let runSeq = 0;
+
+/** Where a pack is bound from, per runtime and pack: the pack itself, or a copy the sandbox user can read. */
+const packDirs = new Map<string, Promise<{ dir: string; staged: boolean }>>();
+
+function bindDirFor(rt: Runtime, key: string, dir: string): Promise<{ dir: string; staged: boolean }> {
+  const k = `${rt.user ? `${rt.user.uid}:${rt.user.gid}` : "self"}\0${key}`;
+  let p = packDirs.get(k);
+  if (!p) {
+    p = packDirFor(rt, dir, createHash("sha256").update(key).digest("hex").slice(0, 24));
+    p.catch(() => packDirs.delete(k));
+    packDirs.set(k, p);
+  }
+  return p;
 }
 
 // --- replies from the sandbox are re-validated: the zygote runs pack code ---------------------
@@ -197,6 +254,26 @@ function toCaseResult(r: Reply, role: CaseRole, index: number): CaseResult {
   return result;
 }
 
+function notRunCase(role: CaseRole, index: number, budgetMs: number): CaseResult {
+  const seconds = Math.round(budgetMs / 100) / 10;
+  return {
+    role,
+    index,
+    outcome: "timeout",
+    caseError: {
+      type: "Timeout",
+      message: `not run: the task's time budget of ${seconds} s was used up`,
+      traceback: "",
+      source: "case",
+    },
+    stdout: "",
+    stderr: "",
+    toolCalls: [],
+    messages: [],
+    durationMs: 0,
+  };
+}
+
 function lostCase(role: CaseRole, index: number, err: Error, watchdogMs: number): CaseResult {
   const unresponsive = err instanceof WorkerLostError && err.reason === "unresponsive";
   const e: CaseError = {
@@ -225,7 +302,9 @@ function lostCase(role: CaseRole, index: number, err: Error, watchdogMs: number)
 class ZygotePool implements Sandbox {
   private workers: Worker[] = [];
   private readyWorkers = new Set<Worker>();
-  private queue: Job[] = [];
+  /** Queued requests by fairness key. */
+  private lanes = new Map<string, Lane>();
+  private served = 0;
   private closed = false;
   private sweeper: NodeJS.Timeout;
   private readonly concurrency: number;
@@ -239,33 +318,41 @@ class ZygotePool implements Sandbox {
     this.idleTimeoutMs = opts.idleTimeoutMs ?? 5 * 60_000;
     this.packLoadTimeoutMs = opts.packLoadTimeoutMs ?? 60_000;
     this.slackMs = opts.watchdogSlackMs ?? WATCHDOG_SLACK_MS;
-    this.runtime = resolveRuntime({ python: opts.python });
+    this.runtime = resolveRuntime({ python: opts.python, user: opts.user });
     this.runtime.catch(() => {});
     this.sweeper = setInterval(() => this.sweep(), Math.min(this.idleTimeoutMs, 30_000));
     this.sweeper.unref();
   }
 
-  async runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>): Promise<TaskVerdict> {
+  async runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>, options?: RunOptions): Promise<TaskVerdict> {
     if (this.closed) throw new Error("sandbox is closed");
     if (!code || typeof code.verifier !== "string" || typeof code.solution !== "string" || !Array.isArray(code.failureCases)) {
       throw new TypeError("code must have verifier, solution (strings) and failureCases (string[])");
     }
     if (code.failureCases.some((c) => typeof c !== "string")) throw new TypeError("failureCases must be strings");
+    if (options?.fairnessKey !== undefined && typeof options.fairnessKey !== "string") {
+      throw new TypeError("options.fairnessKey must be a string");
+    }
     const { key, dir } = resolvePack(pack);
     const l = normalizeLimits(limits);
-    await this.runtime;
-
-    const caseWatchdog = 2 * l.timeoutMs + this.slackMs;
     const specs: Array<[CaseRole, number, string]> = [
       ["solution", 0, code.solution],
       ...code.failureCases.map((src, i): [CaseRole, number, string] => ["failure", i, src]),
     ];
+    const task: TaskRun = { budgetMs: taskBudget(options, specs.length, l), usedMs: 0, running: new Set(), exhausted: false };
+    const fairnessKey = options?.fairnessKey !== undefined ? `key:${options.fairnessKey}` : `run:${++runSeq}`;
+    const rt = await this.runtime;
+    const bind = await bindDirFor(rt, key, dir);
+    const at = { key, dir: bind.dir, origin: bind.staged ? dir : undefined, fairnessKey };
+
+    const caseWatchdog = 2 * l.timeoutMs + this.slackMs;
     const runs = await Promise.all(
       specs.map(([role, index, source]) =>
-        this.submit(key, dir, { op: "case", role, index, source, verifier: code.verifier, limits: l }, caseWatchdog)
+        this.submit(at, { op: "case", role, index, source, verifier: code.verifier, limits: l }, caseWatchdog, task)
           .then((r) => toCaseRun(r, role, index))
-          .catch((e: Error) => {
+          .catch((e: Error): CaseRun => {
             if (e instanceof PackLoadError) throw e;
+            if (e instanceof BudgetUsedUp) return { result: notRunCase(role, index, task.budgetMs), verifierLoad: undefined };
             return { result: lostCase(role, index, e, caseWatchdog), verifierLoad: undefined };
           }),
       ),
@@ -277,7 +364,7 @@ class ZygotePool implements Sandbox {
     const first = runs.find((r) => r.verifierLoad !== undefined);
     const verifier = first
       ? { ok: first.verifierLoad!.ok, error: first.verifierLoad!.error }
-      : await this.checkVerifier(key, dir, code.verifier, l);
+      : await this.checkVerifier(at, code.verifier, l);
     const caseResults = runs.map((r) => r.result);
     const { status, reason } = decideVerdict(verifier.ok, caseResults);
     const verdict: TaskVerdict = { status, reason, cases: caseResults, packHash: pack.hash, codeHash: hashTaskCode(code) };
@@ -285,13 +372,9 @@ class ZygotePool implements Sandbox {
     return verdict;
   }
 
-  private checkVerifier(
-    key: string,
-    dir: string,
-    verifier: string,
-    l: SandboxLimits,
-  ): Promise<{ ok: boolean; error?: CaseError }> {
-    return this.submit(key, dir, { op: "check_verifier", verifier, limits: l }, l.timeoutMs + this.slackMs)
+  private checkVerifier(at: JobTarget, verifier: string, l: SandboxLimits): Promise<{ ok: boolean; error?: CaseError }> {
+    // not subject to the budget: one short request, and the verdict's reason depends on it
+    return this.submit(at, { op: "check_verifier", verifier, limits: l }, l.timeoutMs + this.slackMs, null)
       .then((r) => ({ ok: r.ok === true, error: toCaseError(r.error, "verifier") }))
       .catch((e: Error) => {
         if (e instanceof PackLoadError) throw e;
@@ -308,45 +391,100 @@ class ZygotePool implements Sandbox {
       });
   }
 
-  private submit(packKey: string, packDir: string, cmd: Record<string, unknown>, watchdogMs: number): Promise<Reply> {
+  private submit(at: JobTarget, cmd: Record<string, unknown>, watchdogMs: number, task: TaskRun | null): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       if (this.closed) {
         reject(new Error("sandbox is closed"));
         return;
       }
-      this.queue.push({ packKey, packDir, cmd, watchdogMs, attempts: 0, resolve, reject });
+      const job: Job = {
+        packKey: at.key,
+        packDir: at.dir,
+        origin: at.origin,
+        cmd,
+        watchdogMs,
+        attempts: 0,
+        fairnessKey: at.fairnessKey,
+        task,
+        dispatched: false,
+        timing: {},
+        resolve,
+        reject,
+      };
+      this.enqueue(job, false);
       void this.pump();
     });
+  }
+
+  private enqueue(job: Job, front: boolean): void {
+    let lane = this.lanes.get(job.fairnessKey);
+    if (!lane) {
+      // a key with nothing queued comes first in the rotation (it was served longest ago)
+      lane = { jobs: [], lastServed: 0 };
+      this.lanes.set(job.fairnessKey, lane);
+    }
+    if (front) lane.jobs.unshift(job);
+    else lane.jobs.push(job);
+  }
+
+  /** Whether the task has used its budget: finished requests plus the time its running ones have taken so far. */
+  private usedUp(task: TaskRun): boolean {
+    if (task.exhausted) return true;
+    let used = task.usedMs;
+    const now = Date.now();
+    for (const j of task.running) if (j.timing.startedAt !== undefined) used += now - j.timing.startedAt;
+    if (used >= task.budgetMs) task.exhausted = true;
+    return task.exhausted;
   }
 
   private async pump(): Promise<void> {
     if (this.closed) return;
     const rt = await this.runtime;
     this.workers = this.workers.filter((w) => !w.dead);
-    // 1. hand queued jobs to idle zygotes of the same pack
-    for (let i = 0; i < this.queue.length; ) {
-      const job = this.queue[i]!;
-      let w: Worker | undefined;
-      for (const x of this.workers) {
-        if (x.packKey !== job.packKey || !this.readyWorkers.has(x) || x.load >= MAX_INFLIGHT) continue;
-        if (!w || x.load < w.load) w = x;
+    // 1. requests of tasks whose budget is used up are not run
+    for (const [key, lane] of this.lanes) {
+      const keep: Job[] = [];
+      for (const j of lane.jobs) {
+        if (!j.dispatched && j.task && this.usedUp(j.task)) j.reject(new BudgetUsedUp());
+        else keep.push(j);
       }
-      // queue behind a busy zygote only when no zygote of this pack is idle and none can be started
-      if (!w || (w.load > 0 && this.canStartFor(job.packKey))) {
-        i++;
-        continue;
+      lane.jobs = keep;
+      if (!keep.length) this.lanes.delete(key);
+    }
+    // 2. hand queued requests to zygotes of their pack, one per fairness key in turn, the key
+    //    served longest ago first: a task of 200 slow cases and one of a single case share the pool
+    const blocked = new Set<string>(); // packs with no zygote free in this pass (that only gets worse)
+    for (let progress = true; progress; ) {
+      progress = false;
+      const order = [...this.lanes].sort((a, b) => a[1].lastServed - b[1].lastServed);
+      for (const [key, lane] of order) {
+        for (let i = 0; i < lane.jobs.length; i++) {
+          const job = lane.jobs[i]!;
+          if (blocked.has(job.packKey)) continue;
+          const w = this.freeWorker(job.packKey);
+          if (!w) {
+            blocked.add(job.packKey);
+            continue;
+          }
+          lane.jobs.splice(i, 1);
+          lane.lastServed = ++this.served;
+          this.dispatch(w, job);
+          progress = true;
+          break;
+        }
+        if (!lane.jobs.length) this.lanes.delete(key);
       }
-      this.queue.splice(i, 1);
-      this.dispatch(w, job);
     }
-    // 2. start zygotes for packs whose queued jobs outnumber their starting zygotes
-    const waiting = new Map<string, { dir: string; n: number }>();
-    for (const j of this.queue) {
-      const e = waiting.get(j.packKey);
-      if (e) e.n++;
-      else waiting.set(j.packKey, { dir: j.packDir, n: 1 });
+    // 3. start zygotes for packs whose queued requests outnumber their starting zygotes
+    const waiting = new Map<string, { dir: string; origin?: string; n: number }>();
+    for (const lane of this.lanes.values()) {
+      for (const j of lane.jobs) {
+        const e = waiting.get(j.packKey);
+        if (e) e.n++;
+        else waiting.set(j.packKey, { dir: j.packDir, origin: j.origin, n: 1 });
+      }
     }
-    for (const [packKey, { dir, n }] of waiting) {
+    for (const [packKey, { dir, origin, n }] of waiting) {
       let starting = this.workers.filter((w) => w.packKey === packKey && !this.readyWorkers.has(w)).length;
       while (starting < n) {
         if (this.workers.length >= this.concurrency) {
@@ -355,14 +493,26 @@ class ZygotePool implements Sandbox {
           if (!victim) break;
           this.retire(victim);
         }
-        this.spawnWorker(rt, packKey, dir);
+        this.spawnWorker(rt, packKey, dir, origin);
         starting++;
       }
     }
   }
 
-  private spawnWorker(rt: Runtime, packKey: string, dir: string): void {
-    const w = new Worker(rt, packKey, dir, "zygote", this.packLoadTimeoutMs);
+  /** The zygote to give a request of this pack to now, if any. */
+  private freeWorker(packKey: string): Worker | undefined {
+    let w: Worker | undefined;
+    for (const x of this.workers) {
+      if (x.packKey !== packKey || !this.readyWorkers.has(x) || x.load >= MAX_INFLIGHT) continue;
+      if (!w || x.load < w.load) w = x;
+    }
+    // queue behind a busy zygote only when no zygote of this pack is idle and none can be started
+    if (!w || (w.load > 0 && this.canStartFor(packKey))) return undefined;
+    return w;
+  }
+
+  private spawnWorker(rt: Runtime, packKey: string, dir: string, origin: string | undefined): void {
+    const w = new Worker(rt, packKey, dir, "zygote", this.packLoadTimeoutMs, origin);
     w.onGone = () => {
       this.readyWorkers.delete(w);
       this.workers = this.workers.filter((x) => x !== w);
@@ -378,9 +528,13 @@ class ZygotePool implements Sandbox {
       (err: Error) => {
         this.workers = this.workers.filter((x) => x !== w);
         // the pack itself is broken: everyone waiting for it gets the reason
-        const mine = this.queue.filter((j) => j.packKey === packKey);
-        this.queue = this.queue.filter((j) => j.packKey !== packKey);
-        for (const j of mine) j.reject(err);
+        for (const [key, lane] of this.lanes) {
+          const mine = lane.jobs.filter((j) => j.packKey === packKey);
+          if (!mine.length) continue;
+          lane.jobs = lane.jobs.filter((j) => j.packKey !== packKey);
+          if (!lane.jobs.length) this.lanes.delete(key);
+          for (const j of mine) j.reject(err);
+        }
         void this.pump();
       },
     );
@@ -394,19 +548,26 @@ class ZygotePool implements Sandbox {
   }
 
   private dispatch(w: Worker, job: Job): void {
+    job.dispatched = true;
+    job.task?.running.add(job);
     w.setRef(true);
-    w.request(job.cmd, job.watchdogMs)
+    w.request(job.cmd, job.watchdogMs, job.timing)
       .then(job.resolve, (err: Error) => {
         // a zygote that crashed gets one retry on a fresh zygote, and so does a request that was only
         // queued behind one that hung; the request that hung is reported as a timeout, not retried
         if (err instanceof WorkerLostError && err.reason !== "unresponsive" && job.attempts === 0 && !this.closed) {
           job.attempts++;
-          this.queue.unshift(job);
+          this.enqueue(job, true);
         } else {
           job.reject(err);
         }
       })
       .finally(() => {
+        if (job.task) {
+          job.task.running.delete(job);
+          if (job.timing.startedAt !== undefined) job.task.usedMs += Date.now() - job.timing.startedAt;
+        }
+        job.timing.startedAt = undefined;
         w.lastUsed = Date.now();
         if (!w.dead && w.load === 0) w.setRef(false);
         void this.pump();
@@ -429,10 +590,20 @@ class ZygotePool implements Sandbox {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweeper);
-    for (const j of this.queue.splice(0)) j.reject(new Error("sandbox is closed"));
+    const lanes = [...this.lanes.values()];
+    this.lanes.clear();
+    for (const lane of lanes) for (const j of lane.jobs) j.reject(new Error("sandbox is closed"));
     this.readyWorkers.clear();
     await Promise.all(this.workers.splice(0).map((w) => w.stop()));
   }
+}
+
+/** Where a task's requests go: its pack (as bound), and its fairness key. */
+interface JobTarget {
+  key: string;
+  dir: string;
+  origin?: string;
+  fairnessKey: string;
 }
 
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {
@@ -448,14 +619,24 @@ export function createSandbox(opts: SandboxOptions = {}): Sandbox {
  * traceback when env.py does not load, TOOLS is not a mapping of callables, or load_state()
  * does not return JSON-like data.
  */
-export async function inspectPack(pack: PackRef, opts: { python?: string; timeoutMs?: number } = {}): Promise<PackInfo> {
+export async function inspectPack(
+  pack: PackRef,
+  opts: { python?: string; timeoutMs?: number; user?: SandboxOptions["user"] } = {},
+): Promise<PackInfo> {
   const { key, dir } = resolvePack(pack);
-  const rt = await resolveRuntime({ python: opts.python });
-  const w = new Worker(rt, key, dir, "inspect", opts.timeoutMs ?? 60_000);
+  const rt = await resolveRuntime({ python: opts.python, user: opts.user });
+  // a pack being registered is inspected once, usually from a private upload directory: a staged
+  // copy of it is its own, and removed afterwards
+  const bind = await packDirFor(rt, dir, `inspect-${randomBytes(12).toString("hex")}`);
   try {
-    const info = await w.ready;
-    return { tools: info.tools, toolSchemas: info.toolSchemas, stateBytes: info.stateBytes ?? 0 };
+    const w = new Worker(rt, key, bind.dir, "inspect", opts.timeoutMs ?? 60_000, bind.staged ? dir : undefined);
+    try {
+      const info = await w.ready;
+      return { tools: info.tools, toolSchemas: info.toolSchemas, stateBytes: info.stateBytes ?? 0 };
+    } finally {
+      await w.stop();
+    }
   } finally {
-    await w.stop();
+    if (bind.staged) await unstage(bind.dir);
   }
 }

@@ -1,7 +1,24 @@
 // Finds bubblewrap and the Python interpreter once per process and works out the smallest set of
 // host paths the interpreter needs, so the sandbox can bind those and nothing else.
 import { execFile } from "node:child_process";
-import { accessSync, constants, existsSync, lstatSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from "node:fs";
+import { cp, chmod, lstat, readdir, rename, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -15,6 +32,12 @@ export class SandboxUnavailableError extends Error {
   override name = "SandboxUnavailableError";
 }
 
+/** A host uid/gid to start bubblewrap as. */
+export interface SandboxUser {
+  uid: number;
+  gid: number;
+}
+
 export interface Runtime {
   bwrap: string;
   /** Real path of the interpreter binary, as seen inside the sandbox too. */
@@ -22,12 +45,29 @@ export interface Runtime {
   /** bwrap arguments that make the interpreter runnable: read-only binds and symlinks. */
   systemArgs: string[];
   harness: string;
+  /** Host uid/gid bubblewrap runs as; null: the server's own. */
+  user: SandboxUser | null;
+  /**
+   * Whether RLIMIT_NPROC bounds the processes and threads of a sandbox (measured by the self-test).
+   * The kernel ignores it for tasks whose real uid is host root, so a server running as root starts
+   * bubblewrap as an unprivileged uid; only if that cannot work is this false.
+   */
+  taskCap: boolean;
 }
 
 export interface RuntimeOptions {
   python?: string;
   bwrap?: string;
   harness?: string;
+  /** Host uid/gid to start bubblewrap as (default: 65534 when the server runs as root, else the server's own); null: the server's own. */
+  user?: SandboxUser | null;
+}
+
+/** nobody/nogroup: what a server running as root hands the sandbox unless told otherwise. */
+export const DEFAULT_SANDBOX_USER: SandboxUser = { uid: 65534, gid: 65534 };
+
+function defaultUser(): SandboxUser | null {
+  return process.getuid?.() === 0 ? DEFAULT_SANDBOX_USER : null;
 }
 
 const HARNESS_IN_SANDBOX = "/sandbox/harness.py";
@@ -151,13 +191,29 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
   for (const [dest, target] of links) systemArgs.push("--symlink", target, dest);
 
-  const rt: Runtime = { bwrap, python, systemArgs, harness };
-  await selfTest(rt);
+  const user = opts.user === undefined ? defaultUser() : opts.user;
+  const rt: Runtime = { bwrap, python, systemArgs, harness, user, taskCap: false };
+  if (user && !readableBy(user, harness)) rt.harness = stageFile(harness);
+  try {
+    rt.taskCap = await selfTest(rt);
+  } catch (e) {
+    // e.g. unprivileged user namespaces are disabled, or the interpreter lives where that uid
+    // cannot read it: run as the server's own user rather than not at all, and say what is lost
+    if (!user || opts.user) throw e;
+    rt.user = null;
+    rt.harness = harness;
+    rt.taskCap = await selfTest(rt);
+    console.warn(
+      `[sandbox] bubblewrap cannot run as uid ${user.uid} (${(e as Error).message.split("\n")[0]}); ` +
+        "running it as root instead, without a cap on processes and threads per sandbox",
+    );
+  }
+  if (!rt.taskCap) console.warn("[sandbox] RLIMIT_NPROC does not bind in the sandbox: processes and threads are not capped");
   return rt;
 }
 
 /** bwrap arguments for one sandbox instance. */
-export function sandboxArgs(rt: Runtime, packDir: string, mode: "zygote" | "inspect" | "selftest"): string[] {
+export function sandboxArgs(rt: Runtime, packDir: string, mode: "zygote" | "inspect" | "selftest", selftest = ""): string[] {
   return [
     // new user, pid, net, ipc, uts, cgroup and mount namespaces: no network at all (not even the
     // host's loopback), no view of host processes, and a root filesystem that is an empty tmpfs
@@ -174,21 +230,54 @@ export function sandboxArgs(rt: Runtime, packDir: string, mode: "zygote" | "insp
     "--hostname", "sandbox",
     ...rt.systemArgs,
     "--dev", "/dev",
-    "--size", String(64 << 20),
+    // --dev makes /dev a writable tmpfs as large as half the host's RAM, /dev/shm a directory on it:
+    // all of it read-only but a 1 MiB /dev/shm (enough for multiprocessing's semaphores)
+    "--size", String(SHM_BYTES),
+    "--tmpfs", "/dev/shm",
+    "--remount-ro", "/dev",
+    "--size", String(TMP_BYTES),
     "--tmpfs", "/tmp",
     "--ro-bind", rt.harness, HARNESS_IN_SANDBOX,
     ...(mode === "selftest" ? [] : ["--ro-bind", packDir, PACK_IN_SANDBOX, "--chdir", PACK_IN_SANDBOX]),
     "--remount-ro", "/",
     rt.python,
     "-I", "-S", "-B", "-X", "utf8",
-    ...(mode === "selftest" ? ["-c", "print('ok')"] : [HARNESS_IN_SANDBOX, mode]),
+    ...(mode === "selftest" ? ["-c", selftest] : [HARNESS_IN_SANDBOX, mode]),
   ];
 }
 
-async function selfTest(rt: Runtime): Promise<void> {
+/** Writable space in a sandbox: a private /tmp, and /dev/shm. */
+export const TMP_BYTES = 64 << 20;
+export const SHM_BYTES = 1 << 20;
+
+/** Options for spawning bubblewrap: no environment, the sandbox's host user, a cwd it can enter. */
+export function spawnOptions(rt: Runtime): { env: NodeJS.ProcessEnv; cwd: string; uid?: number; gid?: number } {
+  return { env: EMPTY_ENV, cwd: "/", ...(rt.user ? { uid: rt.user.uid, gid: rt.user.gid } : {}) };
+}
+
+// Starts the interpreter and tells whether RLIMIT_NPROC stops a fifth thread. (It leaves with
+// os._exit: daemon threads woken at exit would call pthread_exit, which wants libgcc_s.)
+const SELFTEST = [
+  "import os, resource, sys, threading",
+  "resource.setrlimit(resource.RLIMIT_NPROC, (4, 4))",
+  "ev, n = threading.Event(), 0",
+  "try:",
+  "    for _ in range(8):",
+  "        threading.Thread(target=ev.wait, daemon=True).start()",
+  "        n += 1",
+  "except RuntimeError:",
+  "    pass",
+  "print('ok', 'capped' if n < 8 else 'uncapped')",
+  "sys.stdout.flush()",
+  "os._exit(0)",
+].join("\n");
+
+async function selfTest(rt: Runtime): Promise<boolean> {
   try {
-    const { stdout } = await run(rt.bwrap, sandboxArgs(rt, "", "selftest"), { env: EMPTY_ENV, timeout: 20_000 });
-    if (stdout.trim() !== "ok") throw new Error(`unexpected output ${JSON.stringify(stdout)}`);
+    const { stdout } = await run(rt.bwrap, sandboxArgs(rt, "", "selftest", SELFTEST), { ...spawnOptions(rt), timeout: 20_000 });
+    const out = stdout.trim();
+    if (out !== "ok capped" && out !== "ok uncapped") throw new Error(`unexpected output ${JSON.stringify(stdout)}`);
+    return out === "ok capped";
   } catch (e) {
     const err = e as { stderr?: string; message?: string };
     throw new SandboxUnavailableError(
@@ -200,4 +289,130 @@ async function selfTest(rt: Runtime): Promise<void> {
 /** For tests: forget discovered runtimes. */
 export function resetRuntimeCache(): void {
   cached = new Map();
+}
+
+// --- packs the sandbox user cannot read -----------------------------------------------------------
+//
+// When bubblewrap runs as another uid than the server, that uid must be able to reach and read the
+// pack (and the harness). Packs materialised by the app are world-readable; a pack in a private
+// directory (an upload being registered under a mkdtemp directory, a pack under /root) is copied once
+// into a staging directory the sandbox user can read, and the copy is used instead.
+
+function permits(user: SandboxUser, st: Stats, bits: number): boolean {
+  const mode = st.uid === user.uid ? st.mode >> 6 : st.gid === user.gid ? st.mode >> 3 : st.mode;
+  return (mode & bits) === bits;
+}
+
+/** Whether `user` (no supplementary groups) can reach `p` and read it, or all of it when a directory. */
+export function readableBy(user: SandboxUser, p: string): boolean {
+  try {
+    const real = realpathSync(p);
+    for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
+      if (!permits(user, statSync(dir), 1)) return false;
+      if (dir === "/") break;
+    }
+    const walk = (q: string): boolean => {
+      const st = lstatSync(q);
+      if (st.isSymbolicLink()) return true; // resolved inside the sandbox, where only the pack exists
+      if (st.isDirectory()) return permits(user, st, 5) && readdirSync(q).every((n) => walk(path.join(q, n)));
+      return permits(user, st, 4);
+    };
+    return walk(real);
+  } catch {
+    return false;
+  }
+}
+
+let stagingRoot: string | null = null;
+
+function staging(): string {
+  if (!stagingRoot) {
+    removeStaleStaging();
+    const root = mkdtempSync(path.join(os.tmpdir(), `cat-sandbox-stage-${process.pid}-`));
+    chmodSync(root, 0o711); // others may enter, not list
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+    stagingRoot = root;
+  }
+  return stagingRoot;
+}
+
+/** Staging directories of processes that are gone (killed before their exit handler ran). */
+function removeStaleStaging(): void {
+  const uid = process.getuid?.();
+  for (const name of readdirSync(os.tmpdir())) {
+    const m = /^cat-sandbox-stage-(\d+)-/.exec(name);
+    if (!m) continue;
+    const p = path.join(os.tmpdir(), name);
+    try {
+      if (lstatSync(p).uid !== uid || !lstatSync(p).isDirectory()) continue;
+      try {
+        process.kill(Number(m[1]), 0);
+        continue; // still running
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ESRCH") continue;
+      }
+      rmSync(p, { recursive: true, force: true });
+    } catch {
+      /* another process is at it */
+    }
+  }
+}
+
+function stageFile(file: string): string {
+  const dest = path.join(staging(), `${createHash("sha256").update(file).digest("hex").slice(0, 16)}-${path.basename(file)}`);
+  copyFileSync(file, dest);
+  chmodSync(dest, 0o644);
+  return dest;
+}
+
+/** Copies a pack into the staging area, readable by anyone and writable only by the server. */
+export async function stagePack(dir: string, name: string): Promise<string> {
+  const dest = path.join(staging(), name);
+  if (existsSync(dest)) return dest;
+  const tmp = `${dest}.tmp-${Math.random().toString(36).slice(2)}`;
+  try {
+    await cp(dir, tmp, {
+      recursive: true,
+      verbatimSymlinks: true,
+      // plain files, directories and symlinks: a FIFO or socket in a pack has no business there
+      filter: async (src) => {
+        const st = await lstat(src);
+        return st.isFile() || st.isDirectory() || st.isSymbolicLink();
+      },
+    });
+    const fix = async (p: string): Promise<void> => {
+      const st = await lstat(p);
+      if (st.isSymbolicLink()) return;
+      if (st.isDirectory()) {
+        await chmod(p, 0o755);
+        for (const n of await readdir(p)) await fix(path.join(p, n));
+      } else {
+        await chmod(p, st.mode & 0o111 ? 0o755 : 0o644);
+      }
+    };
+    await fix(tmp);
+    await rename(tmp, dest).catch(async (e: NodeJS.ErrnoException) => {
+      if (!existsSync(dest)) throw e; // a concurrent copy of the same pack won: use it
+      await rm(tmp, { recursive: true, force: true });
+    });
+    return dest;
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Removes a staged copy (inspectPack's, which nothing else uses). */
+export async function unstage(dir: string): Promise<void> {
+  if (stagingRoot && dir.startsWith(stagingRoot + path.sep)) await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * The directory to bind at /pack for the sandbox user: the pack itself when that user can read it,
+ * else a staged copy. `name` identifies the copy (a digest of the pack's key).
+ */
+export async function packDirFor(rt: Runtime, dir: string, key: string): Promise<{ dir: string; staged: boolean }> {
+  if (!rt.user || readableBy(rt.user, dir)) return { dir, staged: false };
+  const name = createHash("sha256").update(key).digest("hex").slice(0, 24);
+  return { dir: await stagePack(dir, name), staged: true };
 }

@@ -12,7 +12,7 @@ export interface SandboxLimits {
   timeoutMs: number;
   /** Address-space limit of each case/verifier process (includes the pack state it shares with the zygote). */
   memoryBytes: number;
-  /** Bytes kept per stream (stdout, stderr) of each phase; the rest is counted and dropped. */
+  /** Bytes kept per stream (stdout, stderr) of each phase, at most 1 MiB; the rest is counted and dropped. */
   outputBytes: number;
 }
 
@@ -80,8 +80,25 @@ export interface PackInfo {
   stateBytes: number;
 }
 
+/** How one runTask call shares the sandbox with the others. */
+export interface RunOptions {
+  /**
+   * Queued cases are handed to zygotes round robin across fairness keys, so a task with many slow
+   * cases cannot keep a later one waiting for all of them. Calls with the same key (one user's
+   * tries, say) share one turn; by default every call is its own key.
+   */
+  fairnessKey?: string;
+  /**
+   * How long this task's cases may keep zygotes busy in all (default: one timeoutMs per case, at
+   * most 120 s; at most 10 min). Cases not yet started when it is used up are not run: they come
+   * back as `timeout`, "not run: the task's time budget of N s was used up". Started cases finish
+   * under their own deadlines. Time spent waiting for a zygote does not count.
+   */
+  budgetMs?: number;
+}
+
 export interface Sandbox {
-  runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>): Promise<TaskVerdict>;
+  runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>, options?: RunOptions): Promise<TaskVerdict>;
   close(): Promise<void>;
 }
 
@@ -100,4 +117,10 @@ export interface SandboxOptions {
    * and kills it (default 5 s).
    */
   watchdogSlackMs?: number;
+  /**
+   * Host uid/gid to start bubblewrap as. Default: 65534/65534 when the server runs as root (the
+   * kernel does not apply RLIMIT_NPROC to host root, so a sandbox running as root could start
+   * threads without limit), else the server's own; null: always the server's own.
+   */
+  user?: { uid: number; gid: number } | null;
 }

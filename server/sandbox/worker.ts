@@ -1,10 +1,14 @@
 // One sandboxed zygote process for one pack: spawn, framed JSON over pipes, host-side deadlines.
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import { EMPTY_ENV, sandboxArgs, type Runtime } from "./runtime";
+import { sandboxArgs, spawnOptions, type Runtime } from "./runtime";
 
-/** Largest reply the host accepts from a sandbox (a case result is small: output is truncated inside). */
-const MAX_REPLY_BYTES = 128 << 20;
+/**
+ * Largest frame the host accepts from a sandbox. The harness fits every reply under it (printed
+ * output, messages and tool calls are bounded there); a bigger one can only come from pack code
+ * writing to the channel, and the zygote is killed as soon as the 4-byte length announces it.
+ */
+export const MAX_FRAME_BYTES = 8 << 20;
 const LOG_TAIL_BYTES = 16 << 10;
 
 export class PackLoadError extends Error {
@@ -36,32 +40,89 @@ export interface ReadyInfo {
 
 type Reply = Record<string, unknown>;
 
+/** Filled in by the worker: when the zygote started on a request (it runs them one at a time). */
+export interface RequestTiming {
+  startedAt?: number;
+}
+
 interface Pending {
   id: number;
   watchdogMs: number;
+  timing: RequestTiming | undefined;
   resolve: (r: Reply) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout | null;
 }
 
-/** Splits a byte stream into length-prefixed frames. */
-class FrameReader {
-  private buf: Buffer = Buffer.alloc(0);
-  constructor(private readonly onFrame: (body: Buffer) => void, private readonly onError: (e: Error) => void) {}
+/**
+ * Splits a byte stream into length-prefixed frames in linear time: chunks are kept as they come
+ * and joined once per frame (joining per chunk is quadratic in the frame's size), and a frame
+ * whose announced length is over the limit is refused before any of it is buffered.
+ */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Body length of the frame being read; -1 while its length prefix is incomplete. */
+  private need = -1;
+  private failed = false;
+  constructor(
+    private readonly onFrame: (body: Buffer) => void,
+    private readonly onError: (e: Error) => void,
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
+  ) {}
+
   push(chunk: Buffer): void {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    while (this.buf.length >= 4) {
-      const n = this.buf.readUInt32BE(0);
-      if (n > MAX_REPLY_BYTES) {
-        this.onError(new Error(`sandbox sent an oversized frame (${n} bytes)`));
-        this.buf = Buffer.alloc(0);
-        return;
+    if (this.failed) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.need < 0) {
+        if (this.buffered < 4) return;
+        const n = this.take(4).readUInt32BE(0);
+        if (n > this.maxFrameBytes) {
+          this.failed = true;
+          this.chunks = [];
+          this.buffered = 0;
+          this.onError(new Error(`sandbox sent an oversized frame (${n} bytes, the limit is ${this.maxFrameBytes})`));
+          return;
+        }
+        this.need = n;
       }
-      if (this.buf.length < 4 + n) return;
-      const body = this.buf.subarray(4, 4 + n);
-      this.buf = this.buf.subarray(4 + n);
+      if (this.buffered < this.need) return;
+      const body = this.take(this.need);
+      this.need = -1;
       this.onFrame(body);
+      if (this.failed) return;
     }
+  }
+
+  /** The first n buffered bytes, removed from the buffer. */
+  private take(n: number): Buffer {
+    const first = this.chunks[0]!;
+    if (first.length >= n) {
+      this.buffered -= n;
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let off = 0;
+    while (off < n) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, n - off);
+      c.copy(out, off, 0, k);
+      off += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  /** Stops delivering frames (the worker is gone). */
+  stop(): void {
+    this.failed = true;
+    this.chunks = [];
   }
 }
 
@@ -84,6 +145,7 @@ export class Worker {
   private readyReject!: (e: Error) => void;
   private readyDone = false;
   private startTimer: NodeJS.Timeout;
+  private reader: FrameReader;
 
   constructor(
     rt: Runtime,
@@ -91,6 +153,8 @@ export class Worker {
     packDir: string,
     mode: "zygote" | "inspect",
     startTimeoutMs: number,
+    /** The pack's own directory when packDir is a staged copy of it: shown in the process list. */
+    origin?: string,
   ) {
     this.ready = new Promise((res, rej) => {
       this.readyResolve = res;
@@ -99,8 +163,9 @@ export class Worker {
     this.ready.catch(() => {});
     // The server's environment never reaches bwrap, let alone the sandbox (--clearenv as well).
     this.child = spawn(rt.bwrap, sandboxArgs(rt, packDir, mode), {
-      env: EMPTY_ENV,
+      ...spawnOptions(rt),
       stdio: ["pipe", "pipe", "pipe", "pipe"],
+      ...(origin ? { argv0: `bwrap[pack ${origin}]` } : {}),
     });
     const onLog = (d: Buffer) => {
       this.log = (this.log + d.toString("utf8")).slice(-LOG_TAIL_BYTES);
@@ -111,6 +176,7 @@ export class Worker {
       (body) => this.onFrame(body),
       (e) => this.fail(e.message),
     );
+    this.reader = reader;
     (this.child.stdio[3] as Readable).on("data", (d: Buffer) => reader.push(d));
     (this.child.stdio[3] as Readable).on("error", () => {});
     (this.child.stdin as Writable).on("error", () => {});
@@ -177,14 +243,14 @@ export class Worker {
   }
 
   /** Sends one command; the zygote handles them one at a time, in order. */
-  request(cmd: Record<string, unknown>, watchdogMs: number): Promise<Reply> {
+  request(cmd: Record<string, unknown>, watchdogMs: number, timing?: RequestTiming): Promise<Reply> {
     if (this.dead) return Promise.reject(new WorkerLostError("sandbox worker is gone", "crashed"));
     const id = this.nextId++;
     const body = Buffer.from(JSON.stringify({ ...cmd, id }), "utf8");
     const head = Buffer.alloc(4);
     head.writeUInt32BE(body.length, 0);
     return new Promise<Reply>((resolve, reject) => {
-      this.inflight.push({ id, watchdogMs, resolve, reject, timer: null });
+      this.inflight.push({ id, watchdogMs, timing, resolve, reject, timer: null });
       this.armWatchdog();
       (this.child.stdin as Writable).write(Buffer.concat([head, body]));
     });
@@ -198,6 +264,7 @@ export class Worker {
   private armWatchdog(): void {
     const p = this.inflight[0];
     if (!p || p.timer) return;
+    if (p.timing) p.timing.startedAt = Date.now();
     p.timer = setTimeout(() => {
       if (this.inflight[0] !== p) return;
       this.inflight.shift();
@@ -244,6 +311,7 @@ export class Worker {
   kill(): void {
     if (this.dead) return;
     this.dead = true;
+    this.reader.stop();
     clearTimeout(this.startTimer);
     this.rejectAll(() => new WorkerLostError("sandbox worker was stopped", "closed"));
     // bwrap --die-with-parent + the pid namespace take every process inside down with it.
