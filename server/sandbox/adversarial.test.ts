@@ -1,13 +1,15 @@
 // Hostile cases, verifiers and packs: each test asserts the verdict AND that the host saw no effect.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSandbox, type PackRef, type Sandbox, type SandboxLimits } from "./index";
+import { createSandbox, inspectPack, PackLoadError, type PackRef, type Sandbox, type SandboxLimits } from "./index";
+import { FrameReader } from "./worker";
 import { BASIC, FAST, counterIs, py, task } from "./test-helpers";
 
 let sandbox: Sandbox;
@@ -31,6 +33,9 @@ function digestDir(dir: string): string {
 
 beforeAll(() => {
   hostDir = mkdtempSync(path.join(os.tmpdir(), "cat-sandbox-host-"));
+  // reachable by the sandbox's own uid (65534 when the tests run as root), so packs under it are
+  // bound as they are rather than as staged copies
+  chmodSync(hostDir, 0o755);
   const dir = path.join(hostDir, "pack");
   cpSync(BASIC.dir, dir, { recursive: true });
   packCopy = { dir, hash: "basic-copy" };
@@ -495,5 +500,476 @@ describe("pack privileges", () => {
       FAST,
     );
     expect(v.cases[0]!.messages).toEqual([`['FileNotFoundError', 'FileNotFoundError', 'PermissionError', 'PermissionError']`]);
+  });
+});
+
+// --- issue 8: IPC, process/thread cap, signals through fcntl, report and frame sizes, fairness ----
+
+/** A pack in its own directory under hostDir (reachable by the sandbox's uid). */
+function packWith(name: string, envPy: string): PackRef {
+  const dir = path.join(hostDir, `${name}-${randomBytes(4).toString("hex")}`);
+  mkdirSync(dir, { mode: 0o755 });
+  writeFileSync(path.join(dir, "env.py"), envPy);
+  return { dir, hash: path.basename(dir) };
+}
+
+/** Shared memory in use on the host (tmpfs, SysV and POSIX segments), in bytes. */
+function hostShmem(): number {
+  const m = /^Shmem:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
+  return Number(m![1]) * 1024;
+}
+
+/** Processes and threads on the host (the 4th field of /proc/loadavg). */
+function hostTasks(): number {
+  return Number(readFileSync("/proc/loadavg", "utf8").split(" ")[3]!.split("/")[1]);
+}
+
+/** Samples the host's task count while `fn` runs; returns fn's result and the peak growth. */
+async function peakTasksDuring<T>(fn: () => Promise<T>): Promise<{ value: T; grew: number }> {
+  const before = hostTasks();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, hostTasks())), 20);
+  try {
+    const value = await fn();
+    return { value, grew: peak - before };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Runs fn and reports the longest the event loop was blocked meanwhile, in ms. */
+async function maxLoopDelayDuring<T>(fn: () => Promise<T>): Promise<{ value: T; maxDelayMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  try {
+    const value = await fn();
+    return { value, maxDelayMs: h.max / 1e6 };
+  } finally {
+    h.disable();
+  }
+}
+
+const IPC_ATTEMPTS = (key: number) => py`
+  import ctypes, os
+  libc = ctypes.CDLL(None, use_errno=True)
+  libc.shmat.restype = ctypes.c_void_p
+  libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+  IPC_CREAT = 0o1000
+  out = []
+  def attempt(name, r):
+      out.append(f"{name}={r}/{ctypes.get_errno()}")
+  # 12 segments of 256 MiB, each touched and detached: 3 GiB of host memory if they were allowed
+  for i in range(12):
+      shmid = libc.shmget(${key} + i, 256 << 20, IPC_CREAT | 0o666)
+      if i == 0:
+          attempt("shmget", shmid)
+      if shmid >= 0:
+          addr = libc.shmat(shmid, None, 0)
+          if addr not in (None, ctypes.c_void_p(-1).value):
+              ctypes.memset(addr, 1, 256 << 20)
+              libc.shmdt(ctypes.c_void_p(addr))
+  attempt("semget", libc.semget(${key}, 1, IPC_CREAT | 0o666))
+  attempt("msgget", libc.msgget(${key}, IPC_CREAT | 0o666))
+  mq_open = {"x86_64": 240, "aarch64": 180}[os.uname().machine]
+  attempt("mq_open", libc.syscall(mq_open, b"/cat-mq", os.O_CREAT | os.O_RDWR, 0o600, None))
+  respond(" ".join(out))
+`;
+
+describe("IPC and /dev/shm", () => {
+  it("denies SysV and POSIX IPC: nothing one task's case makes is there for a later task's verifier, nor held on the host", async () => {
+    const key = 0x5eed0000 + Math.floor(Math.random() * 0xff00);
+    const sb = createSandbox({ concurrency: 1 }); // one zygote: both tasks share its IPC namespace
+    try {
+      const shmBefore = hostShmem();
+      const maker = await sb.runTask(BASIC, task(counterIs(1), `increment()`, [IPC_ATTEMPTS(key)]), { timeoutMs: 20_000 });
+      const grew = hostShmem() - shmBefore; // measured while that zygote is still alive
+      expect(maker.cases[1]!.messages).toEqual(["shmget=-1/1 semget=-1/1 msgget=-1/1 mq_open=-1/1"]);
+      expect(maker.cases[1]!.outcome).toBe("fail");
+      expect(maker.status).toBe("accepted");
+      expect(grew).toBeLessThan(1 << 30);
+      // an unrelated task whose verdict would depend on finding the segment
+      const finder = await sb.runTask(
+        BASIC,
+        task(
+          py`
+            import ctypes
+            def verify(state, answer):
+                libc = ctypes.CDLL(None, use_errno=True)
+                found = [libc.shmget(${key} + i, 0, 0) for i in range(12)]
+                found += [libc.semget(${key}, 0, 0), libc.msgget(${key}, 0, 0)]
+                return state["counter"] == 1 and found == [-1] * 14
+          `,
+          `increment()`,
+          [`pass`],
+        ),
+        FAST,
+      );
+      expect(finder.cases.map((c) => c.outcome)).toEqual(["pass", "fail"]);
+      expect(finder.status).toBe("accepted");
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it("bounds /dev/shm to 1 MiB and keeps the rest of /dev read-only, even for the pack's env.py", async () => {
+    const pack = packWith(
+      "shm-filler",
+      py`
+        import os
+        errors = set()
+        for i in range(40):  # 2 GB, in files under the zygote's 64 MiB RLIMIT_FSIZE
+            try:
+                with open(f"/dev/shm/fill{i}", "wb") as f:
+                    for _ in range(50):
+                        f.write(b"x" * (1 << 20))
+            except OSError as e:
+                errors.add(e.errno)
+        SHM = sum(os.stat(f"/dev/shm/{n}").st_size for n in os.listdir("/dev/shm"))
+        try:
+            open("/dev/elsewhere", "w").write("x" * 1000)
+            DEV = "wrote"
+        except OSError as e:
+            DEV = e.errno
+        PROBE = [SHM, sorted(errors), DEV]
+
+        def probe(state):
+            return PROBE
+
+        TOOLS = {"probe": probe}
+
+        def load_state():
+            return {}
+      `,
+    );
+    const shmBefore = hostShmem();
+    const v = await sandbox.runTask(pack, task(`def verify(s, a):\n    return True\n`, `respond(repr(probe()))`, []), FAST);
+    const grew = hostShmem() - shmBefore; // the zygote is still alive: whatever it wrote is still there
+    const [shm, errors, dev] = JSON.parse(v.cases[0]!.messages[0]!.replace(/'/g, '"')) as [number, number[], number | string];
+    expect(shm).toBeLessThanOrEqual(1 << 20);
+    expect(errors).toEqual([28]); // ENOSPC
+    expect(dev).toBe(30); // EROFS
+    expect(v.status).toBe("rejected"); // no failure cases; the solution passed
+    expect(v.cases[0]!.outcome).toBe("pass");
+    expect(grew).toBeLessThan(1 << 30);
+  });
+});
+
+describe("processes and threads", () => {
+  it("caps the threads a case can start: it fails with \"can't start new thread\" and the host's task count stays bounded", async () => {
+    const bomb = py`
+      import threading, time
+      threading.stack_size(32768)
+      ev = threading.Event()
+      n = 0
+      try:
+          for _ in range(6000):
+              threading.Thread(target=ev.wait, daemon=True).start()
+              n += 1
+      finally:
+          respond(str(n))
+          time.sleep(1)  # hold them while the host counts
+    `;
+    const { value: v, grew } = await peakTasksDuring(() => asFailureCase(bomb, { timeoutMs: 20_000 }));
+    const fc = v.cases[1]!;
+    expect(Number(fc.messages[0])).toBeLessThan(128);
+    expect(fc.caseError).toMatchObject({ type: "RuntimeError" });
+    expect(fc.caseError!.message).toContain("can't start new thread");
+    expect(fc.outcome).toBe("fail");
+    expect(v.status).toBe("accepted");
+    expect(grew).toBeLessThan(1500); // 6,000 without the cap; others' tests move it by some hundreds
+  });
+
+  it("caps the processes a pack's env.py can fork while it is registered (inspectPack) and run", async () => {
+    const pack = packWith(
+      "fork-bomb",
+      py`
+        import os, time
+        n, err = 0, None
+        try:
+            for _ in range(3000):
+                if os.fork() == 0:
+                    time.sleep(2)
+                    os._exit(0)
+                n += 1
+        except OSError as e:
+            err = e.errno
+        TOOL_SCHEMAS = [{"name": "forked", "description": f"{n} {err}"}]
+        TOOLS = {"forked": lambda state: n}
+
+        def load_state():
+            return {}
+      `,
+    );
+    const { value: info, grew } = await peakTasksDuring(() => inspectPack(pack));
+    const [n, err] = String((info.toolSchemas![0] as { description: string }).description).split(" ");
+    expect(Number(n)).toBeLessThan(128);
+    expect(err).toBe("11"); // EAGAIN
+    expect(grew).toBeLessThan(1500);
+    // in a zygote, the processes it keeps leave no room for a case: a clear error, not a crash
+    const run = await peakTasksDuring(() => sandbox.runTask(pack, task(`def verify(s, a):\n    return True\n`, `pass`, []), FAST));
+    expect(run.value.cases[0]).toMatchObject({ outcome: "error", caseError: { type: "CaseCrashed" } });
+    expect(run.value.cases[0]!.caseError!.message).toMatch(/limit of 128 processes and threads/);
+    expect(run.grew).toBeLessThan(1500);
+  });
+});
+
+describe("signals and scheduling", () => {
+  const SETOWN = py`
+    import fcntl, os, socket, struct
+    ppid = os.getppid()
+    out = []
+    def attempt(fn):
+        try:
+            fn()
+            out.append("ok")
+        except OSError as e:
+            out.append(e.errno)
+    r, w = os.pipe()
+    a, b = socket.socketpair()
+    attempt(lambda: fcntl.fcntl(r, fcntl.F_SETOWN, ppid))
+    attempt(lambda: fcntl.fcntl(r, 10, 9))  # F_SETSIG: SIGKILL instead of SIGIO
+    attempt(lambda: fcntl.fcntl(r, 15, struct.pack("ii", 1, ppid)))  # F_SETOWN_EX, F_OWNER_TID
+    attempt(lambda: fcntl.ioctl(a.fileno(), 0x8901, struct.pack("i", ppid)))  # FIOSETOWN
+    attempt(lambda: fcntl.ioctl(a.fileno(), 0x8902, struct.pack("i", ppid)))  # SIOCSPGRP
+    for fd in (r, a.fileno()):
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+    os.write(w, b"x")
+    b.send(b"x")
+    respond(repr(out))
+  `;
+
+  it("cannot have the kernel signal its zygote (F_SETOWN, F_SETSIG, FIOSETOWN), not even 20 times in a row", async () => {
+    const sb = createSandbox({ concurrency: 2 });
+    try {
+      const one = await sb.runTask(BASIC, task(counterIs(1), `increment()`, [SETOWN]), FAST);
+      expect(one.cases[1]!.messages).toEqual(["[1, 1, 1, 1, 1]"]);
+      expect(one.cases[1]!.outcome).toBe("fail");
+      const start = Date.now();
+      const many = await sb.runTask(BASIC, task(counterIs(1), `increment()`, Array.from({ length: 20 }, () => SETOWN)), FAST);
+      expect(many.cases.map((c) => c.outcome)).toEqual(["pass", ...Array.from({ length: 20 }, () => "fail")]);
+      expect(many.cases.every((c) => !c.caseError)).toBe(true); // no zygote was lost under them
+      expect(many.status).toBe("accepted");
+      expect(Date.now() - start).toBeLessThan(15_000);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it("cannot change the scheduling of its zygote or the sandbox's init, and later tasks run as before", async () => {
+    const sb = createSandbox({ concurrency: 1 }); // the later task runs on the same zygote
+    try {
+      const attempts = py`
+        import ctypes, os, struct
+        libc = ctypes.CDLL(None, use_errno=True)
+        SCHED_IDLE = 5
+        out = []
+        for pid in (os.getppid(), 1):
+            for fn in (lambda: os.sched_setscheduler(pid, SCHED_IDLE, os.sched_param(0)),
+                       lambda: os.setpriority(os.PRIO_PROCESS, pid, 19),
+                       lambda: os.sched_setparam(pid, os.sched_param(0))):
+                try:
+                    fn()
+                    out.append("changed")
+                except OSError as e:
+                    out.append(e.errno)
+            attr = ctypes.create_string_buffer(struct.pack("IIQiIQQQ", 48, SCHED_IDLE, 0, 19, 0, 0, 0, 0))
+            nr = {"x86_64": 314, "aarch64": 274}[os.uname().machine]  # sched_setattr
+            out.append(libc.syscall(nr, pid, attr, 0) == 0 and "changed" or ctypes.get_errno())
+        respond(repr(out))
+      `;
+      const v = await sb.runTask(BASIC, task(counterIs(1), `increment()`, [attempts]), FAST);
+      expect(v.cases[1]!.messages).toEqual(["[1, 1, 1, 1, 1, 1, 1, 1]"]);
+      const probe = py`
+        import os, time
+        t = time.perf_counter()
+        for _ in range(10 ** 6):
+            pass
+        respond(repr([os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0), time.perf_counter() - t < 5]))
+      `;
+      const later = await sb.runTask(BASIC, task(`def verify(s, a):\n    return a == "[0, 0, True]"\n`, probe, []), FAST);
+      expect(later.cases[0]!.messages).toEqual(["[0, 0, True]"]); // SCHED_OTHER, nice 0
+      expect(later.cases[0]!.outcome).toBe("pass");
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe("sizes of what comes back", () => {
+  /** A failure case that writes its own result header on fd 3: n messages of `emoji` × m, k tool calls. */
+  const forger = (o: { messages: number; chars: number; calls: number; argChars: number; ascii: boolean }) => py`
+    import json, os, struct
+    e = "\\U0001F600"
+    header = {"caseError": None, "messages": [e * ${o.chars}] * ${o.messages},
+              "toolCalls": [{"name": "t", "args": e * ${o.argChars}, "result": e * ${o.argChars}}] * ${o.calls}}
+    body = json.dumps(header, ensure_ascii=${o.ascii ? "True" : "False"}).encode()
+    os.write(3, struct.pack(">IQ", len(body), 0) + body)
+    os._exit(0)
+  `;
+
+  it("bounds a forged self-report field by field (messages, tool calls), with markers, without blocking the host", async () => {
+    // 2.6 MB of raw UTF-8: under the 4 MiB a report may have, and 8 MB once escaped as JSON
+    const start = Date.now();
+    const { value: v, maxDelayMs } = await maxLoopDelayDuring(() =>
+      asFailureCase(forger({ messages: 201, chars: 2000, calls: 501, argChars: 250, ascii: false })),
+    );
+    const fc = v.cases[1]!;
+    expect(fc.outcome).toBe("fail"); // the verifier saw the pristine state: counter 0
+    expect(fc.messages.length).toBeLessThanOrEqual(202);
+    expect(fc.messages.at(-1)).toMatch(/^…\[\d+ more messages\]$/);
+    expect(JSON.stringify(fc.messages).length).toBeLessThan(1.1 * (1 << 20));
+    expect(fc.toolCalls.length).toBeLessThanOrEqual(502);
+    expect(fc.toolCalls.at(-1)).toMatchObject({ name: "…", args: { omittedCalls: expect.any(Number) } });
+    expect(JSON.stringify(fc.toolCalls).length).toBeLessThan(1.1 * (1 << 20));
+    expect(v.status).toBe("accepted");
+    expect(Date.now() - start).toBeLessThan(15_000);
+    expect(maxDelayMs).toBeLessThan(1_000);
+  });
+
+  it("refuses a 22 MB forged self-report as a whole, quickly, without blocking the host", async () => {
+    const start = Date.now();
+    const { value: v, maxDelayMs } = await maxLoopDelayDuring(() =>
+      asFailureCase(forger({ messages: 201, chars: 8001, calls: 501, argChars: 40, ascii: true })),
+    );
+    const fc = v.cases[1]!;
+    expect(fc.outcome).toBe("error");
+    expect(fc.caseError).toMatchObject({ type: "CaseCrashed" });
+    expect(fc.caseError!.message).toMatch(/report about itself was larger than/);
+    expect(fc.messages).toEqual([]);
+    expect(fc.toolCalls).toEqual([]);
+    expect(v.reason).toBe("failure_case_error");
+    expect(Date.now() - start).toBeLessThan(15_000);
+    expect(maxDelayMs).toBeLessThan(1_000);
+  });
+
+  it("fits printed output of any kind into the reply frame", async () => {
+    // 1 MiB per stream and phase of control characters: 6 bytes each once escaped as JSON
+    const v = await sandbox.runTask(
+      BASIC,
+      task(
+        `import sys\ndef verify(s, a):\n    sys.stdout.write("\\x01" * (1 << 20))\n    sys.stderr.write("\\x01" * (1 << 20))\n    return True\n`,
+        `import sys\nsys.stdout.write("\\x01" * (1 << 20))\nsys.stderr.write("\\x01" * (1 << 20))`,
+        [],
+      ),
+      { ...FAST, outputBytes: 1 << 20 },
+    );
+    const sol = v.cases[0]!;
+    expect(sol.outcome).toBe("pass");
+    expect(sol.stdout).toMatch(/more characters cut to fit the reply\]$/);
+    expect(sol.stdout.length + sol.stderr.length).toBeLessThan(8 << 20);
+  });
+
+  it("refuses an env.py that writes a 127 MiB frame to the host, from the length alone, in inspectPack and in runTask", async () => {
+    const pack = packWith(
+      "frame-flood",
+      py`
+        import os, struct
+        os.write(3, struct.pack(">I", 127 << 20))
+        chunk = b"x" * (1 << 20)
+        for _ in range(127):
+            os.write(3, chunk)
+        TOOLS = {}
+
+        def load_state():
+            return {}
+      `,
+    );
+    const start = Date.now();
+    const inspected = await maxLoopDelayDuring(() => inspectPack(pack).catch((e: unknown) => e));
+    expect(inspected.value).toBeInstanceOf(PackLoadError);
+    expect((inspected.value as Error).message).toMatch(/oversized frame/);
+    expect(inspected.maxDelayMs).toBeLessThan(1_000);
+    const ran = await maxLoopDelayDuring(() =>
+      sandbox.runTask(pack, task(`def verify(s, a):\n    return True\n`, ``, []), FAST).catch((e: unknown) => e),
+    );
+    expect(ran.value).toBeInstanceOf(PackLoadError);
+    expect((ran.value as Error).message).toMatch(/oversized frame/);
+    expect(ran.maxDelayMs).toBeLessThan(1_000);
+    expect(Date.now() - start).toBeLessThan(15_000);
+    // and the pool goes on with other packs
+    expect((await asFailureCase(`pass`)).status).toBe("accepted");
+  });
+
+  it("refuses TOOL_SCHEMAS over 1 MiB of JSON or nested over 64 levels, as a pack error", async () => {
+    const big = packWith("big-schemas", `TOOLS = {}\nTOOL_SCHEMAS = [{"name": "x", "description": "d" * (2 << 20)}]\ndef load_state():\n    return {}\n`);
+    await expect(inspectPack(big)).rejects.toThrow(/TOOL_SCHEMAS is 2\.1 MB of JSON; the limit is 1\.0 MB/);
+    const deep = packWith("deep-schemas", `TOOLS = {}\nx = {}\nfor _ in range(100):\n    x = {"p": x}\nTOOL_SCHEMAS = [x]\ndef load_state():\n    return {}\n`);
+    await expect(inspectPack(deep)).rejects.toThrow(/nested more than 64 levels/);
+  });
+
+  it("reads frames in linear time and refuses an oversized one before buffering it", () => {
+    const frames: Buffer[] = [];
+    const errors: Error[] = [];
+    const reader = new FrameReader((b) => frames.push(b), (e) => errors.push(e));
+    const body = Buffer.alloc(8 << 20, 0x61);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(body.length, 0);
+    const all = Buffer.concat([head, body, head, body]);
+    const start = performance.now();
+    for (let i = 0; i < all.length; i += 65536) reader.push(all.subarray(i, i + 65536));
+    expect(performance.now() - start).toBeLessThan(1_000); // quadratic joining took seconds
+    expect(frames.map((f) => f.length)).toEqual([body.length, body.length]);
+    expect(frames[1]!.equals(body)).toBe(true);
+    const big = Buffer.alloc(4);
+    big.writeUInt32BE((8 << 20) + 1, 0);
+    reader.push(big);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/oversized frame/)]);
+    reader.push(Buffer.concat([head, body])); // nothing more after the refusal
+    expect(frames.length).toBe(2);
+  });
+});
+
+describe("sharing the pool", () => {
+  const sleepyVerifier = `import time\ndef verify(state, answer):\n    time.sleep(3600)\n`;
+
+  it("lets a later small task through while a task of 40 slow cases runs, and ends that one at its budget", async () => {
+    const sb = createSandbox({ concurrency: 2 });
+    try {
+      // both zygotes up before the clock starts
+      await Promise.all([0, 1].map(() => sb.runTask(BASIC, task(counterIs(0), ``, []), FAST)));
+      let bigDone = false;
+      const bigStart = Date.now();
+      const bigRun = sb
+        .runTask(BASIC, task(sleepyVerifier, `increment()`, Array.from({ length: 40 }, () => `pass`)), { timeoutMs: 1_000 }, { budgetMs: 8_000 })
+        .then((v) => ((bigDone = true), { v, ms: Date.now() - bigStart }));
+      await new Promise((r) => setTimeout(r, 500));
+      const smallStart = Date.now();
+      const small = await sb.runTask(BASIC, task(counterIs(1), `increment()`, [`pass`]), { timeoutMs: 1_000 });
+      const smallMs = Date.now() - smallStart;
+      expect(small.status).toBe("accepted");
+      expect(smallMs).toBeLessThan(6_000); // a few case timeouts, not 40 of them
+      expect(bigDone).toBe(false);
+
+      const { v: big, ms: bigMs } = await bigRun;
+      const notRun = big.cases.filter((c) => c.caseError?.message.startsWith("not run:"));
+      const ran = big.cases.filter((c) => !notRun.includes(c));
+      expect(notRun.length).toBeGreaterThan(20);
+      for (const c of notRun) {
+        expect(c).toMatchObject({ outcome: "timeout", caseError: { type: "Timeout", message: "not run: the task's time budget of 8 s was used up" } });
+      }
+      for (const c of ran) expect(c).toMatchObject({ outcome: "timeout", verifyError: { type: "Timeout" } });
+      expect(big.cases[0]!.role).toBe("solution");
+      expect(notRun).not.toContain(big.cases[0]); // cases are dispatched in order
+      expect(big.reason).toBe("solution_not_passing");
+      expect(bigMs).toBeLessThan(15_000); // its budget over two zygotes, plus the cases already started
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it("gives a task one case timeout per case by default", async () => {
+    const sb = createSandbox({ concurrency: 1 });
+    try {
+      // each case takes about two timeouts (a slow case, then a verify that times out): half get to run
+      const v = await sb.runTask(BASIC, task(sleepyVerifier, `import time\ntime.sleep(0.45)`, Array.from({ length: 9 }, () => `import time\ntime.sleep(0.45)`)), {
+        timeoutMs: 500,
+      });
+      const notRun = v.cases.filter((c) => c.caseError?.message === "not run: the task's time budget of 5 s was used up");
+      expect(notRun.length).toBeGreaterThan(0);
+      expect(notRun.length).toBeLessThan(10);
+      expect(v.cases[0]!.outcome).toBe("timeout");
+    } finally {
+      await sb.close();
+    }
   });
 });
