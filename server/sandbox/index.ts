@@ -9,10 +9,13 @@
  * - **Touch the host.** Each zygote runs in bubblewrap with an empty tmpfs root into which only the
  *   interpreter binary, its stdlib, the shared libraries those actually link (found with ldd, bound
  *   file by file) and the pack (read-only, at /pack) are bound. /usr, /etc, /root, /work and /proc are
- *   not there, so there is nothing to read; the root is remounted read-only, so there is nowhere to
- *   write but a small private /tmp, and case/verifier processes are additionally denied every
- *   file-writing syscall by seccomp (so no case leaves files for a later case to find). The pack is
- *   bound read-only: a case cannot rewrite the environment of the next task.
+ *   not there, so there is nothing to read; the root and /dev are remounted read-only, so there is
+ *   nowhere to write but a private 64 MiB /tmp and a 1 MiB /dev/shm (bwrap's /dev is otherwise a
+ *   tmpfs as large as half the host's RAM: env.py once left 500 MB there), and case/verifier
+ *   processes are additionally denied every file-writing syscall by seccomp (so no case leaves files
+ *   for a later case to find). The pack is bound read-only: a case cannot rewrite the environment of
+ *   the next task. When the server runs as root, bubblewrap runs as uid/gid 65534 (SandboxOptions.
+ *   user), so nothing in the sandbox is host root, not even for the files bound in.
  * - **Read the server's secrets.** bwrap is spawned with an empty environment and --clearenv, and the
  *   harness clears os.environ as well: a verifier can't copy API keys out of the server's env
  *   (the published lesson of code-evaluator products).
@@ -21,11 +24,18 @@
  * - **Start programs or linger.** Seccomp kills execve/execveat everywhere in the sandbox and refuses
  *   fork/vfork/clone-without-CLONE_THREAD in case and verifier processes, so a case is exactly one
  *   process (threads allowed) and dies whole when its process group is SIGKILLed. No capabilities,
- *   no nested user namespaces, no ptrace, no signals to other processes, no /proc to find them.
+ *   no nested user namespaces, no ptrace, no /proc to find other processes, and no signals to them:
+ *   kill/tkill/tgkill/pidfd_send_signal are refused, and so are the ways to have the kernel send
+ *   one (fcntl F_SETOWN/F_SETOWN_EX/F_SETSIG, ioctl FIOSETOWN/SIOCSPGRP: a case SIGKILLed its
+ *   zygote with SIGIO redirected to SIGKILL) and changes to another process's scheduling
+ *   (sched_setattr and friends, setpriority: a case put the zygote on SCHED_IDLE).
  * - **Affect another case.** Each case is a fresh fork of a zygote that loaded the pack once: its
  *   memory (state, modules, builtins, globals) is a copy-on-write copy of pristine memory, thrown
  *   away afterwards. It cannot write files (above), and the zygote only ever runs pack code, never
- *   task code.
+ *   task code. SysV shared memory, semaphores and message queues and POSIX message queues are
+ *   refused to everything in the sandbox: they belong to the zygote's IPC namespace and outlive
+ *   the process that made them (a segment made by one task's case was read by another task's
+ *   verifier, and 3 GiB of segments escaped RLIMIT_AS).
  * - **Forge its verdict.** The verifier runs in a *different* process, forked from the pristine
  *   zygote only after the case's process group is dead. All the case can hand it is its final state
  *   and messages, as data: a diff against the pristine state encoded as (tagged) JSON — never
@@ -34,16 +44,29 @@
  *   prints a line. The zygote's own channel to the host (fds 0 and 3) is closed in every child.
  *   What a case reports about itself (tool calls, messages shown, its exception) is informative and
  *   could be forged by the case; the outcome comes only from the verifier process.
- * - **Exhaust the worker.** Per-phase wall-clock deadlines enforced by the zygote (SIGKILL of the
- *   process group), RLIMIT_CPU as a backstop, RLIMIT_AS for memory, bounded stdout/stderr capture
- *   (the rest is counted and dropped) and a bounded result channel. The host also keeps its own
- *   watchdog per request and kills a zygote that stops answering; crashed zygotes are replaced.
- *   bwrap --die-with-parent plus the pid namespace ensure nothing survives the server.
+ * - **Exhaust the worker or the host.** Per-phase wall-clock deadlines enforced by the zygote
+ *   (SIGKILL of the process group), RLIMIT_CPU as a backstop, RLIMIT_AS for memory, and
+ *   RLIMIT_NPROC of 128 processes and threads per sandbox (it counts per user namespace and uid,
+ *   and the kernel ignores it for host root: hence the unprivileged uid above; a case once started
+ *   6,000 threads, env.py 3,000 processes). Output is bounded (stdout/stderr capture, the rest
+ *   counted and dropped), and so is what a case reports about itself (messages and tool calls, in
+ *   count and bytes, by the case and again by the zygote; a report over 4 MiB is refused from its
+ *   announced size). Every reply the zygote sends fits in 8 MiB; the host reads frames in linear
+ *   time and kills a zygote whose frame announces more (only pack code can write one), so a huge
+ *   frame never blocks the event loop. The host also keeps its own watchdog per request and kills a
+ *   zygote that stops answering; crashed zygotes are replaced. bwrap --die-with-parent plus the pid
+ *   namespace ensure nothing survives the server.
+ * - **Starve other tasks.** Queued cases go to zygotes round robin across fairness keys (one per
+ *   runTask call unless the caller groups them, e.g. per user), and a task whose cases have kept
+ *   zygotes busy for its budget (one timeout per case, at most 120 s unless budgetMs says up to
+ *   10 min) starts no more of them: the rest come back as timeouts that say they were not run.
+ *   (A verifier sleeping for an hour in 200 failure cases held every slot for 17 minutes.)
  *
  * ## Not covered
- * - A hostile *pack* is the environment: its env.py runs in the zygote (under the same namespaces and
- *   the base seccomp filter) and can of course make its own tools lie. Verdicts are only as good as the
- *   pack; the pack hash recorded with every verdict says which one produced it.
+ * - A hostile *pack* is the environment: its env.py runs in the zygote (under the same namespaces, the
+ *   base seccomp filter and the same process cap) and can of course make its own tools lie, or fill
+ *   its own sandbox's process cap so that no case starts (each case then says so). Verdicts are only
+ *   as good as the pack; the pack hash recorded with every verdict says which one produced it.
  * - CPU side channels, kernel exploits through the syscalls that stay allowed, and a case's own
  *   reporting (tool-call log, messages shown) are out of scope.
  *
@@ -59,6 +82,8 @@
  * Measured on this 2-core machine: ~9 ms fixed cost per case (two forks, seccomp, pipes, host
  * round trip); with the 2 MB retail demo pack 104 cases/s against the bare loop's 12 (same
  * verdicts on all 200 demo tasks); with a 5 MB state 72 cases/s against 16 for a lean bare loop.
+ * The limits above cost nothing measurable: a trivial case takes 5.0-6.4 ms at concurrency 1 and
+ * the demo runs at 105-136 cases/s, before and after, interleaved on the same (shared) machine.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, realpathSync, statSync } from "node:fs";
