@@ -193,7 +193,7 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   const user = opts.user === undefined ? defaultUser() : opts.user;
   const rt: Runtime = { bwrap, python, systemArgs, harness, user, taskCap: false };
-  if (user && !readableBy(user, harness)) rt.harness = stageFile(harness);
+  if (user && !readableBy(user, harness)) rt.harness = stageFile(user, harness);
   try {
     rt.taskCap = await selfTest(rt);
   } catch (e) {
@@ -323,12 +323,26 @@ export function readableBy(user: SandboxUser, p: string): boolean {
   }
 }
 
+/** Whether `user` can enter `dir` and every directory above it. */
+function reachableBy(user: SandboxUser, dir: string): boolean {
+  try {
+    for (let d = realpathSync(dir); ; d = path.dirname(d)) {
+      if (!permits(user, statSync(d), 1)) return false;
+      if (d === "/") return true;
+    }
+  } catch {
+    return false;
+  }
+}
+
 let stagingRoot: string | null = null;
 
-function staging(): string {
+function staging(user: SandboxUser): string {
   if (!stagingRoot) {
-    removeStaleStaging();
-    const root = mkdtempSync(path.join(os.tmpdir(), `cat-sandbox-stage-${process.pid}-`));
+    // TMPDIR may be private to the server's user: the copy must be somewhere the sandbox can enter
+    const parent = [os.tmpdir(), "/tmp", "/var/tmp"].find((d) => reachableBy(user, d)) ?? os.tmpdir();
+    removeStaleStaging(parent);
+    const root = mkdtempSync(path.join(parent, `cat-sandbox-stage-${process.pid}-`));
     chmodSync(root, 0o711); // others may enter, not list
     process.once("exit", () => rmSync(root, { recursive: true, force: true }));
     stagingRoot = root;
@@ -337,12 +351,12 @@ function staging(): string {
 }
 
 /** Staging directories of processes that are gone (killed before their exit handler ran). */
-function removeStaleStaging(): void {
+function removeStaleStaging(parent: string): void {
   const uid = process.getuid?.();
-  for (const name of readdirSync(os.tmpdir())) {
+  for (const name of readdirSync(parent)) {
     const m = /^cat-sandbox-stage-(\d+)-/.exec(name);
     if (!m) continue;
-    const p = path.join(os.tmpdir(), name);
+    const p = path.join(parent, name);
     try {
       if (lstatSync(p).uid !== uid || !lstatSync(p).isDirectory()) continue;
       try {
@@ -358,16 +372,16 @@ function removeStaleStaging(): void {
   }
 }
 
-function stageFile(file: string): string {
-  const dest = path.join(staging(), `${createHash("sha256").update(file).digest("hex").slice(0, 16)}-${path.basename(file)}`);
+function stageFile(user: SandboxUser, file: string): string {
+  const dest = path.join(staging(user), `${createHash("sha256").update(file).digest("hex").slice(0, 16)}-${path.basename(file)}`);
   copyFileSync(file, dest);
   chmodSync(dest, 0o644);
   return dest;
 }
 
 /** Copies a pack into the staging area, readable by anyone and writable only by the server. */
-export async function stagePack(dir: string, name: string): Promise<string> {
-  const dest = path.join(staging(), name);
+export async function stagePack(user: SandboxUser, dir: string, name: string): Promise<string> {
+  const dest = path.join(staging(user), name);
   if (existsSync(dest)) return dest;
   const tmp = `${dest}.tmp-${Math.random().toString(36).slice(2)}`;
   try {
@@ -414,5 +428,5 @@ export async function unstage(dir: string): Promise<void> {
 export async function packDirFor(rt: Runtime, dir: string, key: string): Promise<{ dir: string; staged: boolean }> {
   if (!rt.user || readableBy(rt.user, dir)) return { dir, staged: false };
   const name = createHash("sha256").update(key).digest("hex").slice(0, 24);
-  return { dir: await stagePack(dir, name), staged: true };
+  return { dir: await stagePack(rt.user, dir, name), staged: true };
 }
