@@ -2,21 +2,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef, useState } from "react";
-import type { LineError } from "@/lib/cat";
+import type { ImportSummary } from "@/server/tasks/import-tasks";
 import { useTRPC } from "./trpc";
 
-interface Summary {
-  batch: { id: number; name: string };
-  format: string;
-  status: "done" | "failed";
-  failure?: string;
-  linesRead: number;
-  created: number;
-  revised: number;
-  unchanged: number;
-  errorCount: number;
-  errors: LineError[];
-}
+type Summary = ImportSummary;
 
 type Upload =
   | { state: "idle" }
@@ -46,10 +35,11 @@ function uploadFile(url: string, file: File, onProgress: (loaded: number, total:
 export function ImportForm() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const batches = useQuery(trpc.importBatch.list.queryOptions());
+  const imports = useQuery(trpc.imports.list.queryOptions());
   const [upload, setUpload] = useState<Upload>({ state: "idle" });
   const [batchName, setBatchName] = useState("");
   const [defaultEnv, setDefaultEnv] = useState("");
+  const [runFilter, setRunFilter] = useState(true);
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
@@ -58,6 +48,7 @@ export function ImportForm() {
     const params = new URLSearchParams({ fileName: file.name });
     if (batchName.trim()) params.set("batch", batchName.trim());
     if (defaultEnv.trim()) params.set("env", defaultEnv.trim());
+    if (runFilter) params.set("filter", "1");
     try {
       const res = await uploadFile(`/api/import?${params}`, file, (loaded, total) => setUpload({ state: "uploading", file: file.name, loaded, total }));
       const body = res.body as Summary | { error: { message: string } };
@@ -67,7 +58,7 @@ export function ImportForm() {
       setUpload({ state: "error", file: file.name, message: (err as Error).message });
     }
     setBatchName("");
-    await queryClient.invalidateQueries();
+    await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.imports.pathKey() }), queryClient.invalidateQueries({ queryKey: trpc.task.pathKey() })]);
   };
 
   const pct = upload.state === "uploading" && upload.total ? Math.round((100 * upload.loaded) / upload.total) : 0;
@@ -77,7 +68,8 @@ export function ImportForm() {
         <h1 className="text-lg font-semibold">Import tasks</h1>
         <p className="text-zinc-500">
           CaT JSON Lines (<code>.jsonl</code>, one task per line) or the challenger&apos;s tagged text (<code>.txt</code>). Each line is checked; bad lines are
-          listed with their line number and skipped, good lines are kept. Re-importing a task id only adds a revision when its content changed.
+          listed with their line number and skipped, good lines are kept. Re-importing a task id only adds a revision when its content changed, and an
+          import into an existing batch appends to it (so a fixed file can go into the same batch again).
         </p>
       </div>
       <div className="flex flex-wrap gap-4">
@@ -88,6 +80,10 @@ export function ImportForm() {
         <label className="flex flex-col gap-1 text-xs text-zinc-500">
           Environment for tagged text without an &lt;environment&gt; tag
           <input className="w-64 rounded border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100" value={defaultEnv} onChange={(e) => setDefaultEnv(e.target.value)} placeholder="e.g. retail" />
+        </label>
+        <label className="flex items-center gap-2 self-end pb-1 text-xs text-zinc-600 dark:text-zinc-400">
+          <input type="checkbox" checked={runFilter} onChange={(e) => setRunFilter(e.target.checked)} data-testid="import-run-filter" />
+          Run the filter on the imported tasks
         </label>
       </div>
       <div
@@ -156,10 +152,10 @@ export function ImportForm() {
             </tr>
           </thead>
           <tbody>
-            {batches.data?.map((b) => (
+            {imports.data?.map((b) => (
               <tr key={b.id} className="border-t border-zinc-100 dark:border-zinc-900">
                 <td className="py-1">
-                  <Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/tasks?batch=${encodeURIComponent(b.name)}`}>{b.name}</Link>
+                  <Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/tasks?batch=${encodeURIComponent(b.batchName)}`}>{b.batchName}</Link>
                 </td>
                 <td className="py-1 text-zinc-500">{b.fileName}</td>
                 <td className="py-1" title={b.failure ?? undefined}>{b.status}</td>
@@ -183,8 +179,8 @@ function ImportResult({ file, summary }: { file: string; summary: Summary }) {
     <section className="flex flex-col gap-3" data-testid="import-result" aria-live="polite">
       <div className={`rounded border p-3 ${failed ? "border-rose-300 bg-rose-50 dark:border-rose-800 dark:bg-rose-950/40" : "border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950/30"}`}>
         <p className="font-medium">
-          {failed ? `${file} was not imported` : `${file} imported into batch `}
-          {!failed ? (
+          {failed ? `${file} was not imported` : summary.batch.id === null ? `${file}: no task was kept, so no batch was created` : `${file} imported into batch `}
+          {!failed && summary.batch.id !== null ? (
             <Link className="text-sky-700 underline dark:text-sky-400" href={`/tasks?batch=${encodeURIComponent(summary.batch.name)}`}>{summary.batch.name}</Link>
           ) : null}
         </p>
@@ -192,6 +188,12 @@ function ImportResult({ file, summary }: { file: string; summary: Summary }) {
         <p className="text-xs text-zinc-600 dark:text-zinc-400">
           {summary.linesRead.toLocaleString()} lines read · {summary.created} new · {summary.revised} revised · {summary.unchanged} unchanged · {summary.errorCount} refused
         </p>
+        {summary.rerun ? (
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="import-rerun">
+            The filter is running on the {summary.rerun.taskCount} new and revised task{summary.rerun.taskCount === 1 ? "" : "s"}: see their verdicts in{" "}
+            <Link className="text-sky-700 underline dark:text-sky-400" href={`/tasks?batch=${encodeURIComponent(summary.batch.name)}`}>the batch</Link>.
+          </p>
+        ) : null}
       </div>
       {summary.errors.length ? (
         <table className="w-full text-left text-xs" aria-label="Refused lines">

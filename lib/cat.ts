@@ -59,6 +59,7 @@ export const catTaskSchema = z
     metadata: z.record(z.string(), z.unknown(), { error: "metadata must be a JSON object" }).optional(),
     // Written by export; accepted and ignored on import so exported files import again unchanged.
     verdict: z.unknown().optional(),
+    review: z.unknown().optional(),
   })
   .strict();
 

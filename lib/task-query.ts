@@ -15,8 +15,16 @@ export const taskFilterSchema = z.object({
   label: z.string().max(100).optional(),
   comments: z.enum(["yes", "no"]).optional(),
   edited: z.enum(["yes", "no"]).optional(),
+  // A decision that a newer revision superseded (the task is unreviewed again).
+  stale: z.enum(["yes", "no"]).optional(),
+  // The working set of this dataset.
+  dataset: z.string().max(100).optional(),
+  // Approved although the filter did not accept the revision.
+  override: z.enum(["yes", "no"]).optional(),
+  // What a human edit did to the verdict of the imported revision (the statistics page links here).
+  edit: z.enum(["rescued", "newly_rejected"]).optional(),
 });
-export const FILTER_KEYS = ["environment", "batch", "verdict", "reason", "review", "q", "label", "comments", "edited"] as const;
+export const FILTER_KEYS = ["environment", "batch", "verdict", "reason", "review", "q", "label", "comments", "edited", "stale", "dataset", "override", "edit"] as const;
 export type TaskFilter = z.infer<typeof taskFilterSchema>;
 
 export const taskListInputSchema = taskFilterSchema.extend({

@@ -1,14 +1,14 @@
 import { datasetRouter } from "./routers/dataset";
 import { environmentRouter } from "./routers/environment";
 import { filterRouter } from "./routers/filter";
-import { importBatchRouter } from "./routers/import-batch";
+import { importRouter } from "./routers/imports";
 import { reviewRouter } from "./routers/review";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   task: taskRouter,
-  importBatch: importBatchRouter,
+  imports: importRouter,
   filter: filterRouter,
   environment: environmentRouter,
   review: reviewRouter,

@@ -44,7 +44,8 @@ describe("cli", () => {
     expect(added.json).toMatchObject({ name: "mini", hash: expect.stringMatching(/^[0-9a-f]{64}$/), created: true });
     expect(cli("env", "add", pack, "--name", "mini").json).toMatchObject({ hash: added.json.hash, created: false });
 
-    const good = { id: "c1", environment: "mini", instruction: "Do it.", verifier: "def verify(s, a):\n    return True", solution: "pass", failure_cases: ["pass"], metadata: { a: 1 } };
+    // A lenient verifier: the failure case (doing nothing) passes too, so the filter rejects it.
+    const good = { id: "c1", environment: "mini", instruction: "Do it.", verifier: "def verify(s, a):\n    return True", solution: "respond('ok')", failure_cases: ["pass"], metadata: { a: 1 } };
     const file = write("in.jsonl", [JSON.stringify(good), '{"id": "c2", "environment": "mini"}', JSON.stringify({ ...good, id: "c3" })].join("\n"));
     const imported = cli("import", file, "--batch", "cli-batch");
     expect(imported.code).toBe(3); // done, with a refused line
@@ -57,7 +58,7 @@ describe("cli", () => {
     expect(exported.code).toBe(0);
     expect(exported.json).toMatchObject({ tasks: 2, out });
     const lines = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0]).toEqual({ ...good, verdict: { status: "pending" } });
+    expect(lines[0]).toEqual({ ...good, verdict: { status: "pending" }, review: { status: "unreviewed", revision: null, stale: false, override: null } });
 
     const stdout = cli("export", "--batch", "cli-batch");
     expect(stdout.stdout.trim().split("\n")).toHaveLength(3); // two tasks, then the JSON result line
@@ -77,17 +78,39 @@ describe("cli", () => {
     });
     const queued = cli("filter", "--task", "c1");
     expect(queued.json).toMatchObject({ tasks: 1, queued: true });
+    // Appending to the batch, with the filter queued for what the import created.
+    const more = write("more.jsonl", JSON.stringify({ id: "c4", environment: "mini", instruction: "More.", verifier: "def verify(s, a):\n    return a == 'ok'", solution: "respond('ok')", failure_cases: ["pass"] }));
+    expect(cli("import", more, "--batch", "cli-batch", "--filter")).toMatchObject({ code: 0, json: { created: 1, batch: { name: "cli-batch" }, rerun: { taskCount: 1 } } });
     expect(cli("filter", "--task", "nope")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
   });
 
-  it("creates, fills, publishes and exports a dataset", async () => {
+  it("reviews on a revision: refuses approving a rejected task without an override, edits and waits, publishes with exclusions", async () => {
     expect(cli("dataset", "create", "cli-set")).toMatchObject({ code: 0, json: { name: "cli-set" } });
     expect(cli("dataset", "create", "bad/name")).toMatchObject({ code: 1, json: { error: { code: "BAD_INPUT" } } });
-    await db.prisma.task.updateMany({ where: { externalId: "c1" }, data: { reviewStatus: "approved" } });
-    expect(cli("dataset", "add", "cli-set", "--batch", "cli-batch").json).toEqual({ added: 1, alreadyIn: 0, skippedNotApproved: 1 });
-    expect(cli("dataset", "publish", "cli-set", "--notes", "from the CLI").json).toMatchObject({ dataset: "cli-set", version: 1, tasks: 1 });
+    // c1 and c3 are rejected by the filter (their verifier accepts doing nothing).
+    expect(cli("review", "approve", "--task", "c1")).toMatchObject({ code: 1, json: { error: { code: "CONFLICT", message: expect.stringContaining("needs an override") } } });
+    expect(cli("review", "approve", "--task", "c1", "--reason", "x")).toMatchObject({ code: 2 });
+    const strict = write("strict.py", "def verify(state, answer):\n    return answer == 'ok'\n");
+    const edited = cli("task", "edit", "--task", "c1", "--verifier-file", strict, "--wait");
+    expect(edited).toMatchObject({ code: 0, json: { task: "c1", revision: 2, verdict: { status: "accepted", reason: null } } });
+    expect(cli("review", "approve", "--task", "c1", "--env", "mini")).toMatchObject({ code: 0, json: { task: "c1", status: "approved", revision: 2, override: null } });
+    expect(cli("review", "approve", "--task", "c3", "--override", "--reason", "doing nothing is right here")).toMatchObject({ code: 0, json: { status: "approved", revision: 1, override: { reason: "doing nothing is right here" } } });
+    expect(cli("dataset", "add", "cli-set", "--batch", "cli-batch").json).toEqual({ added: 2, alreadyIn: 0, skippedNotApproved: 1 });
+    // An edit after the approval: c3 is unreviewed again and left out, saying why.
+    expect(cli("task", "edit", "--task", "c3", "--instruction", "Do it, again.")).toMatchObject({ code: 0, json: { revision: 2, queued: true } });
+    const published = cli("dataset", "publish", "cli-set", "--notes", "from the CLI");
+    expect(published).toMatchObject({ code: 0, json: { dataset: "cli-set", version: 1, tasks: 1, excluded: [{ id: "c3", reason: "stale_review" }] } });
+    expect(published.stderr).toContain("left out c3: stale review");
+    expect(cli("dataset", "publish", "cli-set").json).toMatchObject({ version: null, unchanged: true });
+    expect(cli("dataset", "publish", "cli-set", "--allow-empty-change").json).toMatchObject({ version: 2 });
+    expect(cli("review", "needs-edit", "--task", "c3")).toMatchObject({ code: 0, json: { status: "needs_edit" } });
     const out = path.join(dir, "cli-set.parquet");
     expect(cli("export", "--dataset", "cli-set@1", "--format", "parquet", "--out", out).json).toMatchObject({ version: 1, tasks: 1, format: "parquet" });
+    // An existing folder is never deleted by an export.
+    fs.mkdirSync(path.join(dir, "keep"));
+    fs.writeFileSync(path.join(dir, "keep", "mine.txt"), "mine");
+    expect(cli("export", "--dataset", "cli-set@1", "--format", "hf", "--out", path.join(dir, "keep"))).toMatchObject({ code: 1, json: { error: { code: "CONFLICT" } } });
+    expect(fs.readdirSync(path.join(dir, "keep"))).toEqual(["mine.txt"]);
     expect(fs.readFileSync(out).subarray(0, 4).toString()).toBe("PAR1");
     expect(cli("export", "--dataset", "cli-set@7", "--format", "jsonl", "--out", path.join(dir, "x.jsonl"))).toMatchObject({ code: 1, json: { error: { message: "Dataset 'cli-set' has no version 7." } } });
     expect(cli("export", "--dataset", "cli-set", "--format", "csv", "--out", out)).toMatchObject({ code: 2 });
@@ -106,7 +129,7 @@ describe("cli", () => {
     const help = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("import FILE [--batch NAME]");
-    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"], ["dataset", "create"], ["dataset", "add"], ["dataset", "publish"]]) {
+    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"], ["dataset", "create"], ["dataset", "add"], ["dataset", "publish"], ["dataset", "remove"], ["review"], ["task", "edit"]]) {
       const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...cmd, "--help"], { encoding: "utf8" });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^Usage: npm run -s cli -- /);

@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
-import { addTasksToDataset, createDataset, publishVersion } from "../datasets/datasets";
+import { addTasksToDataset, createDataset, publishVersion, removeTasksFromDataset } from "../datasets/datasets";
 import { EXPORT_FORMATS, exportDataset, type ExportFormat } from "../datasets/export-dataset";
 import { funnelOf } from "../filter/funnel";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
@@ -13,6 +13,9 @@ import { requestRerun } from "../filter/request-rerun";
 import { startWorker } from "../jobs/worker";
 import { registerPack } from "../packs/register-pack";
 import { exportTasks } from "../tasks/export-tasks";
+import { setReviewStatus } from "../review/review-tasks";
+import { saveTaskRevision } from "../review/save-revision";
+import { findTaskByRef } from "../tasks/get-task";
 import { importTasks } from "../tasks/import-tasks";
 
 interface Command {
@@ -32,12 +35,13 @@ const note = (text: string) => process.stderr.write(text + "\n");
 
 const commands: Record<string, Command> = {
   import: {
-    usage: "import FILE [--batch NAME] [--env NAME] [--format jsonl|tagged]",
-    summary: "Import a CaT JSONL or tagged-text file as a new batch. '-' reads standard input.",
+    usage: "import FILE [--batch NAME] [--env NAME] [--format jsonl|tagged] [--filter]",
+    summary: "Import a CaT JSONL or tagged-text file into a batch (a new one, or appended to an existing one). '-' reads standard input. --filter queues the CaT filter for the tasks it created or revised.",
     options: {
       batch: { type: "string" },
       env: { type: "string" },
       format: { type: "string" },
+      filter: { type: "boolean" },
     },
     async run({ values, positionals }) {
       const file = positionals[0];
@@ -55,6 +59,7 @@ const commands: Record<string, Command> = {
         batchName: values.batch as string | undefined,
         defaultEnvironment: values.env as string | undefined,
         format: format as "jsonl" | "tagged" | undefined,
+        runFilter: values.filter === true,
         onProgress: (p) => {
           if (Date.now() - lastNote < 1000) return;
           lastNote = Date.now();
@@ -65,6 +70,7 @@ const commands: Record<string, Command> = {
       for (const e of summary.errors.slice(0, 20)) note(`line ${e.line}${e.field ? ` [${e.field}]` : ""}: ${e.message}`);
       if (summary.errors.length > 20) note(`… and ${summary.errorCount - 20} more refused lines (all in the JSON below, up to 1000)`);
       if (summary.failure) note(summary.failure);
+      if (summary.rerun) note(`queued the filter for ${summary.rerun.taskCount} task(s) (rerun ${summary.rerun.rerunId}); a worker or the web server runs it`);
       result(summary);
       return summary.status === "failed" ? EXIT.failed : summary.errorCount ? EXIT.partial : EXIT.ok;
     },
@@ -163,15 +169,90 @@ const commands: Record<string, Command> = {
     },
   },
   "dataset publish": {
-    usage: "dataset publish NAME [--name VERSION_NAME] [--notes TEXT]",
-    summary: "Freeze the dataset's working set into a new immutable version.",
-    options: { name: { type: "string" }, notes: { type: "string" } },
+    usage: "dataset publish NAME [--name VERSION_NAME] [--notes TEXT] [--allow-empty-change]",
+    summary: "Freeze the working set into a new immutable version: the tasks approved on their current revision and accepted there (or approved by override). Lists every task left out and why; an unchanged set makes no version unless --allow-empty-change.",
+    options: { name: { type: "string" }, notes: { type: "string" }, "allow-empty-change": { type: "boolean" } },
     async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError("dataset publish takes exactly one NAME");
-      const v = await publishVersion({ db: await database(), dataset: positionals[0]!, name: values.name as string | undefined, notes: values.notes as string | undefined });
-      note(`published ${v.dataset}@${v.number} (${v.tasks} tasks)`);
-      result({ dataset: v.dataset, version: v.number, name: v.name, tasks: v.tasks });
+      const v = await publishVersion({ db: await database(), dataset: positionals[0]!, name: values.name as string | undefined, notes: values.notes as string | undefined, allowEmptyChange: values["allow-empty-change"] === true });
+      for (const e of v.excluded.slice(0, 20)) note(`left out ${e.id}: ${e.message}`);
+      if (v.excludedCount > 20) note(`… and ${v.excludedCount - 20} more left out (all in the JSON below, up to 1000)`);
+      note(v.version === null ? `nothing changed since ${v.dataset}@${v.changes.previous}: no new version (use --allow-empty-change to make one anyway)` : `published ${v.dataset}@${v.version} (${v.tasks} tasks; ${v.changes.added} added, ${v.changes.removed} removed, ${v.changes.changed} changed)`);
+      result({ dataset: v.dataset, version: v.version, name: v.name, tasks: v.tasks, unchanged: v.unchanged, changes: v.changes, excluded: v.excluded.map((e) => ({ id: e.id, reason: e.reason })), excludedCount: v.excludedCount });
       return EXIT.ok;
+    },
+  },
+  "dataset remove": {
+    usage: "dataset remove NAME --task ID … [--env NAME]",
+    summary: "Take tasks out of a dataset's working set.",
+    options: { task: { type: "string", multiple: true }, env: { type: "string" } },
+    async run({ values, positionals }) {
+      if (positionals.length !== 1) throw new UsageError("dataset remove takes exactly one NAME");
+      const refs = (values.task as unknown as string[] | undefined) ?? [];
+      if (!refs.length) throw new UsageError("name the tasks to remove with --task ID");
+      const db = await database();
+      const taskIds = await Promise.all(refs.map(async (externalId) => (await findTaskByRef({ db, externalId, environment: values.env as string | undefined })).id));
+      result(await removeTasksFromDataset({ db, dataset: positionals[0]!, selection: { taskIds } }));
+      return EXIT.ok;
+    },
+  },
+  review: {
+    usage: "review approve|reject|needs-edit --task ID [--env NAME] [--override --reason TEXT]",
+    summary: "Record a review decision on the task's current revision. Approving a task the filter did not accept on that revision (rejected, not run, run on an older pack) is refused unless --override with a written --reason.",
+    options: { task: { type: "string" }, env: { type: "string" }, override: { type: "boolean" }, reason: { type: "string" } },
+    async run({ values, positionals }) {
+      const decision = positionals[0];
+      const status = decision === "approve" ? "approved" : decision === "reject" ? "rejected" : decision === "needs-edit" ? "needs_edit" : undefined;
+      if (!status || positionals.length !== 1) throw new UsageError("review takes one decision: approve, reject or needs-edit");
+      if (!values.task) throw new UsageError("name the task with --task ID");
+      if (values.override && !values.reason) throw new UsageError("--override needs --reason TEXT");
+      if (values.reason && !values.override) throw new UsageError("--reason goes with --override");
+      const db = await database();
+      const task = await findTaskByRef({ db, externalId: values.task as string, environment: values.env as string | undefined });
+      const r = await setReviewStatus({ db, selection: { taskIds: [task.id] }, status, override: values.override ? { reason: values.reason as string } : undefined });
+      const t = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { externalId: true, reviewStatus: true, revisionCount: true, reviewOverride: true } });
+      note(`${t.externalId}: ${t.reviewStatus.replace("_", " ")} on revision ${t.revisionCount}${t.reviewOverride ? " (override)" : ""}${r.changed ? "" : " (unchanged)"}`);
+      result({ task: t.externalId, environment: task.environment, status: t.reviewStatus, revision: t.revisionCount, override: t.reviewOverride ? { reason: t.reviewOverride } : null, changed: r.changed > 0 });
+      return EXIT.ok;
+    },
+  },
+  "task edit": {
+    usage: "task edit --task ID [--env NAME] [--verifier-file F] [--solution-file F] [--instruction TEXT] [--wait]",
+    summary: "Save a new revision of a task (the fields not given stay as they are) and queue its filter run; --wait works the queue here until the run ends and prints its verdict.",
+    options: { task: { type: "string" }, env: { type: "string" }, "verifier-file": { type: "string" }, "solution-file": { type: "string" }, instruction: { type: "string" }, note: { type: "string" }, wait: { type: "boolean" } },
+    async run({ values, positionals }) {
+      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      if (!values.task) throw new UsageError("name the task with --task ID");
+      const read = (flag: string) => {
+        const file = values[flag] as string | undefined;
+        if (file === undefined) return undefined;
+        if (!fs.existsSync(file)) throw new AppError("NOT_FOUND", `${file}: no such file (--${flag})`);
+        return fs.readFileSync(file, "utf8");
+      };
+      const verifier = read("verifier-file");
+      const solution = read("solution-file");
+      const instruction = values.instruction as string | undefined;
+      if (verifier === undefined && solution === undefined && instruction === undefined) throw new UsageError("give at least one of --verifier-file, --solution-file, --instruction");
+      const db = await database();
+      const task = await findTaskByRef({ db, externalId: values.task as string, environment: values.env as string | undefined });
+      const cur = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { currentRevision: { select: { id: true, instruction: true, verifier: true, solution: true, failureCases: true } } } });
+      const base = cur.currentRevision!;
+      const saved = await saveTaskRevision({
+        db,
+        taskId: task.id,
+        baseRevisionId: base.id,
+        content: { instruction: instruction ?? base.instruction, verifier: verifier ?? base.verifier, solution: solution ?? base.solution, failureCases: base.failureCases },
+        note: values.note as string | undefined,
+      });
+      note(`saved revision ${saved.number} of ${values.task}; filter run queued (rerun ${saved.rerunId})`);
+      if (!values.wait) {
+        result({ task: values.task, revision: saved.number, rerunId: saved.rerunId, queued: true });
+        return EXIT.ok;
+      }
+      const progress = await waitForRerun(db, saved.rerunId);
+      const t = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { verdictStatus: true, verdictReason: true } });
+      result({ task: values.task, revision: saved.number, rerunId: saved.rerunId, verdict: { status: t.verdictStatus, reason: t.verdictReason }, failedRuns: progress.runs.failed });
+      return progress.runs.failed ? EXIT.failed : EXIT.ok;
     },
   },
   "env add": {
@@ -224,17 +305,7 @@ const commands: Record<string, Command> = {
         result({ rerunId, tasks: taskCount, queued: true });
         return EXIT.ok;
       }
-      // Work the queue here too: the command finishes even when no worker is running.
-      const worker = await startWorker({ db, log: () => undefined });
-      let progress: RerunProgress;
-      for (;;) {
-        progress = await getRerunProgress({ db, rerunId });
-        const { done, failed, cancelled } = progress.runs;
-        note(`… ${done + failed + cancelled}/${taskCount} tasks · ${progress.verdicts.accepted} accepted · ${progress.verdicts.rejected} rejected · ${progress.rate}/s${progress.etaSeconds ? ` · ETA ${progress.etaSeconds}s` : ""}`);
-        if (progress.finished) break;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-      await worker.stop();
+      const progress = await waitForRerun(db, rerunId);
       const reasons = progress.verdicts.byReason;
       const funnel = funnelOf(progress.runs.done, progress.verdicts.accepted, reasons);
       const summary = {
@@ -257,13 +328,37 @@ const commands: Record<string, Command> = {
 
 class UsageError extends Error {}
 
+/** Works the queue in this process too (the command finishes even when no worker is running) until the rerun ends. */
+async function waitForRerun(db: Db, rerunId: number): Promise<RerunProgress> {
+  const worker = await startWorker({ db, log: () => undefined });
+  try {
+    let seen = -1;
+    let since = Date.now();
+    for (;;) {
+      const progress = await getRerunProgress({ db, rerunId });
+      const { done, failed, cancelled } = progress.runs;
+      note(`… ${done + failed + cancelled}/${progress.taskCount} tasks · ${progress.verdicts.accepted} accepted · ${progress.verdicts.rejected} rejected · ${progress.rate}/s${progress.etaSeconds ? ` · ETA ${progress.etaSeconds}s` : ""}`);
+      if (progress.finished) return progress;
+      if (done + failed + cancelled !== seen) [seen, since] = [done + failed + cancelled, Date.now()];
+      // Without a sandbox here and no other worker making progress, waiting would never end.
+      const problem = worker.sandboxProblem();
+      if (problem && Date.now() - since > 30_000) {
+        throw new AppError("UNAVAILABLE", `This machine cannot run the sandbox (${problem}), and no other worker is running the queued tasks. They stay queued (rerun ${rerunId}) until a worker that can run them starts.`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await worker.stop();
+  }
+}
+
 function help(): string {
   const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
   return `Usage: npm run -s cli -- COMMAND [options]\n\nCommands:\n${lines.join("\n")}\n\nEvery command accepts --help. The last line of stdout is a JSON result.\nDatabase: DATABASE_URL, or the embedded PostgreSQL in CAT_DATA_DIR (default .data/).\nExit codes: 0 ok, 1 failed, 2 usage error, 3 done but some lines were refused.`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const key = argv[0] === "env" || argv[0] === "dataset" ? `${argv[0]} ${argv[1] ?? ""}`.trim() : argv[0];
+  const key = argv[0] === "env" || argv[0] === "dataset" || argv[0] === "task" ? `${argv[0]} ${argv[1] ?? ""}`.trim() : argv[0];
   const rest = argv.slice(key?.split(" ").length ?? 1);
   if (!key || key === "--help" || key === "-h" || key === "help") {
     process.stdout.write(help() + "\n");

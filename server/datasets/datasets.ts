@@ -2,8 +2,13 @@
 // exact task revisions and the verdicts (with pack hashes) that held when it was published, so later
 // edits never change it.
 import type { Db } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
+import { EXCLUSION_SQL, EXCLUSION_TEXT, VERDICT_JOINS, type ExclusionReason } from "../review/review-state";
 import { resolveSelection, type TaskSelection } from "../review/task-selection";
+import type { ExportReview } from "../tasks/export-tasks";
+
+type Tx = Prisma.TransactionClient | Db["prisma"];
 
 // Names become file and folder names on export: no path characters.
 const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/i;
@@ -39,43 +44,147 @@ export async function addTasksToDataset({ db, dataset, selection, userId }: { db
   return { added: added.length, alreadyIn: approved - added.length, skippedNotApproved: ids.length - approved };
 }
 
-export async function removeTasksFromDataset({ db, dataset, taskIds }: { db: Db; dataset: string; taskIds: number[] }) {
+/** Takes tasks out of the working set: ids, or every working-set task matching a list filter. */
+export async function removeTasksFromDataset({ db, dataset, selection }: { db: Db; dataset: string; selection: TaskSelection }) {
   const d = await findDataset(db, dataset);
-  const { count } = await db.prisma.datasetTask.deleteMany({ where: { datasetId: d.id, taskId: { in: taskIds } } });
+  const ids = await resolveSelection(db, "filter" in selection ? { filter: { ...selection.filter, dataset: d.name } } : selection);
+  const { count } = await db.prisma.datasetTask.deleteMany({ where: { datasetId: d.id, taskId: { in: ids } } });
   return { removed: count };
 }
 
-export async function publishVersion({ db, dataset, name, notes, userId }: { db: Db; dataset: string; name?: string; notes?: string; userId?: number }) {
+export interface ExcludedTask {
+  id: string;
+  reason: ExclusionReason;
+  message: string;
+}
+
+export interface PublishPlan {
+  dataset: string;
+  /** Working-set tasks that will go into the version. */
+  included: number;
+  /** Working-set tasks that will be left out, with why (at most 1,000 listed; excludedCount is exact). */
+  excluded: ExcludedTask[];
+  excludedCount: number;
+  /** Against the latest version: tasks added, removed (including those now excluded), and at another revision. */
+  changes: { previous: number | null; added: number; removed: number; changed: number };
+  /** Nothing would change against the latest version. */
+  unchanged: boolean;
+}
+
+/**
+ * What publishing would do now: which working-set tasks go in (approved on their current revision,
+ * and accepted there by the filter unless the approval overrode it) and which are left out and why.
+ * Runs inside the publishing transaction too, so the preview and the version agree.
+ */
+async function planPublish(tx: Tx, d: { id: number; name: string }): Promise<PublishPlan & { rows: Array<{ task_id: number; revision_id: number }> }> {
+  const rows = await tx.$queryRaw<Array<{ task_id: number; external_id: string; revision_id: number; exclusion: ExclusionReason | null }>>`
+    select t.id as task_id, t.external_id, t.current_revision_id as revision_id, ${EXCLUSION_SQL} as exclusion
+    from dataset_tasks dt
+    join tasks t on t.id = dt.task_id
+    ${VERDICT_JOINS}
+    where dt.dataset_id = ${d.id}::int and t.current_revision_id is not null
+    order by t.external_id`;
+  const included = rows.filter((r) => r.exclusion === null);
+  const excludedRows = rows.filter((r) => r.exclusion !== null);
+  const last = await tx.datasetVersion.findFirst({ where: { datasetId: d.id }, orderBy: { number: "desc" }, select: { id: true, number: true } });
+  let changes = { previous: null as number | null, added: included.length, removed: 0, changed: 0 };
+  if (last) {
+    const [c] = await tx.$queryRaw<Array<{ added: number; removed: number; changed: number }>>`
+      select count(*) filter (where old.task_id is null)::int as added,
+             count(*) filter (where new.task_id is null)::int as removed,
+             count(*) filter (where old.revision_id <> new.revision_id)::int as changed
+      from (select task_id, revision_id from dataset_version_items where version_id = ${last.id}::int) old
+      full join unnest(${included.map((r) => r.task_id)}::int[], ${included.map((r) => r.revision_id)}::int[]) as new(task_id, revision_id)
+        on old.task_id = new.task_id`;
+    changes = { previous: last.number, ...c! };
+  }
+  return {
+    dataset: d.name,
+    included: included.length,
+    excluded: excludedRows.slice(0, 1000).map((r) => ({ id: r.external_id, reason: r.exclusion!, message: EXCLUSION_TEXT[r.exclusion!] })),
+    excludedCount: excludedRows.length,
+    changes,
+    unchanged: !!last && changes.added + changes.removed + changes.changed === 0,
+    rows: included,
+  };
+}
+
+/** The publish dialog's preview: what would go in, what would be left out and why. */
+export async function previewPublish({ db, dataset }: { db: Db; dataset: string }): Promise<PublishPlan> {
   const d = await findDataset(db, dataset);
-  return db.prisma.$transaction(async (tx) => {
-    // One publisher at a time per dataset: version numbers stay dense and unique.
-    await tx.$executeRaw`select pg_advisory_xact_lock(7282, ${d.id}::int)`;
-    const size = await tx.datasetTask.count({ where: { datasetId: d.id } });
-    if (!size) throw new AppError("BAD_INPUT", `Dataset '${d.name}' has no tasks: add approved tasks before publishing.`);
-    const last = await tx.datasetVersion.aggregate({ where: { datasetId: d.id }, _max: { number: true } });
-    const version = await tx.datasetVersion.create({
-      data: { datasetId: d.id, number: (last._max.number ?? 0) + 1, name: name?.trim().slice(0, 100) || null, notes: notes?.trim().slice(0, 10_000) || null, authorId: userId ?? db.defaultUserId },
-      select: { id: true, number: true, name: true, createdAt: true },
-    });
-    // The snapshot: each task's current revision and the verdict of that revision's latest run.
-    await tx.$executeRaw`
-      insert into dataset_version_items (version_id, task_id, revision_id, verdict, pack_hash)
-      select ${version.id}::int, t.id, t.current_revision_id,
-             case when f.id is null then jsonb_build_object('status', 'pending')
-                  else jsonb_build_object('status', f.verdict_status, 'reason', f.verdict_reason, 'packHash', p.hash, 'runId', f.id,
-                    'cases', coalesce((select jsonb_agg(jsonb_build_object('role', c.role, 'index', c.index, 'outcome', c.outcome, 'durationMs', c.duration_ms) order by c.role, c.index)
-                                       from case_results c where c.run_id = f.id), '[]'::jsonb)) end,
-             p.hash
-      from dataset_tasks dt
-      join tasks t on t.id = dt.task_id
-      left join filter_runs f on f.id = t.verdict_run_id and f.revision_id = t.current_revision_id
-      left join packs p on p.id = f.pack_id
-      where dt.dataset_id = ${d.id}::int and t.current_revision_id is not null`;
-    // Fresh statistics: without them the export's paged join over a just-written 100k-row
-    // version is planned badly until autovacuum gets to it (24 s instead of 5 s).
-    await tx.$executeRawUnsafe("analyze dataset_version_items");
-    return { dataset: d.name, ...version, tasks: size };
-  }, { timeout: 300_000 });
+  const { rows: _rows, ...plan } = await planPublish(db.prisma, d);
+  return plan;
+}
+
+/**
+ * Freezes the working set into a new immutable version: exactly the tasks planPublish lets in, at
+ * their current revision, with the verdict and the review that let each in. Nothing is left out
+ * silently (the result lists every exclusion); a set identical to the latest version makes no new
+ * version unless allowEmptyChange.
+ */
+export async function publishVersion({
+  db,
+  dataset,
+  name,
+  notes,
+  userId,
+  allowEmptyChange = false,
+}: {
+  db: Db;
+  dataset: string;
+  name?: string;
+  notes?: string;
+  userId?: number;
+  allowEmptyChange?: boolean;
+}) {
+  const d = await findDataset(db, dataset);
+  return db.prisma.$transaction(
+    async (tx) => {
+      // One publisher at a time per dataset: version numbers stay dense and unique.
+      await tx.$executeRaw`select pg_advisory_xact_lock(7282, ${d.id}::int)`;
+      const size = await tx.datasetTask.count({ where: { datasetId: d.id } });
+      if (!size) throw new AppError("BAD_INPUT", `Dataset '${d.name}' has no tasks: add approved tasks before publishing.`);
+      const { rows, ...plan } = await planPublish(tx, d);
+      if (!rows.length) {
+        throw new AppError("BAD_INPUT", `No task in '${d.name}' can be published: all ${plan.excludedCount} are left out (${summarizeExclusions(plan.excluded)}).`, plan);
+      }
+      if (plan.unchanged && !allowEmptyChange) {
+        return { ...plan, version: null, id: null, number: null, name: null, createdAt: null, tasks: rows.length };
+      }
+      const last = await tx.datasetVersion.aggregate({ where: { datasetId: d.id }, _max: { number: true } });
+      const version = await tx.datasetVersion.create({
+        data: { datasetId: d.id, number: (last._max.number ?? 0) + 1, name: name?.trim().slice(0, 100) || null, notes: notes?.trim().slice(0, 10_000) || null, authorId: userId ?? db.defaultUserId },
+        select: { id: true, number: true, name: true, createdAt: true },
+      });
+      // The snapshot: each task's current revision, the verdict of that revision's run, and the
+      // review that let it in.
+      await tx.$executeRaw`
+        insert into dataset_version_items (version_id, task_id, revision_id, verdict, pack_hash, review)
+        select ${version.id}::int, t.id, t.current_revision_id,
+               case when f.id is null then jsonb_build_object('status', 'pending')
+                    else jsonb_build_object('status', f.verdict_status, 'reason', f.verdict_reason, 'packHash', p.hash, 'runId', f.id,
+                      'cases', coalesce((select jsonb_agg(jsonb_build_object('role', c.role, 'index', c.index, 'outcome', c.outcome, 'durationMs', c.duration_ms) order by c.role, c.index)
+                                         from case_results c where c.run_id = f.id), '[]'::jsonb)) end,
+               p.hash,
+               jsonb_build_object('status', t.review_status, 'revision', t.revision_count, 'stale', false,
+                                  'override', case when t.review_override is null then null else jsonb_build_object('reason', t.review_override) end)
+        from unnest(${rows.map((r) => r.task_id)}::int[]) as k(task_id)
+        join tasks t on t.id = k.task_id
+        left join filter_runs f on f.id = t.verdict_run_id and f.revision_id = t.current_revision_id
+        left join packs p on p.id = f.pack_id`;
+      // Fresh statistics: without them the export's paged join over a just-written 100k-row
+      // version is planned badly until autovacuum gets to it (24 s instead of 5 s).
+      await tx.$executeRawUnsafe("analyze dataset_version_items");
+      return { ...plan, version: version.number, ...version, tasks: rows.length };
+    },
+    { timeout: 300_000 },
+  );
+}
+
+function summarizeExclusions(excluded: ExcludedTask[]): string {
+  const by = new Map<string, number>();
+  for (const e of excluded) by.set(e.message, (by.get(e.message) ?? 0) + 1);
+  return [...by].map(([m, n]) => `${n} ${m}`).join(", ");
 }
 
 export async function listDatasets({ db }: { db: Db }) {
@@ -151,6 +260,7 @@ export interface VersionRow {
   metadata: unknown;
   verdict: { status: string; reason?: string | null; packHash?: string | null; cases?: unknown[] };
   packHash: string | null;
+  review: ExportReview;
 }
 
 /** The rows of a published version, page by page in task order: bounded memory for any size. */
@@ -159,7 +269,8 @@ export async function* readVersionRows(db: Db, versionId: number, pageSize = 200
   for (;;) {
     const rows = await db.prisma.$queryRaw<Array<VersionRow & { taskId: number }>>`
       select i.task_id as "taskId", t.external_id as "externalId", e.name as environment, r.id as "revisionId", r.number as "revisionNumber",
-             r.instruction, r.verifier, r.solution, coalesce(r.failure_cases, '{}') as "failureCases", r.metadata, i.verdict, i.pack_hash as "packHash"
+             r.instruction, r.verifier, r.solution, coalesce(r.failure_cases, '{}') as "failureCases", r.metadata, i.verdict, i.pack_hash as "packHash",
+             coalesce(i.review, jsonb_build_object('status', 'approved', 'revision', r.number, 'stale', false, 'override', null)) as review
       from dataset_version_items i
       join tasks t on t.id = i.task_id
       join environments e on e.id = t.environment_id

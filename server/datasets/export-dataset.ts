@@ -17,13 +17,13 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const APP_VERSION = process.env.npm_package_version ?? "0.1.0";
 
 export function toCatLine(r: VersionRow): string {
-  return formatCatLine({ id: r.externalId, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failureCases, metadata: r.metadata, verdict: r.verdict });
+  return formatCatLine({ id: r.externalId, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failureCases, metadata: r.metadata, verdict: r.verdict, review: r.review });
 }
 
 // The Parquet columns (and the Hugging Face features): failure cases as a list of strings,
 // metadata and the case matrix as JSON text.
 const PARQUET_SCHEMA = [
-  { name: "root", num_children: 12 },
+  { name: "root", num_children: 14 },
   { name: "id", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
   { name: "environment", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
   { name: "instruction", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
@@ -38,6 +38,8 @@ const PARQUET_SCHEMA = [
   { name: "pack_hash", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
   { name: "verdict_cases", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
   { name: "revision", type: "INT32", repetition_type: "REQUIRED" },
+  { name: "review_status", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
+  { name: "review_override", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
 ] as const;
 
 function columns(rows: VersionRow[]) {
@@ -54,24 +56,30 @@ function columns(rows: VersionRow[]) {
     { name: "pack_hash", data: rows.map((r) => r.packHash) },
     { name: "verdict_cases", data: rows.map((r) => (r.verdict.cases ? JSON.stringify(r.verdict.cases) : null)) },
     { name: "revision", data: rows.map((r) => r.revisionNumber) },
+    { name: "review_status", data: rows.map((r) => r.review.status) },
+    { name: "review_override", data: rows.map((r) => r.review.override?.reason ?? null) },
   ];
 }
 
 interface Tally {
   tasks: number;
+  /** Approved although the filter did not accept them: reason → count. */
+  overrides: Map<string, number>;
   bytes: number;
   statuses: Record<string, number>;
   reasons: Record<string, number>;
   packHashes: Set<string>;
   environments: Set<string>;
 }
-const newTally = (): Tally => ({ tasks: 0, bytes: 0, statuses: {}, reasons: {}, packHashes: new Set(), environments: new Set() });
+const newTally = (): Tally => ({ tasks: 0, overrides: new Map(), bytes: 0, statuses: {}, reasons: {}, packHashes: new Set(), environments: new Set() });
 function count(t: Tally, rows: VersionRow[]) {
   for (const r of rows) {
     t.tasks += 1;
     t.statuses[r.verdict.status] = (t.statuses[r.verdict.status] ?? 0) + 1;
     if (r.verdict.reason) t.reasons[r.verdict.reason] = (t.reasons[r.verdict.reason] ?? 0) + 1;
     if (r.packHash) t.packHashes.add(r.packHash);
+    const reason = r.review.override?.reason;
+    if (reason !== undefined) t.overrides.set(reason, (t.overrides.get(reason) ?? 0) + 1);
     t.environments.add(r.environment);
   }
 }
@@ -143,6 +151,10 @@ ${features.join("\n")}
     dtype: string
   - name: revision
     dtype: int32
+  - name: review_status
+    dtype: string
+  - name: review_override
+    dtype: string
   splits:
   - name: train
     num_bytes: ${tally.bytes}
@@ -181,6 +193,10 @@ environment pack whose hash is recorded per task.${ref.version.notes ? `\n\n**No
 
 Rejection reasons: ${Object.entries(tally.reasons).map(([r, n]) => `${r} ${n}`).join(", ") || "none"}.
 
+## Review
+
+Every task was approved by a reviewer on the exact revision published here. ${overrideText(tally)}
+
 ## Labels
 
 ${labels.length ? labels.map((l) => `- ${l.name}: ${l.n}`).join("\n") : "No labels."}
@@ -191,6 +207,13 @@ ${labels.length ? labels.map((l) => `- ${l.name}: ${l.n}`).join("\n") : "No labe
 - Environment pack hashes: ${[...tally.packHashes].sort().map((h) => `\`${h}\``).join(", ") || "—"}
 - Published ${ref.version.createdAt.toISOString()} by ${ref.version.author.name}; exported ${new Date().toISOString()} by CaT Curator ${APP_VERSION}.
 `;
+}
+
+function overrideText(tally: Tally): string {
+  const n = [...tally.overrides.values()].reduce((a, b) => a + b, 0);
+  if (!n) return "None was approved by override: the filter accepted every one.";
+  const reasons = [...tally.overrides].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([r, k]) => `- ${k} × ${JSON.stringify(r)}`);
+  return `Approved by override: ${n} (the filter did not accept them; the \`review_override\` column gives the reviewer's reason per task). Reasons:\n\n${reasons.join("\n")}`;
 }
 
 export interface ExportDatasetOptions {

@@ -33,10 +33,11 @@ export interface FunnelRow extends FunnelCounts {
 }
 
 export async function getFunnel({ db, by }: { db: Db; by: "batch" | "environment" }): Promise<FunnelRow[]> {
-  const group = by === "batch" ? Prisma.sql`coalesce(b.name, '(none)')` : Prisma.sql`e.name`;
+  // A task counts in every batch it belongs to (the batches whose imports created or revised it).
   const rows = await db.prisma.$queryRaw<Array<{ grp: string; status: string; reason: string | null; n: number }>>`
-    select ${group} as grp, t.verdict_status::text as status, t.verdict_reason::text as reason, count(*)::int as n
-    from tasks t join environments e on e.id = t.environment_id left join import_batches b on b.id = t.batch_id
+    select ${by === "batch" ? Prisma.sql`b.name` : Prisma.sql`e.name`} as grp, t.verdict_status::text as status, t.verdict_reason::text as reason, count(*)::int as n
+    from tasks t
+    ${by === "batch" ? Prisma.sql`join task_batches tb on tb.task_id = t.id join import_batches b on b.id = tb.batch_id` : Prisma.sql`join environments e on e.id = t.environment_id`}
     group by 1, 2, 3`;
   const groups = new Map<string, { tasks: number; run: number; accepted: number; byReason: Record<string, number> }>();
   for (const r of rows) {

@@ -15,6 +15,8 @@ export interface RequestRerunOptions {
   filter?: TaskFilter;
   /** External task ids, as the CLI takes them. */
   externalIds?: string[];
+  /** The tasks whose current revision this import wrote. */
+  importId?: number;
   /** How the request reads in the UI ("task retail-0001", "filter environment=retail"). */
   scope?: string;
   /** Someone is waiting for this (an edit's run): it goes ahead of the queued bulk reruns. */
@@ -39,6 +41,8 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
   if (opts.taskIds) {
     if (!opts.taskIds.length) throw new AppError("BAD_INPUT", "No tasks to run.");
     where = Prisma.sql`t.id = any(${opts.taskIds}::int[])`;
+  } else if (opts.importId !== undefined) {
+    where = Prisma.sql`r.import_id = ${opts.importId}::int`;
   } else if (opts.externalIds) {
     if (!opts.externalIds.length) throw new AppError("BAD_INPUT", "No tasks to run.");
     where = Prisma.sql`t.external_id = any(${opts.externalIds}::text[])`;

@@ -2,7 +2,9 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
+import { setReviewStatus } from "../review/review-tasks";
 import { importTasks } from "../tasks/import-tasks";
+import { registerFixturePack, runFilterNow } from "../testing/fixtures";
 import { handleApiRequest } from "./routes";
 
 let db: Db;
@@ -13,10 +15,10 @@ const call = async (method: string, path: string, body?: unknown) => {
 
 beforeAll(async () => {
   db = await createTestDb();
-  await db.prisma.environment.create({ data: { name: "calc" } });
+  await registerFixturePack(db, "calc");
   const t = (id: string) => JSON.stringify({ id, environment: "calc", instruction: `Task ${id}`, verifier: "def verify(s, a):\n    return a == '1'", solution: "respond('1')", failure_cases: ["pass"] });
   await importTasks({ db, source: Readable.from([[t("a1"), t("a2")].join("\n")]), batchName: "api" });
-});
+}, 120_000);
 afterAll(async () => {
   await db.close();
 });
@@ -45,10 +47,11 @@ describe("REST API", () => {
     expect((await call("POST", "/api/v1/datasets", { name: "api-set" })).status).toBe(201);
     expect((await call("POST", "/api/v1/datasets", { name: "api-set" })).status).toBe(409);
     expect((await call("POST", "/api/v1/datasets", { name: "a/b" })).status).toBe(400);
-    await db.prisma.task.updateMany({ data: { reviewStatus: "approved" } });
+    await runFilterNow(db, { filter: { batch: "api" } });
+    await setReviewStatus({ db, selection: { filter: { batch: "api" } }, status: "approved" });
     expect((await call("POST", "/api/v1/datasets/api-set/tasks", { filter: { batch: "api" } })).json).toEqual({ added: 2, alreadyIn: 0, skippedNotApproved: 0 });
     const v = await call("POST", "/api/v1/datasets/api-set/versions", { notes: "via API" });
-    expect(v).toMatchObject({ status: 201, json: { number: 1, tasks: 2 } });
+    expect(v).toMatchObject({ status: 201, json: { version: 1, tasks: 2, excluded: [] } });
     expect((await call("POST", "/api/v1/datasets/missing/versions", {})).status).toBe(404);
   });
 

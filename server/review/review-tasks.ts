@@ -1,23 +1,83 @@
 // Review decisions, labels and comments. Every change is a review event with its author and time.
 import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import type { ReviewStatus } from "../db/generated/enums";
 import { AppError } from "../errors";
+import { APPROVAL_BLOCK_SQL, APPROVAL_BLOCK_TEXT, VERDICT_JOINS, type ApprovalBlock } from "./review-state";
 import { resolveSelection, type TaskSelection } from "./task-selection";
 
-export async function setReviewStatus({ db, selection, status, userId }: { db: Db; selection: TaskSelection; status: ReviewStatus; userId?: number }) {
+export interface RefusedApproval {
+  id: number;
+  externalId: string;
+  revision: number;
+  block: ApprovalBlock;
+  message: string;
+}
+
+/**
+ * Records a review decision on each selected task's current revision (and the verdict run it was
+ * made on). Approval is evidence that the filter accepted this revision: a task that is not
+ * accepted on its current revision (rejected, not run, run on an older pack) is approved only with
+ * an override reason. Without one, a single task is refused with the reason; a bulk selection
+ * approves the tasks that qualify and reports the others.
+ */
+export async function setReviewStatus({
+  db,
+  selection,
+  status,
+  override,
+  userId,
+}: {
+  db: Db;
+  selection: TaskSelection;
+  status: ReviewStatus;
+  override?: { reason: string };
+  userId?: number;
+}) {
   const ids = await resolveSelection(db, selection);
   const author = userId ?? db.defaultUserId;
+  const reason = override?.reason.trim();
+  if (override && !reason) throw new AppError("BAD_INPUT", "An override needs a written reason.");
+  if (reason && reason.length > 2000) throw new AppError("BAD_INPUT", "An override reason is at most 2,000 characters.");
+  if (reason && status !== "approved") throw new AppError("BAD_INPUT", "Only an approval can override the filter's verdict.");
   return db.prisma.$transaction(
     async (tx) => {
-      const changed = await tx.$queryRaw<Array<{ id: number; from: ReviewStatus; revision: number | null }>>`
-        update tasks t set review_status = ${status}::"ReviewStatus", updated_at = now()
-        from (select id, review_status, current_revision_id from tasks where id = any(${ids}::int[]) and review_status <> ${status}::"ReviewStatus" for update) old
-        where t.id = old.id
-        returning t.id, old.review_status as "from", old.current_revision_id as revision`;
-      if (changed.length) {
-        await tx.reviewEvent.createMany({ data: changed.map((c) => ({ taskId: c.id, revisionId: c.revision, userId: author, kind: "status" as const, fromStatus: c.from, toStatus: status })) });
+      const rows = await tx.$queryRaw<Array<{ id: number; external_id: string; from: ReviewStatus; revision_id: number | null; revision: number; run_id: number | null; block: ApprovalBlock | null; reviewed_revision: number | null; override: string | null }>>`
+        select t.id, t.external_id, t.review_status as "from", t.current_revision_id as revision_id, t.revision_count as revision,
+               case when f.revision_id = t.current_revision_id then f.id end as run_id, ${APPROVAL_BLOCK_SQL} as block,
+               t.review_revision_id as reviewed_revision, t.review_override as override
+        from tasks t ${VERDICT_JOINS}
+        where t.id = any(${ids}::int[]) and t.current_revision_id is not null
+        order by t.id
+        for update of t`;
+      const refused: RefusedApproval[] =
+        status === "approved" && !reason
+          ? rows.filter((r) => r.block).map((r) => ({ id: r.id, externalId: r.external_id, revision: r.revision, block: r.block!, message: `${r.external_id} is ${APPROVAL_BLOCK_TEXT[r.block!]} (revision ${r.revision})` }))
+          : [];
+      if (refused.length && ids.length === 1) {
+        throw new AppError("CONFLICT", `${refused[0]!.message}: approving it needs an override with a written reason.`, { refused });
       }
-      return { matched: ids.length, changed: changed.length };
+      const blocked = new Set(refused.map((r) => r.id));
+      const targets = rows.filter((r) => {
+        if (blocked.has(r.id)) return false;
+        const overrideNow = status === "approved" && r.block ? reason! : null;
+        // Unchanged: the same decision on the same revision with the same override.
+        return !(r.from === status && r.reviewed_revision === r.revision_id && r.override === overrideNow);
+      });
+      if (targets.length) {
+        const overrides = targets.map((r) => (status === "approved" && r.block ? reason! : null));
+        await tx.$executeRaw`
+          update tasks t set review_status = ${status}::"ReviewStatus", review_stale = false,
+                 review_revision_id = ${status === "unreviewed" ? null : Prisma.sql`t.current_revision_id`},
+                 review_run_id = ${status === "unreviewed" ? null : Prisma.sql`k.run_id`},
+                 review_override = k.override, updated_at = now()
+          from unnest(${targets.map((r) => r.id)}::int[], ${targets.map((r) => r.run_id)}::int[], ${overrides}::text[]) as k(id, run_id, override)
+          where t.id = k.id`;
+        await tx.reviewEvent.createMany({
+          data: targets.map((r, i) => ({ taskId: r.id, revisionId: r.revision_id, runId: r.run_id, userId: author, kind: "status" as const, fromStatus: r.from, toStatus: status, override: overrides[i] !== null, body: overrides[i] })),
+        });
+      }
+      return { matched: ids.length, changed: targets.length, refused: { count: refused.length, tasks: refused.slice(0, 20) } };
     },
     { timeout: 120_000 },
   );
@@ -55,7 +115,8 @@ export async function setTaskLabel({ db, selection, labelId, on, userId }: { db:
     async (tx) => {
       const changed = on
         ? await tx.$queryRaw<Array<{ task_id: number }>>`
-            insert into task_labels (task_id, label_id, user_id, created_at) select id, ${labelId}::int, ${author}::int, now() from unnest(${ids}::int[]) as id
+            insert into task_labels (task_id, label_id, user_id, revision_id, created_at)
+            select t.id, ${labelId}::int, ${author}::int, t.current_revision_id, now() from tasks t where t.id = any(${ids}::int[])
             on conflict do nothing returning task_id`
         : await tx.$queryRaw<Array<{ task_id: number }>>`delete from task_labels where label_id = ${labelId}::int and task_id = any(${ids}::int[]) returning task_id`;
       if (changed.length) {

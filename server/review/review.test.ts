@@ -7,6 +7,7 @@ import { registerPack } from "../packs/register-pack";
 import { createSandbox, type Sandbox } from "../sandbox";
 import { DEMO_PACK_DIR } from "../seed";
 import { importTasks } from "../tasks/import-tasks";
+import { runFilterNow } from "../testing/fixtures";
 import { tryTaskEdit } from "./try-task";
 
 let db: Db;
@@ -54,10 +55,8 @@ describe("editing", () => {
     const first = await tryTaskEdit({ db, taskId, content: content(), sandbox });
     expect(first.before).toBeNull();
     expect(first.after).toEqual({ status: "rejected", reason: "failure_case_passing" });
-    // Record that verdict as the current revision's run, as a worker would.
-    const run = await db.prisma.filterRun.create({ data: { taskId, revisionId: (await db.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).currentRevisionId!, status: "done", verdictStatus: "rejected", verdictReason: "failure_case_passing" } });
-    await db.prisma.caseResult.createMany({ data: first.cases.map((c) => ({ runId: run.id, role: c.role, index: c.index, outcome: c.outcome, durationMs: 1, messages: [] })) });
-    await db.prisma.task.update({ where: { id: taskId }, data: { verdictRunId: run.id, verdictStatus: "rejected", verdictReason: "failure_case_passing" } });
+    // Run the current revision through the filter, as a worker does.
+    await runFilterNow(db, { taskIds: [taskId] }, { sandbox });
 
     const tried = await tryTaskEdit({ db, taskId, content: content({ verifier: strict }), sandbox });
     expect(tried.before).toEqual({ status: "rejected", reason: "failure_case_passing" });
@@ -110,12 +109,19 @@ describe("editing", () => {
 });
 
 describe("review", () => {
-  it("approves and rejects in bulk, by ids or by filter, with events", async () => {
-    expect(await caller.review.setStatus({ selection: { taskIds: [ids["other-0"]!, ids["other-1"]!] }, status: "approved" })).toEqual({ matched: 2, changed: 2 });
-    expect(await caller.review.setStatus({ selection: { filter: { q: "lamp", review: "unreviewed" } }, status: "rejected" })).toEqual({ matched: 3, changed: 3 });
+  it("approves and rejects in bulk, by ids or by filter, with events; approving what the filter did not accept needs an override", async () => {
+    const pair = { taskIds: [ids["other-0"]!, ids["other-1"]!] };
+    expect(await caller.review.setStatus({ selection: pair, status: "approved" })).toMatchObject({
+      matched: 2,
+      changed: 0,
+      refused: { count: 2, tasks: [{ externalId: "other-0", block: "not_run" }, { externalId: "other-1", block: "not_run" }] },
+    });
+    await expect(caller.review.setStatus({ selection: { taskIds: [ids["other-0"]!] }, status: "approved" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("needs an override") });
+    expect(await caller.review.setStatus({ selection: pair, status: "approved", override: { reason: "checked by hand" } })).toMatchObject({ matched: 2, changed: 2, refused: { count: 0 } });
+    expect(await caller.review.setStatus({ selection: { filter: { q: "lamp", review: "unreviewed" } }, status: "rejected" })).toMatchObject({ matched: 3, changed: 3 });
     expect(await caller.task.count({ review: "rejected" })).toBe(3);
-    const events = await db.prisma.reviewEvent.findMany({ where: { kind: "status", taskId: ids["other-0"]! }, select: { fromStatus: true, toStatus: true } });
-    expect(events).toEqual([{ fromStatus: "unreviewed", toStatus: "approved" }]);
+    const events = await db.prisma.reviewEvent.findMany({ where: { kind: "status", taskId: ids["other-0"]! }, select: { fromStatus: true, toStatus: true, override: true, body: true } });
+    expect(events).toEqual([{ fromStatus: "unreviewed", toStatus: "approved", override: true, body: "checked by hand" }]);
   });
 
   it("labels tasks, lists the default label set, refuses markup in names", async () => {

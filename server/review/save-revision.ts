@@ -5,6 +5,7 @@ import { taskContentSchema, type TaskContent } from "@/lib/cat";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { requestRerun } from "../filter/request-rerun";
+import { SUPERSEDE_REVIEW } from "./review-state";
 
 export function hashRevisionContent(c: TaskContent, metadata: unknown): string {
   return createHash("sha256").update(JSON.stringify([c.instruction, c.verifier, c.solution, c.failureCases, metadata ?? null])).digest("hex");
@@ -63,10 +64,11 @@ export async function saveTaskRevision({ db, taskId, baseRevisionId, content, us
       },
       select: { id: true, number: true },
     });
-    await tx.task.update({
-      where: { id: taskId },
-      data: { currentRevisionId: rev.id, revisionCount: rev.number, verdictStatus: "pending", verdictReason: null, editedByHuman: true },
-    });
+    // The verdict and the review were about the previous revision: pending and unreviewed again.
+    await tx.$executeRaw`
+      update tasks set current_revision_id = ${rev.id}::int, revision_count = ${rev.number}::int, verdict_status = 'pending', verdict_reason = null,
+             edited_by_human = true, ${SUPERSEDE_REVIEW}, updated_at = now()
+      where id = ${taskId}::int`;
     await tx.reviewEvent.create({ data: { taskId, revisionId: rev.id, userId: author, kind: "revision", body: note?.slice(0, 2000) || null } });
     return rev;
   });

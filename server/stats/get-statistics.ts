@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { funnelOf, tallyVerdict } from "../filter/funnel";
 
 export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }) {
-  const [labels, edits, throughput, datasets] = await Promise.all([
+  const [labels, edits, throughput, datasets, overrides] = await Promise.all([
     db.prisma.$queryRaw<Array<{ name: string; color: string | null; n: number }>>`
       select l.name, l.color, count(tl.task_id)::int as n from labels l left join task_labels tl on tl.label_id = l.id group by l.id order by l.id`,
     // For tasks a human edited: the verdict of the imported revision's latest run, against now.
@@ -23,11 +23,13 @@ export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }
       from review_events e join users u on u.id = e.user_id
       where e.created_at > now() - make_interval(days => ${days}::int)
       group by 1, 2, 3 order by 1`,
-    db.prisma.$queryRaw<Array<{ dataset: string; version: number; status: string; reason: string | null; n: number }>>`
-      select d.name as dataset, v.number as version, i.verdict->>'status' as status, i.verdict->>'reason' as reason, count(*)::int as n
+    db.prisma.$queryRaw<Array<{ dataset: string; version: number; status: string; reason: string | null; overrides: number; n: number }>>`
+      select d.name as dataset, v.number as version, i.verdict->>'status' as status, i.verdict->>'reason' as reason,
+             count(*) filter (where i.review->'override' is not null and i.review->>'override' <> 'null')::int as overrides, count(*)::int as n
       from dataset_versions v join datasets d on d.id = v.dataset_id join dataset_version_items i on i.version_id = v.id
       where v.number = (select max(number) from dataset_versions v2 where v2.dataset_id = v.dataset_id)
       group by 1, 2, 3, 4`,
+    db.prisma.task.count({ where: { reviewOverride: { not: null } } }),
   ]);
   const edit = { edited: 0, rescued: 0, newlyRejected: 0, unchanged: 0, notRunBefore: 0, pendingNow: 0 };
   for (const e of edits) {
@@ -44,17 +46,23 @@ export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }
     row[t.kind] = (row[t.kind] ?? 0) + t.n;
     perDay.set(t.day, row);
   }
-  const funnels = new Map<string, { version: number; tasks: number; run: number; accepted: number; byReason: Record<string, number> }>();
+  const funnels = new Map<string, { version: number; tasks: number; run: number; accepted: number; overrides: number; byReason: Record<string, number> }>();
   for (const r of datasets) {
-    const t = funnels.get(r.dataset) ?? { version: r.version, tasks: 0, run: 0, accepted: 0, byReason: {} };
+    const t = funnels.get(r.dataset) ?? { version: r.version, tasks: 0, run: 0, accepted: 0, overrides: 0, byReason: {} };
     funnels.set(r.dataset, t);
     tallyVerdict(t, r.status, r.reason, r.n);
+    t.overrides += r.overrides;
   }
+  const labelled = (name: string) => labels.find((l) => l.name === name)?.n ?? 0;
   return {
     labels,
     edits: edit,
+    // Every task a reviewer labelled a false positive, and separately the edits that turned an
+    // accepted task into a rejected one (a stricter verifier that the failure cases now catch).
+    falsePositives: { labelled: labelled("false positive"), flippedByEdit: edit.newlyRejected },
+    overrides,
     reviewers: [...new Set(throughput.map((t) => t.user))],
     throughput: [...perDay.entries()].map(([day, counts]) => ({ day, ...counts })),
-    datasets: [...funnels.entries()].map(([dataset, t]) => ({ dataset, version: t.version, tasks: t.tasks, ...funnelOf(t.run, t.accepted, t.byReason) })),
+    datasets: [...funnels.entries()].map(([dataset, t]) => ({ dataset, version: t.version, tasks: t.tasks, overrides: t.overrides, ...funnelOf(t.run, t.accepted, t.byReason) })),
   };
 }

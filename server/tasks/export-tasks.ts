@@ -31,6 +31,19 @@ interface ExportRow {
   verdict_reason: string | null;
   pack_hash: string | null;
   cases: ExportCase[] | null;
+  review_status: string;
+  review_revision: number | null;
+  review_stale: boolean;
+  review_override: string | null;
+}
+
+/** The review beside the verdict in every exported line (see ../shared/PRODUCT.md, issue 9). */
+export interface ExportReview {
+  status: string;
+  /** The revision the decision was made on (for a superseded decision, the one it was made on). */
+  revision: number | null;
+  stale: boolean;
+  override: { reason: string } | null;
 }
 
 function caseError(c: ExportCase): string | null {
@@ -39,7 +52,7 @@ function caseError(c: ExportCase): string | null {
 }
 
 /** One task as a line of CaT JSON Lines: keys in the interchange format's order, metadata only when set. */
-export function formatCatLine(t: { id: string; environment: string; instruction: string; verifier: string; solution: string; failureCases: string[]; metadata: unknown; verdict: unknown }): string {
+export function formatCatLine(t: { id: string; environment: string; instruction: string; verifier: string; solution: string; failureCases: string[]; metadata: unknown; verdict: unknown; review: ExportReview }): string {
   const line: Record<string, unknown> = {
     id: t.id,
     environment: t.environment,
@@ -50,6 +63,7 @@ export function formatCatLine(t: { id: string; environment: string; instruction:
   };
   if (t.metadata !== null && t.metadata !== undefined) line.metadata = t.metadata;
   line.verdict = t.verdict;
+  line.review = t.review;
   return JSON.stringify(line) + "\n";
 }
 
@@ -59,7 +73,7 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
   if (batch) {
     const found = await db.prisma.importBatch.findUnique({ where: { name: batch }, select: { id: true } });
     if (!found) throw new AppError("NOT_FOUND", `No batch named '${batch}'.`);
-    conds.push(Prisma.sql`t.batch_id = ${found.id}::int`);
+    conds.push(Prisma.sql`t.id in (select task_id from task_batches where batch_id = ${found.id}::int)`);
   }
   if (environment) conds.push(Prisma.sql`e.name = ${environment}`);
   let after = 0;
@@ -69,8 +83,13 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
              t.verdict_status::text as verdict_status, t.verdict_reason::text as verdict_reason, p.hash as pack_hash,
              (select json_agg(json_build_object('role', c.role, 'index', c.index, 'outcome', c.outcome, 'error', c.error, 'durationMs', c.duration_ms)
                               order by c.role, c.index)
-              from case_results c where c.run_id = t.verdict_run_id) as cases
+              from case_results c where c.run_id = t.verdict_run_id) as cases,
+             t.review_status::text as review_status, t.review_stale, t.review_override,
+             case when t.review_revision_id is not null then rr.number
+                  when t.review_stale then (select r2.number from review_events ev join task_revisions r2 on r2.id = ev.revision_id
+                                            where ev.task_id = t.id and ev.kind = 'status' order by ev.id desc limit 1) end as review_revision
       from tasks t
+      left join task_revisions rr on rr.id = t.review_revision_id
       join environments e on e.id = t.environment_id
       join task_revisions r on r.id = t.current_revision_id
       left join filter_runs f on f.id = t.verdict_run_id
@@ -88,7 +107,13 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
               packHash: r.pack_hash,
               cases: (r.cases ?? []).map((c) => ({ role: c.role, index: c.index, outcome: c.outcome, error: caseError(c), durationMs: c.durationMs })),
             };
-      yield formatCatLine({ id: r.external_id, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failure_cases ?? [], metadata: r.metadata, verdict });
+      const review: ExportReview = {
+        status: r.review_status,
+        revision: r.review_revision,
+        stale: r.review_stale,
+        override: r.review_override === null ? null : { reason: r.review_override },
+      };
+      yield formatCatLine({ id: r.external_id, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failure_cases ?? [], metadata: r.metadata, verdict, review });
     }
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;

@@ -95,13 +95,37 @@ describe("importTasks", () => {
     expect(notJsonl.status).toBe("failed");
     expect(notJsonl.failure).toMatch(/does not look like a CaT JSON Lines file/);
     expect(notJsonl.created).toBe(0);
-    const batch = await db.prisma.importBatch.findUniqueOrThrow({ where: { name: notJsonl.batch.name }, select: { status: true, errorCount: true } });
-    expect(batch).toEqual({ status: "failed", errorCount: 200 });
+    const record = await db.prisma.import.findUniqueOrThrow({ where: { id: notJsonl.importId }, select: { status: true, errorCount: true, batchId: true } });
+    expect(record).toEqual({ status: "failed", errorCount: 200, batchId: null });
+    // An import that kept nothing creates no batch and uses up no name.
+    expect(notJsonl.batch.id).toBeNull();
+    expect(await db.prisma.importBatch.count({ where: { name: { in: [notJsonl.batch.name, empty.batch.name] } } })).toBe(0);
   });
 
-  it("refuses a batch name that exists or holds odd characters", async () => {
-    await run(jsonl(task("n1")), { batchName: "taken" });
-    await expect(run(jsonl(task("n2")), { batchName: "taken" })).rejects.toThrow(/already exists/);
+  it("appends an import to an existing batch; every task it created or revised belongs to that batch", async () => {
+    const first = await run(jsonl(task("p1"), task("p2", { verifier: 1 })), { batchName: "append" });
+    expect(first).toMatchObject({ created: 1, errorCount: 1 });
+    // The refused line fixed, the same file again into the same batch: only the fixed line is new.
+    const fixed = await run(jsonl(task("p1"), task("p2")), { batchName: "append" });
+    expect(fixed).toMatchObject({ created: 1, unchanged: 1, errorCount: 0, batch: { id: first.batch.id, name: "append" } });
+    // A task revised by a later import under another batch belongs to both batches.
+    const later = await run(jsonl(task("p1", { instruction: "revised" })), { batchName: "later" });
+    expect(later).toMatchObject({ revised: 1 });
+    const members = async (name: string) =>
+      (await db.prisma.taskBatch.findMany({ where: { batch: { name } }, select: { task: { select: { externalId: true } } } })).map((m) => m.task.externalId).sort();
+    expect(await members("append")).toEqual(["p1", "p2"]);
+    expect(await members("later")).toEqual(["p1"]);
+    expect(await db.prisma.import.count({ where: { batchName: "append" } })).toBe(2);
+  });
+
+  it("lets concurrent imports share one new batch name without errors", async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => run(jsonl(task(`c${i}`)), { batchName: "together" })));
+    expect(results.every((r) => r.status === "done" && r.created === 1)).toBe(true);
+    expect(new Set(results.map((r) => r.batch.id)).size).toBe(1);
+    expect(await db.prisma.taskBatch.count({ where: { batch: { name: "together" } } })).toBe(12);
+  });
+
+  it("refuses a batch name that holds odd characters", async () => {
     await expect(run(jsonl(task("n3")), { batchName: "../etc" })).rejects.toThrow(/Invalid batch name/);
   });
 
@@ -139,7 +163,7 @@ describe("importTasks", () => {
     const again = await run(first, { batchName: "rt-again" });
     expect(again).toMatchObject({ created: 0, revised: 0, unchanged: 2, errorCount: 0 });
     const lines = first.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0]).toEqual({ ...task("rt1", { metadata: { run: "x", n: 1.5 } }), verdict: { status: "pending" } });
+    expect(lines[0]).toEqual({ ...task("rt1", { metadata: { run: "x", n: 1.5 } }), verdict: { status: "pending" }, review: { status: "unreviewed", revision: null, stale: false, override: null } });
     expect(lines[1].id).toMatch(/^auto-[0-9a-f]{16}$/);
   });
 });

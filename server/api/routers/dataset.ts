@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addTasksToDataset, createDataset, diffVersions, listDatasets, publishVersion, removeTasksFromDataset } from "../../datasets/datasets";
+import { addTasksToDataset, createDataset, diffVersions, listDatasets, previewPublish, publishVersion, removeTasksFromDataset } from "../../datasets/datasets";
 import { EXPORT_FORMATS } from "../../datasets/export-dataset";
 import { getExport, requestExport } from "../../datasets/export-jobs";
 import { getRevisions } from "../../review/task-history";
@@ -12,9 +12,10 @@ export const datasetRouter = createTRPCRouter({
   list: publicProcedure.query(({ ctx }) => listDatasets({ db: ctx.db })),
   create: publicProcedure.input(z.object({ name, description: z.string().max(2000).optional() })).mutation(({ ctx, input }) => createDataset({ db: ctx.db, userId: ctx.userId, ...input })),
   add: publicProcedure.input(z.object({ dataset: name, selection: taskSelectionSchema })).mutation(({ ctx, input }) => addTasksToDataset({ db: ctx.db, userId: ctx.userId, ...input })),
-  remove: publicProcedure.input(z.object({ dataset: name, taskIds: z.array(z.number().int().positive()).min(1) })).mutation(({ ctx, input }) => removeTasksFromDataset({ db: ctx.db, ...input })),
+  remove: publicProcedure.input(z.object({ dataset: name, selection: taskSelectionSchema })).mutation(({ ctx, input }) => removeTasksFromDataset({ db: ctx.db, ...input })),
+  previewPublish: publicProcedure.input(z.object({ dataset: name })).query(({ ctx, input }) => previewPublish({ db: ctx.db, dataset: input.dataset })),
   publish: publicProcedure
-    .input(z.object({ dataset: name, name: z.string().max(100).optional(), notes: z.string().max(10_000).optional() }))
+    .input(z.object({ dataset: name, name: z.string().max(100).optional(), notes: z.string().max(10_000).optional(), allowEmptyChange: z.boolean().optional() }))
     .mutation(({ ctx, input }) => publishVersion({ db: ctx.db, userId: ctx.userId, ...input })),
   export: publicProcedure
     .input(z.object({ dataset: name, version: z.number().int().positive(), format: z.enum(EXPORT_FORMATS) }))

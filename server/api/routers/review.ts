@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { taskContentSchema } from "@/lib/cat";
+import { REVIEW_STATUSES, taskContentSchema } from "@/lib/cat";
 import { taskListInputSchema } from "@/lib/task-query";
 import { addComment, createLabel, deleteLabel, listLabels, setReviewStatus, setTaskLabel } from "../../review/review-tasks";
 import { saveTaskRevision } from "../../review/save-revision";
@@ -17,7 +17,7 @@ export const reviewRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => saveTaskRevision({ db: ctx.db, userId: ctx.userId, ...input })),
   try: publicProcedure.input(z.object({ taskId: id, content: taskContentSchema })).mutation(({ ctx, input }) => tryTaskEdit({ db: ctx.db, ...input })),
   setStatus: publicProcedure
-    .input(z.object({ selection: taskSelectionSchema, status: z.enum(["unreviewed", "approved", "rejected", "needs_edit"]) }))
+    .input(z.object({ selection: taskSelectionSchema, status: z.enum(REVIEW_STATUSES), override: z.object({ reason: z.string().min(1).max(2000) }).optional() }))
     .mutation(({ ctx, input }) => setReviewStatus({ db: ctx.db, userId: ctx.userId, ...input })),
   labels: publicProcedure.query(({ ctx }) => listLabels({ db: ctx.db })),
   createLabel: publicProcedure

@@ -95,9 +95,11 @@ describe("task router", () => {
     expect(await caller.task.count({ q: "common words" })).toBe(5199);
   });
 
-  it("lists facets and import batches", async () => {
+  it("lists facets, imports and batches", async () => {
     expect(await caller.task.facets()).toEqual({ environments: ["airline", "retail"], batches: ["many", "second", "first"] });
-    const batches = await caller.importBatch.list();
-    expect(batches.map((b) => [b.name, b.createdCount, b._count.tasks])).toEqual([["many", 5200, 5200], ["second", 70, 70], ["first", 180, 180]]);
+    const imports = await caller.imports.list();
+    expect(imports.map((b) => [b.batchName, b.createdCount, b.status])).toEqual([["many", 5200, "done"], ["second", 70, "done"], ["first", 180, "done"]]);
+    const batches = await caller.imports.batches();
+    expect(batches.map((b) => [b.name, b.tasks, b.imports])).toEqual([["many", 5200, 1], ["second", 70, 1], ["first", 180, 1]]);
   });
 });

@@ -1,0 +1,54 @@
+// The rules that tie a review to the evidence it was made on, stated once for every service that
+// changes a revision, records a decision or publishes a dataset.
+import { Prisma } from "../db/generated/client";
+
+/**
+ * SET clause for `update tasks` when a task gets a new revision (an edit, an import): a decision was
+ * about the revision it was made on, so the task is unreviewed again and a superseded decision is
+ * marked stale (its event stays in the history).
+ */
+export const SUPERSEDE_REVIEW = Prisma.raw(
+  `review_stale = (review_status <> 'unreviewed' or review_stale), review_status = 'unreviewed', review_revision_id = null, review_run_id = null, review_override = null`,
+);
+
+/** Why a task is not accepted on its current revision under its environment's active pack. */
+export type ApprovalBlock = "not_run" | "old_pack" | "rejected";
+
+export const APPROVAL_BLOCK_TEXT: Record<ApprovalBlock, string> = {
+  not_run: "not run on its current revision",
+  old_pack: "run on an older version of its environment pack",
+  rejected: "rejected by the filter",
+};
+
+/**
+ * SQL for the approval block of `tasks t` (null when the filter accepted its current revision under
+ * the active pack). Needs `filter_runs f` joined on t.verdict_run_id and `environments e` on
+ * t.environment_id (see VERDICT_JOINS).
+ */
+export const APPROVAL_BLOCK_SQL = Prisma.sql`case
+    when f.id is null or f.revision_id <> t.current_revision_id or f.status <> 'done' then 'not_run'
+    when e.active_pack_id is not null and f.pack_id is distinct from e.active_pack_id then 'old_pack'
+    when t.verdict_status <> 'accepted' then 'rejected'
+  end`;
+export const VERDICT_JOINS = Prisma.sql`left join filter_runs f on f.id = t.verdict_run_id join environments e on e.id = t.environment_id`;
+
+/** Why a working-set task is left out of a published version. */
+export type ExclusionReason = "stale_review" | "not_approved" | ApprovalBlock;
+
+export const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
+  stale_review: "stale review: approved on an older revision",
+  not_approved: "not approved",
+  ...APPROVAL_BLOCK_TEXT,
+};
+
+/**
+ * SQL for the exclusion reason of a working-set task (null: it goes into the version): approved on
+ * its current revision, and accepted there by the filter unless the approval overrode the verdict.
+ */
+export const EXCLUSION_SQL = Prisma.sql`case
+    when t.review_status <> 'approved' and t.review_stale then 'stale_review'
+    when t.review_status <> 'approved' then 'not_approved'
+    when t.review_revision_id is distinct from t.current_revision_id then 'stale_review'
+    when t.review_override is not null then null
+    else ${APPROVAL_BLOCK_SQL}
+  end`;
