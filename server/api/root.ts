@@ -3,6 +3,7 @@ import { environmentRouter } from "./routers/environment";
 import { filterRouter } from "./routers/filter";
 import { importRouter } from "./routers/imports";
 import { reviewRouter } from "./routers/review";
+import { systemRouter } from "./routers/system";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   environment: environmentRouter,
   review: reviewRouter,
   dataset: datasetRouter,
+  system: systemRouter,
 });
 
 export type AppRouter = typeof appRouter;

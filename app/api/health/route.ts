@@ -1,7 +1,8 @@
 // Readiness: 200 once the database is up and migrated, 503 with the reason while it is not (used by
-// tests, process managers and the UI's banner).
+// tests and process managers).
 import { isDatabaseUnavailable } from "@/server/db/availability";
 import { getDb } from "@/server/db/client";
+import { sandboxProblem } from "@/server/system/get-system-status";
 import { guarded } from "@/server/security/guarded";
 
 export const runtime = "nodejs";
@@ -11,7 +12,9 @@ async function handleGet(): Promise<Response> {
   try {
     const db = await getDb();
     await db.prisma.$queryRaw`select 1`;
-    return Response.json({ ok: true, database: "ok" });
+    // Readiness is about the database; the sandbox line says whether this machine can run filter runs.
+    const problem = await sandboxProblem();
+    return Response.json({ ok: true, database: "ok", sandbox: problem === null ? "ok" : problem });
   } catch (err) {
     if (!isDatabaseUnavailable(err)) console.error("[health]", err);
     return Response.json({ ok: false, database: "unavailable", message: "The database is unavailable; the app keeps retrying." }, { status: 503 });
