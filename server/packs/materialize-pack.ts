@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Db } from "../db/client";
 import { serverEnv } from "../env";
 import { AppError } from "../errors";
-import type { Sandbox, TaskCode, TaskVerdict } from "../sandbox";
+import type { RunOptions, Sandbox, TaskCode, TaskVerdict } from "../sandbox";
 
 export function packsRoot(): string {
   return path.join(serverEnv().dataDir, "packs");
@@ -75,10 +75,15 @@ export interface PackToRun {
 }
 
 /** Runs a task's code against a stored pack, with the pack's own limits (the worker and Try both do). */
-export async function runTaskOnPack({ db, sandbox, pack, code }: { db: Db; sandbox: Sandbox; pack: PackToRun; code: TaskCode }): Promise<TaskVerdict> {
+export async function runTaskOnPack({ db, sandbox, pack, code, options }: { db: Db; sandbox: Sandbox; pack: PackToRun; code: TaskCode; options?: RunOptions }): Promise<TaskVerdict> {
   const dir = await materializePack({ db, packId: pack.id, hash: pack.hash });
-  return sandbox.runTask({ dir, hash: pack.hash }, code, {
-    ...(pack.caseTimeoutMs ? { timeoutMs: pack.caseTimeoutMs } : {}),
-    ...(pack.memoryMb ? { memoryBytes: pack.memoryMb * 1048576 } : {}),
-  });
+  return sandbox.runTask(
+    { dir, hash: pack.hash },
+    code,
+    {
+      ...(pack.caseTimeoutMs ? { timeoutMs: pack.caseTimeoutMs } : {}),
+      ...(pack.memoryMb ? { memoryBytes: pack.memoryMb * 1048576 } : {}),
+    },
+    options,
+  );
 }
