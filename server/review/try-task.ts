@@ -1,17 +1,25 @@
 // "Try": runs an edited task in the sandbox without saving it, and says case by case what flips
 // against the verdict of the current revision.
+import os from "node:os";
 import { taskContentSchema, type TaskContent } from "@/lib/cat";
 import type { Db } from "../db/client";
+import { serverEnv } from "../env";
 import { AppError } from "../errors";
 import { runTaskOnPack } from "../packs/materialize-pack";
 import { createSandbox, type Sandbox } from "../sandbox";
 
-const g = globalThis as unknown as { catTrySandbox?: Sandbox };
-/** One small sandbox pool per web process for interactive tries (the queue's workers have their own). */
+const g = globalThis as unknown as { catTrySandbox?: Sandbox; catTriesInFlight?: Set<string> };
+/**
+ * Tries have a sandbox pool of their own in the web process (the queue's workers have theirs), so a
+ * Try never waits behind a rerun; within it, each user's tries share one fair turn, so one user's
+ * slow tries cannot hold another's.
+ */
 function trySandbox(): Sandbox {
-  g.catTrySandbox ??= createSandbox({ concurrency: 1 });
+  g.catTrySandbox ??= createSandbox({ concurrency: Math.max(1, Math.floor(os.availableParallelism() / 2)), python: serverEnv().python });
   return g.catTrySandbox;
 }
+/** A Try runs at most the whole task's budget of one minute: it is interactive, a rerun is not. */
+const TRY_BUDGET_MS = 60_000;
 
 export interface CaseFlip {
   role: "solution" | "failure";
@@ -23,7 +31,7 @@ export interface CaseFlip {
   error: string | null;
 }
 
-export async function tryTaskEdit({ db, taskId, content, sandbox = trySandbox() }: { db: Db; taskId: number; content: TaskContent; sandbox?: Sandbox }) {
+export async function tryTaskEdit({ db, taskId, content, userId, sandbox = trySandbox() }: { db: Db; taskId: number; content: TaskContent; userId?: number; sandbox?: Sandbox }) {
   const parsed = taskContentSchema.safeParse(content);
   if (!parsed.success) throw new AppError("BAD_INPUT", parsed.error.issues.map((i) => i.message).join(" "));
   const c = parsed.data;
@@ -40,7 +48,17 @@ export async function tryTaskEdit({ db, taskId, content, sandbox = trySandbox() 
   if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
   const pack = task.environment.activePack;
   if (!pack) throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
-  const verdict = await runTaskOnPack({ db, sandbox, pack, code: { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases } });
+  // One Try at a time per user: a second one while the first runs would only queue behind it.
+  const who = `user:${userId ?? db.defaultUserId}`;
+  const inFlight = (g.catTriesInFlight ??= new Set());
+  if (inFlight.has(who)) throw new AppError("CONFLICT", "Your previous Try is still running: wait for it to finish, then try again.");
+  inFlight.add(who);
+  let verdict;
+  try {
+    verdict = await runTaskOnPack({ db, sandbox, pack, code: { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases }, options: { fairnessKey: who, budgetMs: TRY_BUDGET_MS } });
+  } finally {
+    inFlight.delete(who);
+  }
   // "Before" is the verdict of the current revision, when it has been run.
   const beforeRun = task.verdictRun && task.verdictRun.revisionId === task.currentRevisionId ? task.verdictRun : null;
   const before = new Map(beforeRun?.cases.map((x) => [`${x.role}:${x.index}`, x.outcome]) ?? []);

@@ -15,7 +15,7 @@ export const reviewRouter = createTRPCRouter({
   save: publicProcedure
     .input(z.object({ taskId: id, baseRevisionId: id, content: taskContentSchema, note: z.string().max(2000).optional() }))
     .mutation(({ ctx, input }) => saveTaskRevision({ db: ctx.db, userId: ctx.userId, ...input })),
-  try: publicProcedure.input(z.object({ taskId: id, content: taskContentSchema })).mutation(({ ctx, input }) => tryTaskEdit({ db: ctx.db, ...input })),
+  try: publicProcedure.input(z.object({ taskId: id, content: taskContentSchema })).mutation(({ ctx, input }) => tryTaskEdit({ db: ctx.db, userId: ctx.userId, ...input })),
   setStatus: publicProcedure
     .input(z.object({ selection: taskSelectionSchema, status: z.enum(REVIEW_STATUSES), override: z.object({ reason: z.string().min(1).max(2000) }).optional() }))
     .mutation(({ ctx, input }) => setReviewStatus({ db: ctx.db, userId: ctx.userId, ...input })),
