@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { notifyWorkers } from "../jobs/queue";
-import { taskFilterSql, taskSearchCte } from "../tasks/list-tasks";
+import { taskFilterSql, taskSearchCte } from "../tasks/task-query-sql";
 
 export interface RequestRerunOptions {
   db: Db;

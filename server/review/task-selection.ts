@@ -3,7 +3,7 @@ import { z } from "zod";
 import { taskFilterSchema, type TaskFilter } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { taskFilterSql, taskSearchCte } from "../tasks/list-tasks";
+import { taskFilterSql, taskSearchCte } from "../tasks/task-query-sql";
 
 export const taskSelectionSchema = z.union([z.object({ taskIds: z.array(z.number().int().positive()).min(1).max(100_000) }), z.object({ filter: taskFilterSchema })]);
 export type TaskSelection = { taskIds: number[] } | { filter: TaskFilter };

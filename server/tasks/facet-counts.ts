@@ -5,7 +5,7 @@
 import type { TaskFilter } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { taskFilterSql, taskSearchCte } from "./list-tasks";
+import { taskFilterSql, taskSearchCte } from "./task-query-sql";
 
 // Grouped by the raw columns (enums, ids, booleans): hashing those is several times cheaper than
 // hashing their text forms, which are made only for the few result rows.

@@ -167,3 +167,21 @@ describe("importTasks", () => {
     expect(lines[1].id).toMatch(/^auto-[0-9a-f]{16}$/);
   });
 });
+
+/** JSON text of `{"a": …}` nested `depth` levels deep in total (depth 1 is `{}`). */
+const nested = (depth: number) => '{"a":'.repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
+const deepTask = (id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ ...task(id), ...extra });
+
+describe("an import with a deeply nested line", () => {
+  it("imports the lines before and after it and reports it with its line and field", async () => {
+    const lines = [deepTask("before"), deepTask("deep", { metadata: "X" }).replace('"X"', nested(4_500)), deepTask("deeper", { metadata: "X" }).replace('"X"', nested(100_000)), deepTask("after")];
+    const summary = await importTasks({ db, source: Readable.from([lines.join("\n")]), batchName: "deep" });
+    expect(summary).toMatchObject({ status: "done", created: 2, errorCount: 2 });
+    expect(summary.errors).toEqual([
+      { line: 2, field: "metadata", message: "nested deeper than 64 levels" },
+      { line: 3, field: "metadata", message: "nested deeper than 64 levels" },
+    ]);
+    const ids = await db.prisma.task.findMany({ where: { batches: { some: { batch: { name: "deep" } } } }, select: { externalId: true }, orderBy: { externalId: "asc" } });
+    expect(ids.map((t) => t.externalId)).toEqual(["after", "before"]);
+  });
+});

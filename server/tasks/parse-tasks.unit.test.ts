@@ -1,9 +1,6 @@
 import { Readable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LIMITS } from "@/lib/cat";
-import type { Db } from "../db/client";
-import { createTestDb } from "../db/test-db";
-import { importTasks } from "./import-tasks";
 import { parseJsonl, parseTagged, scanJson, unwrap, type ParsedItem } from "./parse-tasks";
 
 const MB = 1024 * 1024;
@@ -143,26 +140,5 @@ describe("parseJsonl refuses what would only fail after JSON.parse", () => {
     expect(scanJson(jsonTask("ok", { failure_cases: Array.from({ length: LIMITS.failureCases }, () => "a, b") }), { line: true })).toBeUndefined();
     // A key that only looks like failure_cases inside metadata does not count.
     expect(scanJson(jsonTask("meta", { metadata: { failure_cases: Array.from({ length: 500 }, () => 1) } }), { line: true })).toBeUndefined();
-  });
-});
-
-describe("an import with a deeply nested line", () => {
-  let db: Db;
-  beforeAll(async () => {
-    db = await createTestDb();
-    await db.prisma.environment.create({ data: { name: "retail" } });
-  });
-  afterAll(() => db.close());
-
-  it("imports the lines before and after it and reports it with its line and field", async () => {
-    const lines = [jsonTask("before"), jsonTask("deep", { metadata: "X" }).replace('"X"', nested(4_500)), jsonTask("deeper", { metadata: "X" }).replace('"X"', nested(100_000)), jsonTask("after")];
-    const summary = await importTasks({ db, source: Readable.from([lines.join("\n")]), batchName: "deep" });
-    expect(summary).toMatchObject({ status: "done", created: 2, errorCount: 2 });
-    expect(summary.errors).toEqual([
-      { line: 2, field: "metadata", message: "nested deeper than 64 levels" },
-      { line: 3, field: "metadata", message: "nested deeper than 64 levels" },
-    ]);
-    const ids = await db.prisma.task.findMany({ select: { externalId: true }, orderBy: { externalId: "asc" } });
-    expect(ids.map((t) => t.externalId)).toEqual(["after", "before"]);
   });
 });
