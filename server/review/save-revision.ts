@@ -1,19 +1,11 @@
 // Saving an edit always makes a new revision (nothing is overwritten) and queues a filter rerun. An
 // edit based on a revision that is no longer current is a conflict: the caller gets both versions.
-import { createHash } from "node:crypto";
 import { taskContentSchema, type TaskContent } from "@/lib/cat";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { requestRerun } from "../filter/request-rerun";
+import { hashTaskContent, searchTextOf } from "../tasks/task-content";
 import { SUPERSEDE_REVIEW } from "./review-state";
-
-export function hashRevisionContent(c: TaskContent, metadata: unknown): string {
-  return createHash("sha256").update(JSON.stringify([c.instruction, c.verifier, c.solution, c.failureCases, metadata ?? null])).digest("hex");
-}
-
-export function searchTextOf(c: TaskContent): string {
-  return [c.instruction, c.verifier, c.solution, ...c.failureCases].join("\n");
-}
 
 export interface ConflictDetails {
   baseRevisionId: number;
@@ -44,7 +36,7 @@ export async function saveTaskRevision({ db, taskId, baseRevisionId, content, us
       };
       throw new AppError("CONFLICT", `Revision ${cur.number} by ${cur.author.name} was saved after the one you edited. Your edit is kept: compare, then save again on top of it.`, details);
     }
-    const hash = hashRevisionContent(c, cur.metadata);
+    const hash = hashTaskContent(c, cur.metadata);
     const unchanged = cur.instruction === c.instruction && cur.verifier === c.verifier && cur.solution === c.solution && JSON.stringify(cur.failureCases) === JSON.stringify(c.failureCases);
     if (unchanged) throw new AppError("BAD_INPUT", "Nothing changed since the current revision: there is nothing to save.");
     const rev = await tx.taskRevision.create({

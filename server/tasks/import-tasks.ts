@@ -1,7 +1,6 @@
 // Imports a task file as one batch. Lines are parsed as they stream in and committed in chunks, each
 // chunk in its own transaction: a valid line is never lost to a bad one, a bad line is reported with
 // its number and field, and a crash leaves whole chunks or nothing.
-import { createHash } from "node:crypto";
 import pg from "pg";
 import { LIMITS, type CatTask, type LineError } from "@/lib/cat";
 import type { Db } from "../db/client";
@@ -9,6 +8,7 @@ import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { requestRerun } from "../filter/request-rerun";
 import { SUPERSEDE_REVIEW } from "../review/review-state";
+import { hashTaskContent, searchTextOf } from "./task-content";
 import { detectFormat, parseJsonl, parseTagged, type ParsedItem, type TaskFileFormat } from "./parse-tasks";
 
 export interface ImportProgress {
@@ -54,12 +54,6 @@ const CHUNK = 500;
 const GIVE_UP_AFTER = 200;
 /** Advisory-lock namespace held by a live import (its row id), so a dead one can be told apart. */
 const IMPORT_LOCK = 7283;
-
-export function hashTaskContent(t: Pick<CatTask, "instruction" | "verifier" | "solution" | "failure_cases" | "metadata">): string {
-  return createHash("sha256")
-    .update(JSON.stringify([t.instruction, t.verifier, t.solution, t.failure_cases, t.metadata ?? null]))
-    .digest("hex");
-}
 
 function defaultBatchName(fileName: string | undefined): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
@@ -172,13 +166,14 @@ async function runImport(
         continue;
       }
       valid += 1;
-      const hash = hashTaskContent(task);
+      const content = { instruction: task.instruction, verifier: task.verifier, solution: task.solution, failureCases: task.failure_cases };
+      const hash = hashTaskContent(content, task.metadata);
       const externalId = task.id ?? `auto-${hash.slice(0, 16)}`;
       const key = `${environmentId}\u0000${externalId}`;
       // The same task twice in one chunk: commit the first before the second becomes its revision.
       if (keys.has(key) || chunk.length >= CHUNK) await flush();
       keys.add(key);
-      chunk.push({ line, task, environmentId, externalId, hash });
+      chunk.push({ line, task, environmentId, externalId, hash, searchText: searchTextOf(content) });
     }
     if (!failure) await flush();
     if (!failure && progress.linesRead === 0 && valid === 0 && progress.errorCount === 0) failure = "The file is empty: no tasks found.";
@@ -258,6 +253,7 @@ interface PendingTask {
   environmentId: number;
   externalId: string;
   hash: string;
+  searchText: string;
 }
 
 interface ExistingTask {
@@ -308,16 +304,15 @@ async function commitChunk(
       if (writes.length) {
         const revisions = await tx.$queryRaw<Array<{ id: number; task_id: number; number: number }>>`
           insert into task_revisions (task_id, number, instruction, verifier, solution, failure_cases, metadata, content_hash, search_text, source, author_id, batch_id, import_id, parent_revision_id, created_at)
-          select task_id, num, instr, ver, sol, array(select jsonb_array_elements_text(fc::jsonb)), md::json, hash,
-                 instr || E'\n' || ver || E'\n' || sol || E'\n' || coalesce((select string_agg(x, E'\n') from jsonb_array_elements_text(fc::jsonb) x), ''),
+          select task_id, num, instr, ver, sol, array(select jsonb_array_elements_text(fc::jsonb)), md::json, hash, search,
                  'import', ${userId}::int, ${batchId}::int, ${importId}::int, parent, now()
           from unnest(
             ${writes.map((w) => w.prior.id)}::int[], ${writes.map((w) => w.prior.revision_count + 1)}::int[],
             ${writes.map((w) => w.c.task.instruction)}::text[], ${writes.map((w) => w.c.task.verifier)}::text[],
             ${writes.map((w) => w.c.task.solution)}::text[], ${writes.map((w) => JSON.stringify(w.c.task.failure_cases))}::text[],
             ${writes.map((w) => (w.c.task.metadata === undefined ? null : JSON.stringify(w.c.task.metadata)))}::text[],
-            ${writes.map((w) => w.c.hash)}::text[], ${writes.map((w) => w.prior.current_revision_id)}::int[]
-          ) as k(task_id, num, instr, ver, sol, fc, md, hash, parent)
+            ${writes.map((w) => w.c.hash)}::text[], ${writes.map((w) => w.c.searchText)}::text[], ${writes.map((w) => w.prior.current_revision_id)}::int[]
+          ) as k(task_id, num, instr, ver, sol, fc, md, hash, search, parent)
           returning id, task_id, number`;
         // A new revision resets the verdict (it has not been run yet) and the review (a decision is
         // about the revision it was made on; the superseded one is marked stale).
