@@ -156,6 +156,19 @@ describe("writes from another site or another host name are refused", () => {
   });
 });
 
+describe("concurrent uploads", () => {
+  it("20 parallel imports into one new batch name all succeed, into one batch", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        rawRequest(app.port, { method: "POST", path: "/api/import?batch=parallel&fileName=p.jsonl", headers: { "content-type": "application/octet-stream" }, body: line(`par-${i}`) }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(new Set(results.map((r) => JSON.parse(r.body).batch.id)).size).toBe(1);
+    expect(await db.prisma.taskBatch.count({ where: { batch: { name: "parallel" } } })).toBe(20);
+  });
+});
+
 describe("request bodies are bounded while they stream", () => {
   it("stops a chunked API body without Content-Length at the limit", async () => {
     const chunk = Buffer.alloc(1 << 20, 0x20);
