@@ -1,26 +1,41 @@
-const VERDICT_STYLE: Record<string, string> = {
-  accepted: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300",
-  rejected: "bg-rose-100 text-rose-800 dark:bg-rose-900/50 dark:text-rose-300",
-  pending: "bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400",
-};
-const REVIEW_STYLE: Record<string, string> = {
-  approved: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300",
-  rejected: "bg-rose-100 text-rose-800 dark:bg-rose-900/50 dark:text-rose-300",
-  needs_edit: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-300",
-  unreviewed: "text-zinc-500 dark:text-zinc-500",
-};
+import type { CaseOutcome, ReviewStatus, VerdictStatus } from "@/lib/cat";
+import { Badge, type Tone } from "./ui/badge";
+import { humanize } from "./format";
 
-const base = "inline-flex items-center whitespace-nowrap rounded px-1.5 py-0.5 text-[11px] font-medium leading-none";
+const VERDICT_TONE: Record<VerdictStatus, Tone> = { accepted: "green", rejected: "red", pending: "zinc" };
+const REVIEW_TONE: Record<ReviewStatus, Tone> = { approved: "green", rejected: "red", needs_edit: "amber", unreviewed: "plain" };
+const OUTCOME_TONE: Record<CaseOutcome, Tone> = { pass: "green", fail: "gray", error: "amber", timeout: "purple" };
+
+const isKey = <T extends string>(map: Record<T, Tone>, k: string): k is T => k in map;
 
 export function VerdictBadge({ status, reason }: { status: string; reason?: string | null }) {
   return (
-    <span className={`${base} ${VERDICT_STYLE[status] ?? VERDICT_STYLE.pending}`} title={reason ? `${status}: ${reason.replaceAll("_", " ")}` : status}>
+    <Badge tone={isKey(VERDICT_TONE, status) ? VERDICT_TONE[status] : "zinc"} title={reason ? `${status}: ${humanize(reason)}` : status}>
       {status}
-      {reason ? <span className="ml-1 font-normal opacity-80">· {reason.replaceAll("_", " ")}</span> : null}
+      {reason ? <span className="ml-1 font-normal opacity-80">· {humanize(reason)}</span> : null}
+    </Badge>
+  );
+}
+
+/** The review decision; a decision a newer revision superseded says so. */
+export function ReviewBadge({ status, stale = false, override = false }: { status: string; stale?: boolean; override?: boolean }) {
+  return (
+    <span className="inline-flex items-center gap-1">
+      <Badge tone={isKey(REVIEW_TONE, status) ? REVIEW_TONE[status] : "plain"}>{humanize(status)}</Badge>
+      {override ? (
+        <Badge tone="purple" title="Approved although the filter did not accept this revision">
+          override
+        </Badge>
+      ) : null}
+      {stale ? (
+        <Badge tone="amber" title="The last decision was about an older revision">
+          stale
+        </Badge>
+      ) : null}
     </span>
   );
 }
 
-export function ReviewBadge({ status }: { status: string }) {
-  return <span className={`${base} ${REVIEW_STYLE[status] ?? ""}`}>{status.replace("_", " ")}</span>;
+export function OutcomeBadge({ outcome }: { outcome: string }) {
+  return <Badge tone={isKey(OUTCOME_TONE, outcome) ? OUTCOME_TONE[outcome] : "zinc"}>{outcome}</Badge>;
 }

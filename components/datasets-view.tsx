@@ -2,8 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { TextDiff } from "./code-view";
-import { renderTask } from "./render-task";
+import { TextDiff } from "./editor/text-diff";
+import { renderTask } from "./editor/render-task";
 import { useTRPC, type RouterOutputs } from "./trpc";
 
 type Dataset = RouterOutputs["dataset"]["list"][number];

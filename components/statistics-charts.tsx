@@ -1,7 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Cell, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { useDark } from "./code-view";
+import { useDark } from "./ui/use-dark";
 import { useTRPC } from "./trpc";
 
 const KINDS = [

@@ -66,11 +66,18 @@ export const catTaskSchema = z
 export type CatTaskInput = z.input<typeof catTaskSchema>;
 export type CatTask = z.output<typeof catTaskSchema>;
 
-export type VerdictStatus = "pending" | "accepted" | "rejected";
+// The CaT vocabulary's enums, stated once for the importer, the API and the UI (the Prisma enums
+// carry the same values; server/sandbox/types.ts names the sandbox's side of them).
+export const VERDICT_STATUSES = ["pending", "accepted", "rejected"] as const;
+export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
+export const CASE_OUTCOMES = ["pass", "fail", "error", "timeout"] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 export const REJECT_REASONS = ["verifier_invalid", "solution_not_passing", "no_failure_cases", "failure_case_passing", "failure_case_error"] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export const REVIEW_STATUSES = ["unreviewed", "approved", "rejected", "needs_edit"] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+/** The decisions a reviewer makes (unreviewed is the absence of one). */
+export type ReviewDecision = Exclude<ReviewStatus, "unreviewed">;
 
 /** A problem with one line (or one tagged task) of an import file. */
 export interface LineError {

@@ -1,6 +1,6 @@
 // The task list's filter and sort, shared by the URL (client) and the list service (server).
 import { z } from "zod";
-import { REJECT_REASONS, REVIEW_STATUSES } from "./cat";
+import { REJECT_REASONS, REVIEW_STATUSES, VERDICT_STATUSES } from "./cat";
 
 export const SORT_FIELDS = ["created", "updated", "externalId"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -8,7 +8,7 @@ export type SortField = (typeof SORT_FIELDS)[number];
 export const taskFilterSchema = z.object({
   environment: z.string().max(100).optional(),
   batch: z.string().max(100).optional(),
-  verdict: z.enum(["pending", "accepted", "rejected"]).optional(),
+  verdict: z.enum(VERDICT_STATUSES).optional(),
   reason: z.enum(REJECT_REASONS).optional(),
   review: z.enum(REVIEW_STATUSES).optional(),
   q: z.string().max(500).optional(),

@@ -1,21 +1,14 @@
 "use client";
-import Editor, { DiffEditor, loader, type OnMount } from "@monaco-editor/react";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import Editor, { loader, type OnMount } from "@monaco-editor/react";
+import { useEffect, useRef, useState } from "react";
+import { useDark } from "../ui/use-dark";
+import { useEditorCommands } from "./editor-commands";
 
 // Monaco comes from this app (/monaco/vs, served from node_modules), never from a CDN.
 loader.config({ paths: { vs: "/monaco/vs" } });
 
-const subscribe = (cb: () => void) => {
-  const obs = new MutationObserver(cb);
-  obs.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
-  return () => obs.disconnect();
-};
-export function useDark() {
-  return useSyncExternalStore(subscribe, () => document.documentElement.classList.contains("dark"), () => false);
-}
-
 const LINE_PX = 19;
-type MonacoEditor = Parameters<OnMount>[0];
+export type MonacoEditor = Parameters<OnMount>[0];
 type Monaco = Parameters<OnMount>[1];
 
 export interface CodeMarker {
@@ -23,7 +16,7 @@ export interface CodeMarker {
   message: string;
 }
 
-const BASE_OPTIONS = {
+export const BASE_OPTIONS = {
   minimap: { enabled: false },
   scrollBeyondLastLine: false,
   lineHeight: LINE_PX,
@@ -38,7 +31,8 @@ const BASE_OPTIONS = {
 
 /**
  * Python in Monaco: as tall as its content (wrapped lines included) up to a limit, then it scrolls.
- * Editable when onChange is given; markers put an error squiggle and hover on exact lines.
+ * Editable when onChange is given; markers put an error squiggle and hover on exact lines. Inside a
+ * page that provides editor commands, Ctrl+Enter and Ctrl+S run them from the editor too.
  */
 export function CodeView({
   code,
@@ -56,6 +50,7 @@ export function CodeView({
   editorRef?: (editor: MonacoEditor | null) => void;
 }) {
   const dark = useDark();
+  const commands = useEditorCommands();
   const maxHeight = maxLines * LINE_PX + 12;
   const [height, setHeight] = useState(() => Math.min(maxHeight, Math.max(2, code.split("\n").length) * LINE_PX + 12));
   const mounted = useRef<{ editor: MonacoEditor; monaco: Monaco } | null>(null);
@@ -93,7 +88,12 @@ export function CodeView({
     );
   };
   useEffect(applyMarkers);
-  useEffect(() => () => editorRef?.(null), [editorRef]);
+  // Told null only on unmount: an inline callback is a new function every render.
+  const editorRefLatest = useRef(editorRef);
+  useEffect(() => {
+    editorRefLatest.current = editorRef;
+  });
+  useEffect(() => () => editorRefLatest.current?.(null), []);
 
   return (
     <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" aria-label={label} role="region" data-editable={onChange ? "true" : "false"}>
@@ -118,26 +118,14 @@ export function CodeView({
           editor.onDidContentSizeChange(fit);
           fit();
           applyMarkers();
+          if (onChange && commands) {
+            // Actions, not a window listener: Monaco consumes these keys before the page sees them.
+            editor.addAction({ id: "cat.try", label: "Try this edit in the sandbox", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => commands.current?.tryEdit() });
+            editor.addAction({ id: "cat.save", label: "Save as a new revision", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS], run: () => commands.current?.save() });
+          }
           editorRef?.(editor);
         }}
         options={{ ...BASE_OPTIONS, readOnly: !onChange, domReadOnly: !onChange, renderLineHighlight: onChange ? "line" : "none" }}
-      />
-    </div>
-  );
-}
-
-/** Side-by-side diff of two texts (a whole task rendered as one document). */
-export function TextDiff({ original, modified, label, height = 480 }: { original: string; modified: string; label: string; height?: number }) {
-  const dark = useDark();
-  return (
-    <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" role="region" aria-label={label}>
-      <DiffEditor
-        height={height}
-        language="python"
-        original={original}
-        modified={modified}
-        theme={dark ? "vs-dark" : "vs"}
-        options={{ ...BASE_OPTIONS, readOnly: true, renderSideBySide: true, originalEditable: false }}
       />
     </div>
   );

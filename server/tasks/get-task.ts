@@ -10,6 +10,12 @@ export async function getTask({ db, id }: { db: Db; id: number }) {
       verdictStatus: true,
       verdictReason: true,
       reviewStatus: true,
+      // What the decision stands on (the task page shows "approved on r2, verdict accepted"), and
+      // whether a newer revision superseded the last one.
+      reviewStale: true,
+      reviewOverride: true,
+      reviewRevision: { select: { id: true, number: true } },
+      reviewRun: { select: { id: true, verdictStatus: true, verdictReason: true, pack: { select: { hash: true } } } },
       revisionCount: true,
       createdAt: true,
       updatedAt: true,
@@ -19,6 +25,7 @@ export async function getTask({ db, id }: { db: Db; id: number }) {
       revisions: { orderBy: { number: "asc" }, select: { id: true, number: true, source: true } },
       labels: { select: { label: { select: { id: true, name: true, color: true } } } },
       batch: { select: { name: true } },
+      batches: { select: { batch: { select: { name: true } } } },
       currentRevision: {
         select: {
           id: true,

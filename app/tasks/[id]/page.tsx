@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { TaskWorkspace } from "@/components/task-workspace";
+import { TaskWorkspace } from "@/components/task-workspace/task-workspace";
 
 export default async function TaskPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ from?: string; queue?: string }> }) {
   const id = Number((await params).id);

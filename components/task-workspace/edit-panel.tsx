@@ -1,0 +1,96 @@
+"use client";
+import { VerdictBadge } from "../badges";
+import { humanize } from "../format";
+import { Button } from "../ui/button";
+import { ErrorText } from "../ui/notice";
+import { Section } from "../ui/section";
+import { Table, TD, TH, THead, TR } from "../ui/table";
+import type { EditActions, TryResult } from "./use-edit-actions";
+import { isActive, type TaskRun } from "./use-task-runs";
+
+/** Try and Save, what they did, and the live state of the saved revision's filter run. */
+export function EditPanel({ actions, dirty, runs }: { actions: EditActions; dirty: boolean; runs: TaskRun[] | undefined }) {
+  return (
+    <Section card aria-label="Edit">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button variant="info" data-testid="try" onClick={actions.tryEdit} disabled={actions.trying} title="Run this edit in the sandbox without saving (t, Ctrl+Enter)">
+          {actions.trying ? "Trying…" : "Try"}
+        </Button>
+        <Button variant="primary" data-testid="save" onClick={actions.save} disabled={!dirty || actions.saving} title="Save as a new revision and rerun the filter (Ctrl+S)">
+          {actions.saving ? "Saving…" : "Save revision"}
+        </Button>
+        {dirty ? (
+          <>
+            <span className="text-xs text-amber-700 dark:text-amber-400" data-testid="unsaved">
+              unsaved edit
+            </span>
+            <Button variant="link" size="xs" onClick={actions.discard}>
+              discard
+            </Button>
+          </>
+        ) : null}
+      </div>
+      {actions.tryError ? <ErrorText>{actions.tryError}</ErrorText> : null}
+      {actions.saveError ? <ErrorText>{actions.saveError}</ErrorText> : null}
+      {actions.saved && !dirty ? <SaveNote saved={actions.saved} runs={runs} /> : null}
+      {actions.tried ? <TryResultView result={actions.tried} /> : <p className="text-[11px] text-zinc-500">Try runs your edit in the sandbox and shows, case by case, what flips — nothing is saved.</p>}
+    </Section>
+  );
+}
+
+/** "Saved revision 2": followed by what the filter is doing with it now, not what it did then. */
+function SaveNote({ saved, runs }: { saved: { revisionId: number; number: number }; runs: TaskRun[] | undefined }) {
+  const run = runs?.find((r) => r.revisionId === saved.revisionId);
+  const state = !run
+    ? "the filter is queued on it."
+    : isActive(run.status)
+      ? `the filter is ${run.status === "running" ? "running" : "queued"} on it.`
+      : run.status === "done"
+        ? `the filter ${run.verdictStatus === "accepted" ? "accepted" : "rejected"} it${run.verdictReason ? ` (${humanize(run.verdictReason)})` : ""}.`
+        : run.status === "cancelled"
+          ? "its filter run was cancelled."
+          : `its filter run could not run${run.error ? `: ${run.error}` : ""}.`;
+  return (
+    <p className="text-xs text-emerald-700 dark:text-emerald-400" role="status">
+      Saved revision {saved.number}; {state}
+    </p>
+  );
+}
+
+function TryResultView({ result }: { result: TryResult }) {
+  return (
+    <div className="flex flex-col gap-1.5" data-testid="try-result" aria-live="polite">
+      <div className="flex flex-wrap items-center gap-2 text-xs">
+        <span className="text-zinc-500">Verdict</span>
+        {result.before ? <VerdictBadge status={result.before.status} reason={result.before.reason} /> : <span className="text-zinc-500">not run before</span>}
+        <span>→</span>
+        <VerdictBadge status={result.after.status} reason={result.after.reason} />
+      </div>
+      {result.verifierError ? (
+        <p className="font-mono text-[11px] text-rose-600">
+          The verifier does not load: {result.verifierError.type}: {result.verifierError.message}
+          {result.verifierError.line ? ` (line ${result.verifierError.line})` : ""}
+        </p>
+      ) : null}
+      <Table>
+        <THead>
+          <TH>Case</TH>
+          <TH>Expected</TH>
+          <TH>Before → after</TH>
+        </THead>
+        <tbody>
+          {result.flips.map((f) => (
+            <TR key={`${f.role}-${f.index}`} data-testid="flip-row" data-flipped={f.flipped} className={f.flipped ? "bg-sky-50 dark:bg-sky-950/30" : ""} title={f.error ?? undefined}>
+              <TD>{f.role === "solution" ? "Solution" : `Failure case ${f.index + 1}`}</TD>
+              <TD>{f.expected}</TD>
+              <TD className="font-mono">
+                {f.before ?? "—"} → <span className={f.after === f.expected ? "text-emerald-700 dark:text-emerald-400" : "text-rose-600"}>{f.after}</span>
+                {f.flipped ? <span className="ml-1 font-sans text-sky-700 dark:text-sky-400">flipped</span> : null}
+              </TD>
+            </TR>
+          ))}
+        </tbody>
+      </Table>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+"use client";
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
+import { useTRPC } from "../trpc";
+
+/**
+ * What a change to one task makes stale: its page (header, review, history), its runs when asked,
+ * and the list's rows and counts (refetched only when the list is shown again). Nothing else.
+ */
+export function useInvalidateTask(taskId: number) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useCallback(
+    ({ runs = false }: { runs?: boolean } = {}) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: trpc.task.get.queryKey({ id: taskId }) }),
+        queryClient.invalidateQueries({ queryKey: trpc.review.history.queryKey({ taskId }) }),
+        queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }),
+        queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() }),
+        ...(runs ? [queryClient.invalidateQueries({ queryKey: trpc.filter.taskRuns.queryKey({ taskId }) })] : []),
+      ]),
+    [queryClient, taskId, trpc],
+  );
+}
