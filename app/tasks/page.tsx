@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { TaskList } from "@/components/task-list";
+import { TaskList } from "@/components/task-list/task-list";
 
 export const metadata = { title: "Tasks · CaT Curator" };
 

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from "react";
+import type { ComponentProps } from "react";
 
 // One look per intent, so a button's colour says what it does (approve is green everywhere).
 const VARIANT = {
@@ -44,6 +44,6 @@ export function Button({
   className,
   type = "button",
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; size?: Size; pressed?: boolean }) {
+}: ComponentProps<"button"> & { variant?: Variant; size?: Size; pressed?: boolean }) {
   return <button type={type} aria-pressed={pressed} className={buttonClass({ variant, size, pressed, className })} {...props} />;
 }

@@ -60,3 +60,11 @@ export function isTypingTarget(target: unknown): boolean {
   if (el.isContentEditable) return true;
   return !!el.closest?.(".monaco-editor");
 }
+
+/** Enter or Space on this element activates it (a link, a button, a checkbox): shortcuts leave those keys alone. */
+export function isActivationTarget(target: unknown): boolean {
+  if (!target || typeof target !== "object") return false;
+  const el = target as ElementLike;
+  const tag = (el.tagName ?? "").toUpperCase();
+  return tag === "A" || tag === "BUTTON" || tag === "SUMMARY" || (tag === "INPUT" && !TEXT_INPUT_TYPES.has((el.type ?? "").toLowerCase()));
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isTypingTarget, matchesCombo, parseCombo, type KeyLike } from "./hotkeys";
+import { isActivationTarget, isTypingTarget, matchesCombo, parseCombo, type KeyLike } from "./hotkeys";
 
 const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
 
@@ -44,5 +44,15 @@ describe("isTypingTarget", () => {
     expect(isTypingTarget(el("DIV", { closest: (s: string) => (s === ".monaco-editor" ? {} : null) }))).toBe(true);
     expect(isTypingTarget(el("BODY"))).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
+  });
+});
+
+describe("isActivationTarget", () => {
+  it("links, buttons and checkboxes take Enter themselves", () => {
+    expect(isActivationTarget({ tagName: "A" })).toBe(true);
+    expect(isActivationTarget({ tagName: "BUTTON" })).toBe(true);
+    expect(isActivationTarget({ tagName: "INPUT", type: "checkbox" })).toBe(true);
+    expect(isActivationTarget({ tagName: "INPUT", type: "text" })).toBe(false);
+    expect(isActivationTarget({ tagName: "BODY" })).toBe(false);
   });
 });

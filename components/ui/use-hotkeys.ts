@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useRef } from "react";
-import { isTypingTarget, matchesCombo, parseCombo } from "./hotkeys";
+import { isActivationTarget, isTypingTarget, matchesCombo, parseCombo } from "./hotkeys";
 
 export type Hotkeys = Record<string, (e: KeyboardEvent) => void>;
 
@@ -21,9 +21,10 @@ export function useHotkeys(bindings: Hotkeys, { enabled = true }: { enabled?: bo
       if (e.defaultPrevented || e.isComposing) return;
       if (document.querySelector("dialog[open]")) return;
       const typing = isTypingTarget(e.target);
+      const activating = (e.key === "Enter" || e.key === " ") && isActivationTarget(e.target);
       for (const [spec, handler] of Object.entries(latest.current)) {
         const combo = parseCombo(spec);
-        if (typing && !combo.mod) continue;
+        if ((typing || activating) && !combo.mod) continue;
         if (!matchesCombo(combo, e)) continue;
         e.preventDefault();
         handler(e);

@@ -1,0 +1,34 @@
+"use client";
+import { humanize } from "../format";
+import { Select } from "../ui/field";
+
+/** One facet: "all" or a value, each with how many tasks it would show (when the server counts it). */
+export function FacetSelect({
+  label,
+  value,
+  options,
+  counts,
+  onChange,
+}: {
+  label: string;
+  value?: string;
+  options: readonly string[];
+  counts?: Record<string, number>;
+  onChange: (v: string | undefined) => void;
+}) {
+  const shown = [...new Set([...options, ...Object.keys(counts ?? {}), ...(value ? [value] : [])])];
+  return (
+    <label className="flex items-center gap-1.5 text-xs text-zinc-500">
+      {label}
+      <Select aria-label={label} className="max-w-40" value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">all</option>
+        {shown.map((o) => (
+          <option key={o} value={o}>
+            {humanize(o)}
+            {counts ? ` (${(counts[o] ?? 0).toLocaleString()})` : ""}
+          </option>
+        ))}
+      </Select>
+    </label>
+  );
+}

@@ -1,0 +1,22 @@
+"use client";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useMemo } from "react";
+import type { TaskFilter } from "@/lib/task-query";
+import { readListParams, withParams } from "./list-params";
+
+/** The list's filter and order from the URL, and a way to change them (replacing history, no scroll). */
+export function useListParams(fixed: Partial<TaskFilter> = {}) {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const query = params.toString();
+  const fixedKey = JSON.stringify(fixed);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- fixed is compared by value
+  const { input, filter } = useMemo(() => readListParams(params, fixed), [params, fixedKey]);
+  const setParams = (changes: Record<string, string | undefined>) => {
+    const qs = withParams(query, changes);
+    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  };
+  const clear = () => router.replace(pathname, { scroll: false });
+  return { input, filter, query, setParams, clear };
+}
