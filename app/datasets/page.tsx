@@ -1,4 +1,4 @@
-import { DatasetsView } from "@/components/datasets-view";
+import { DatasetsView } from "@/components/datasets/datasets-view";
 
 export const metadata = { title: "Datasets · CaT Curator" };
 

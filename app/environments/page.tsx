@@ -1,4 +1,4 @@
-import { EnvironmentsView } from "@/components/environments-view";
+import { EnvironmentsView } from "@/components/environments/environments-view";
 
 export const metadata = { title: "Environments · CaT Curator" };
 

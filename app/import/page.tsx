@@ -1,4 +1,4 @@
-import { ImportForm } from "@/components/import-form";
+import { ImportForm } from "@/components/import/import-form";
 
 export const metadata = { title: "Import · CaT Curator" };
 

@@ -1,5 +1,5 @@
 import { Suspense } from "react";
-import { ReviewQueueStart } from "@/components/review-queue";
+import { ReviewQueueStart } from "@/components/review/review-queue";
 
 export const metadata = { title: "Review queue · CaT Curator" };
 

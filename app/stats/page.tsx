@@ -1,7 +1,7 @@
-import { FunnelView } from "@/components/funnel-view";
+import { StatisticsPage } from "@/components/statistics/statistics-page";
 
-export const metadata = { title: "Funnel · CaT Curator" };
+export const metadata = { title: "Statistics · CaT Curator" };
 
 export default function StatsPage() {
-  return <FunnelView />;
+  return <StatisticsPage />;
 }

@@ -29,7 +29,7 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
   const [overriding, setOverriding] = useState(false);
   const invalidate = (...keys: Array<readonly unknown[]>) => Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   // A review decision changes the rows, the counts, any open task page, and what a dataset would publish.
-  const afterReview = () => invalidate(trpc.task.list.pathKey(), trpc.task.facetCounts.pathKey(), trpc.task.get.pathKey(), trpc.review.history.pathKey(), trpc.dataset.previewPublish.pathKey());
+  const afterReview = () => invalidate(trpc.task.list.pathKey(), trpc.task.facetCounts.pathKey(), trpc.task.count.pathKey(), trpc.task.get.pathKey(), trpc.review.history.pathKey(), trpc.dataset.previewPublish.pathKey());
 
   const rerun = useMutation(
     trpc.filter.rerun.mutationOptions({
@@ -79,7 +79,7 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
     trpc.dataset.remove.mutationOptions({
       onSuccess: (r) => {
         setMessage(`${r.removed.toLocaleString()} removed from ${dataset}`);
-        return invalidate(trpc.task.list.pathKey(), trpc.task.facetCounts.pathKey(), trpc.dataset.list.queryKey(), trpc.dataset.previewPublish.pathKey());
+        return invalidate(trpc.task.list.pathKey(), trpc.task.facetCounts.pathKey(), trpc.task.count.pathKey(), trpc.dataset.list.queryKey(), trpc.dataset.previewPublish.pathKey());
       },
     }),
   );

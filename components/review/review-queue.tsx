@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect } from "react";
 import { taskListInputSchema } from "@/lib/task-query";
-import { useTRPC } from "./trpc";
+import { useTRPC } from "../trpc";
 
 /** /review?<filter>: walks the filter one task at a time, resuming where you left off. */
 export function ReviewQueueStart() {

@@ -1,0 +1,58 @@
+"use client";
+import Link from "next/link";
+import type { ImportSummary } from "@/server/tasks/import-tasks";
+import { taskListHref } from "../task-list/list-params";
+import { Notice } from "../ui/notice";
+import { Table, TD, TH, THead, TR } from "../ui/table";
+
+/** What an import kept, what it refused (line by line), and the filter run it started. */
+export function ImportResult({ file, summary }: { file: string; summary: ImportSummary }) {
+  const failed = summary.status === "failed";
+  const batchHref = taskListHref({ batch: summary.batch.name });
+  const batchLink = (
+    <Link className="text-sky-700 underline dark:text-sky-400" href={batchHref}>
+      {summary.batch.name}
+    </Link>
+  );
+  return (
+    <section className="flex flex-col gap-3" data-testid="import-result" aria-live="polite">
+      <Notice tone={failed ? "error" : "success"} role="status" className="text-sm">
+        <p className="font-medium">
+          {failed ? `${file} was not imported` : summary.batch.id === null ? `${file}: no task was kept, so no batch was created` : <>{file} imported into batch {batchLink}</>}
+        </p>
+        {summary.failure ? <p>{summary.failure}</p> : null}
+        <p className="text-xs">
+          {summary.linesRead.toLocaleString()} lines read · {summary.created} new · {summary.revised} revised · {summary.unchanged} unchanged · {summary.errorCount} refused
+        </p>
+        {summary.rerun ? (
+          <p className="text-xs" data-testid="import-rerun">
+            The filter is running on the {summary.rerun.taskCount} new and revised task{summary.rerun.taskCount === 1 ? "" : "s"}: see their verdicts in{" "}
+            <Link className="text-sky-700 underline dark:text-sky-400" href={batchHref}>
+              the batch
+            </Link>
+            .
+          </p>
+        ) : null}
+      </Notice>
+      {summary.errors.length ? (
+        <Table aria-label="Refused lines">
+          <THead>
+            <TH className="w-16">Line</TH>
+            <TH className="w-40">Field</TH>
+            <TH>Problem</TH>
+          </THead>
+          <tbody>
+            {summary.errors.map((e, i) => (
+              <TR key={i} data-testid="line-error">
+                <TD className="font-mono tabular-nums">{e.line}</TD>
+                <TD className="font-mono">{e.field ?? ""}</TD>
+                <TD className="break-all">{e.message}</TD>
+              </TR>
+            ))}
+          </tbody>
+        </Table>
+      ) : null}
+      {summary.errorCount > summary.errors.length ? <p className="text-xs text-zinc-500">Showing the first {summary.errors.length} of {summary.errorCount} refused lines.</p> : null}
+    </section>
+  );
+}
