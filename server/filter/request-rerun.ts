@@ -23,7 +23,10 @@ export interface RequestRerunOptions {
   interactive?: boolean;
 }
 
-export const MAX_RERUN_TASKS = 200_000;
+/** Runs queued per statement: a million-task rerun never holds one transaction for its whole length. */
+const CHUNK = 50_000;
+/** Interactive runs (an edit's run) take priorities from here up, ahead of every bulk rerun. */
+const INTERACTIVE = 2n ** 50n;
 
 function describe(opts: RequestRerunOptions): string {
   if (opts.scope) return opts.scope;
@@ -54,37 +57,44 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
 
   // Priorities make reruns interleave (start-time fair queuing): the k-th run of a new rerun gets
   // the priority of the queue's head minus k, so it alternates with the k-th run still waiting in
-  // every earlier rerun instead of waiting behind all of them. Interactive runs (an edit's run)
-  // go ahead of everything queued.
-  const ahead = opts.interactive ? MAX_RERUN_TASKS + 1 : 0;
-  const { rerunId, taskCount } = await db.prisma.$transaction(
-    async (tx) => {
-      const rerun = await tx.rerun.create({ data: { scope: describe(opts), taskCount: 0, requestedById: userId }, select: { id: true } });
-      const [row] = await tx.$queryRaw<Array<{ n: number }>>`
-        ${cte.sql ? Prisma.sql`${cte},` : Prisma.sql`with`} head as materialized (select coalesce(max(priority), 0) as p from filter_runs where status = 'queued'),
-        inserted as (
-          insert into filter_runs (task_id, revision_id, rerun_id, pack_id, requested_by_id, status, priority, created_at)
-          select t.id, t.current_revision_id, ${rerun.id}::int,
-                 (select e.active_pack_id from environments e where e.id = t.environment_id),
-                 ${userId}::int, 'queued', (select p from head) + ${ahead}::bigint + 1 - row_number() over (order by t.id), now()
-          from tasks t
-          left join task_revisions r on r.id = t.current_revision_id
-          where ${where} and t.current_revision_id is not null
-          order by t.id
-          limit ${MAX_RERUN_TASKS + 1}
-          returning 1)
-        select count(*)::int as n from inserted`;
-      const n = row?.n ?? 0;
-      if (n > MAX_RERUN_TASKS) throw new AppError("TOO_LARGE", `More than ${MAX_RERUN_TASKS} tasks match: narrow the filter.`);
-      if (!n) throw new AppError("NOT_FOUND", "No task matches: nothing to run.");
-      await tx.rerun.update({ where: { id: rerun.id }, data: { taskCount: n } });
-      return { rerunId: rerun.id, taskCount: n };
-    },
-    { timeout: 120_000 },
-  );
-  // After commit, so a woken worker can see the rows; a worker that misses it finds them by polling.
-  await notifyWorkers(db, "filter_runs");
-  return { rerunId, taskCount };
+  // every earlier rerun instead of waiting behind all of them. Interactive runs (an edit's run) go
+  // ahead of every bulk rerun, in the order they were asked for.
+  const rerun = await db.prisma.rerun.create({ data: { scope: describe(opts), taskCount: 0, requestedById: userId }, select: { id: true } });
+  const [head] = await db.prisma.$queryRaw<Array<{ p: bigint }>>`
+    select coalesce(max(priority), 0) as p from filter_runs where status = 'queued' and priority < ${INTERACTIVE}`;
+  const base = opts.interactive ? INTERACTIVE : head!.p;
+  // Chunks in task id order, each its own statement: the runs of the first chunk can be claimed
+  // while the next is inserted, and nothing waits on one long transaction.
+  let after = 0;
+  let taskCount = 0;
+  for (;;) {
+    const [chunk] = await db.prisma.$queryRaw<Array<{ n: number; last: number | null }>>`
+      ${cte.sql ? Prisma.sql`${cte},` : Prisma.sql`with`} inserted as (
+        insert into filter_runs (task_id, revision_id, rerun_id, pack_id, requested_by_id, status, priority, created_at)
+        select t.id, t.current_revision_id, ${rerun.id}::int,
+               (select e.active_pack_id from environments e where e.id = t.environment_id),
+               ${userId}::int, 'queued', ${base}::bigint + 1 - ${taskCount}::bigint - row_number() over (order by t.id), now()
+        from tasks t
+        left join task_revisions r on r.id = t.current_revision_id
+        where ${where} and t.current_revision_id is not null and t.id > ${after}::int
+        order by t.id
+        limit ${CHUNK}
+        returning task_id)
+      select count(*)::int as n, max(task_id) as last from inserted`;
+    const n = chunk?.n ?? 0;
+    if (!n) break;
+    taskCount += n;
+    after = chunk!.last!;
+    await db.prisma.rerun.update({ where: { id: rerun.id }, data: { taskCount } });
+    // After each commit, so a woken worker can see the rows; one that misses it finds them by polling.
+    await notifyWorkers(db, "filter_runs");
+    if (n < CHUNK) break;
+  }
+  if (!taskCount) {
+    await db.prisma.rerun.delete({ where: { id: rerun.id } });
+    throw new AppError("NOT_FOUND", "No task matches: nothing to run.");
+  }
+  return { rerunId: rerun.id, taskCount };
 }
 
 export async function cancelRerun({ db, rerunId }: { db: Db; rerunId: number }): Promise<{ cancelled: number }> {

@@ -1,85 +1,175 @@
 // Facet counts for the list: for each facet, how many tasks match the filter with that facet's own
-// choice left out (so the menu shows the alternatives), plus the total. The facets not chosen share
-// one GROUPING SETS pass over the tasks table alone (no joins: environments and batches are grouped
-// by id and named afterwards); each chosen facet costs one more pass.
+// choice left out (so the menu shows the alternatives), plus the total.
+//
+// Exact where that is cheap, estimated where it is not. A reviewer needs to know whether a facet
+// holds 12 tasks or about 340,000, not the last digit of the second. Each distinct filter is first
+// estimated on a block sample of the tasks table (TABLESAMPLE SYSTEM: a few milliseconds however big
+// the table); one that matches at most EXACT_LIMIT tasks is then counted exactly, and one that
+// matches more is counted on the sample and scaled up, marked approximate so the UI says "about".
+// That keeps facets + first page under 150 ms at a million tasks for every kind of query, including
+// a search for a word a third of the tasks contain (the exact count read every instruction and all
+// the code: 425 ms at 100k tasks, seconds at a million).
+//
+// The facets of columns share one GROUPING SETS pass (grouped by raw columns: enums, ids and
+// booleans hash several times faster than their text); batch and label, which a task can have
+// several of, are counted through their membership tables. A rare search term is resolved to task
+// ids once, through the trigram index, and every exact pass uses those ids.
 import type { TaskFilter } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
-import { taskFilterSql, taskSearchCte } from "./task-query-sql";
+import { samplePercent, searchFraction, tableRows, TEXT_SAMPLE_ROWS } from "./search-estimate";
+import { matchingTasksSql, taskFilterSql, type SearchPlan } from "./task-query-sql";
 
-// Grouped by the raw columns (enums, ids, booleans): hashing those is several times cheaper than
-// hashing their text forms, which are made only for the few result rows.
-const FACETS = {
+const COLUMN_FACETS = {
   environment: Prisma.sql`t.environment_id`,
-  batch: Prisma.sql`t.batch_id`,
   verdict: Prisma.sql`t.verdict_status`,
   reason: Prisma.sql`t.verdict_reason`,
   review: Prisma.sql`t.review_status`,
+  stale: Prisma.sql`t.review_stale`,
   comments: Prisma.sql`(t.comment_count > 0)`,
   edited: Prisma.sql`t.edited_by_human`,
 } as const;
-type Facet = keyof typeof FACETS | "label";
-export type FacetCounts = Record<Facet, Record<string, number>> & { total: number };
+const MEMBERSHIP_FACETS = {
+  batch: { join: Prisma.sql`join task_batches m on m.task_id = t.id`, key: Prisma.sql`m.batch_id` },
+  label: { join: Prisma.sql`join task_labels m on m.task_id = t.id`, key: Prisma.sql`m.label_id` },
+} as const;
+type ColumnFacet = keyof typeof COLUMN_FACETS;
+type MembershipFacet = keyof typeof MEMBERSHIP_FACETS;
+export type Facet = ColumnFacet | MembershipFacet;
+export const FACETS = [...(Object.keys(COLUMN_FACETS) as ColumnFacet[]), ...(Object.keys(MEMBERSHIP_FACETS) as MembershipFacet[])];
 
-/** Search conditions read the current revision; nothing else needs a join. */
-function from(filter: TaskFilter): Prisma.Sql {
-  return filter.q?.trim() ? Prisma.sql`from tasks t left join task_revisions r on r.id = t.current_revision_id` : Prisma.sql`from tasks t`;
+export type FacetCounts = Record<Facet, Record<string, number>> & {
+  total: number;
+  /** The total and the facets counted on a sample, to be shown as "about". */
+  approximate: { total: boolean } & Record<Facet, boolean>;
+};
+
+/** Matches counted exactly before a filter is estimated instead. */
+export const EXACT_LIMIT = 10_000;
+/** About this many task rows are read for an estimate (fewer when each must have its text tested). */
+const SAMPLE_ROWS = 20_000;
+
+interface Pass {
+  filter: TaskFilter;
+  /** Percent of the table's blocks sampled; null: counted exactly over the whole table. */
+  samplePercent: number | null;
 }
 
-async function grouped(db: Db, filter: TaskFilter, facets: Array<keyof typeof FACETS>, withTotal: boolean) {
-  const sets = [...facets.map((f) => Prisma.sql`(${FACETS[f]})`), ...(withTotal ? [Prisma.sql`()`] : [])];
-  const columns = facets.map((f) => Prisma.sql`${FACETS[f]}::text as ${Prisma.raw(`"v_${f}"`)}, grouping(${FACETS[f]}) as ${Prisma.raw(`"g_${f}"`)}`);
+const hasQ = (f: TaskFilter) => !!f.q?.trim();
+const percentOf = (f: TaskFilter, total: number) => samplePercent(hasQ(f) ? TEXT_SAMPLE_ROWS : SAMPLE_ROWS, total);
+
+function from(pass: Pass, plan: SearchPlan): Prisma.Sql {
+  const needsText = hasQ(pass.filter) && typeof plan !== "object";
+  if (pass.samplePercent === null) {
+    return needsText ? Prisma.sql`from tasks t left join task_revisions r on r.id = t.current_revision_id` : Prisma.sql`from tasks t`;
+  }
+  const tasks = Prisma.sql`tasks t tablesample system (${Prisma.raw(pass.samplePercent.toFixed(4))}) repeatable (7)`;
+  // Lateral, so the sampled rows look up their revision (a hash join would read every revision).
+  return needsText ? Prisma.sql`from ${tasks} left join lateral (select search_text from task_revisions where id = t.current_revision_id) r on true` : Prisma.sql`from ${tasks}`;
+}
+
+/** A sampled pass tests the sampled rows' text; an exact one uses the matches resolved once. */
+const planFor = (pass: Pass, matches: number[] | null): SearchPlan => (pass.samplePercent === null && matches ? { taskIds: matches } : "scan");
+
+/**
+ * Exact or estimated: a filter is estimated on a sample first (for a text search, how common the
+ * term is; for the rest, how many sampled rows match), and counted exactly when that predicts at most
+ * EXACT_LIMIT matches. Half the limit for text leaves room for the estimate's error on a small sample.
+ */
+async function planPass(db: Db, filter: TaskFilter, total: number, exactLimit: number): Promise<Pass> {
+  const exact: Pass = { filter, samplePercent: null };
+  if (total <= exactLimit) return exact;
+  const sampled: Pass = { filter, samplePercent: percentOf(filter, total) };
+  const q = filter.q?.trim();
+  if (q) return (await searchFraction(db, q, total)) * total <= exactLimit / 2 ? exact : sampled;
+  if (Object.values(filter).every((v) => v === undefined || v === "")) return sampled;
+  const [row] = await db.prisma.$queryRaw<Array<{ hits: number; n: number }>>`
+    select count(*) filter (where ${taskFilterSql(filter, "scan")})::int as hits, count(*)::int as n ${from(sampled, "scan")}`;
+  const estimate = row && row.n ? (row.hits / row.n) * total : 0;
+  return estimate <= exactLimit ? exact : sampled;
+}
+
+const scale = (n: number, pass: Pass) => (pass.samplePercent === null ? n : estimate(n * (100 / pass.samplePercent)));
+/** Two significant digits: "about 340,000", not a false "341,907". */
+export function estimate(n: number): number {
+  if (n < 100) return Math.round(n);
+  const step = 10 ** (Math.floor(Math.log10(n)) - 1);
+  return Math.round(n / step) * step;
+}
+
+async function columnCounts(db: Db, pass: Pass, matches: number[] | null, facets: ColumnFacet[], withTotal: boolean) {
+  const sets = [...facets.map((f) => Prisma.sql`(${COLUMN_FACETS[f]})`), ...(withTotal ? [Prisma.sql`()`] : [])];
+  const columns = facets.map((f) => Prisma.sql`${COLUMN_FACETS[f]}::text as ${Prisma.raw(`"v_${f}"`)}, grouping(${COLUMN_FACETS[f]}) as ${Prisma.raw(`"g_${f}"`)}`);
+  const plan = planFor(pass, matches);
   const rows = await db.prisma.$queryRaw<Array<Record<string, string | number | null>>>`
-    ${taskSearchCte(filter)}
     select ${Prisma.join([...columns, Prisma.sql`count(*)::int as n`], ", ")}
-    ${from(filter)} where ${taskFilterSql(filter)}
+    ${from(pass, plan)} where ${taskFilterSql(pass.filter, plan)}
     group by grouping sets (${Prisma.join(sets, ", ")})`;
   return rows.map((r) => {
     const facet = facets.find((f) => Number(r[`g_${f}`]) === 0);
     const raw = facet ? (r[`v_${facet}`] as string | null) : null;
     const value = raw === "true" ? "yes" : raw === "false" ? "no" : raw;
-    return { facet: facet ?? "total", value, n: r.n as number };
+    return { facet: (facet ?? "total") as ColumnFacet | "total", value, n: scale(r.n as number, pass) };
   });
 }
 
-async function labelCounts(db: Db, filter: TaskFilter) {
-  const rest = { ...filter, label: undefined };
-  const unfiltered = Object.values(rest).every((v) => v === undefined || v === "");
-  if (unfiltered) {
-    return db.prisma.$queryRaw<Array<{ label_id: number; n: number }>>`select label_id, count(*)::int as n from task_labels group by label_id`;
-  }
-  return db.prisma.$queryRaw<Array<{ label_id: number; n: number }>>`
-    ${taskSearchCte(rest)}
-    select tl.label_id, count(*)::int as n
-    ${from(rest)} join task_labels tl on tl.task_id = t.id
-    where ${taskFilterSql(rest)} group by tl.label_id`;
+async function membershipCounts(db: Db, pass: Pass, matches: number[] | null, facet: MembershipFacet) {
+  const { join, key } = MEMBERSHIP_FACETS[facet];
+  const plan = planFor(pass, matches);
+  const rows = await db.prisma.$queryRaw<Array<{ k: number; n: number }>>`
+    select ${key} as k, count(*)::int as n
+    ${from(pass, plan)} ${join}
+    where ${taskFilterSql(pass.filter, plan)} group by 1`;
+  return rows.map((r) => ({ k: r.k, n: scale(r.n, pass) }));
 }
 
-export async function getFacetCounts({ db, filter }: { db: Db; filter: TaskFilter }): Promise<FacetCounts> {
-  const all = Object.keys(FACETS) as Array<keyof typeof FACETS>;
-  const chosen = all.filter((f) => filter[f] !== undefined);
-  const free = all.filter((f) => filter[f] === undefined);
-  const [freeRows, labelRows, environments, batches, ...chosenRows] = await Promise.all([
-    grouped(db, filter, free, true),
-    labelCounts(db, filter),
+/** `exactLimit` is for tests: a small table crosses it too. */
+export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: { db: Db; filter: TaskFilter; exactLimit?: number }): Promise<FacetCounts> {
+  const rows = await tableRows(db);
+  const total = exactLimit === EXACT_LIMIT ? rows : Math.max(rows, exactLimit + 1);
+  const columns = Object.keys(COLUMN_FACETS) as ColumnFacet[];
+  const chosen = columns.filter((f) => filter[f] !== undefined);
+  const free = columns.filter((f) => filter[f] === undefined);
+  const without = (f: Facet): TaskFilter => ({ ...filter, [f]: undefined });
+  // Each distinct filter is planned once (a facet's own choice left out can match far more tasks
+  // than the filter itself; an unchosen facet's filter is the filter itself).
+  const plans = new Map<string, Promise<Pass>>();
+  const plan = (f: TaskFilter) => {
+    const key = JSON.stringify(f, Object.keys(f).sort());
+    if (!plans.has(key)) plans.set(key, planPass(db, f, total, exactLimit));
+    return plans.get(key)!;
+  };
+  const [freePass, batchPass, labelPass, ...chosenPasses] = await Promise.all([plan(filter), plan(without("batch")), plan(without("label")), ...chosen.map((f) => plan(without(f)))]);
+  // A rare term's matches, once, for every exact pass (the text search is the only costly part).
+  const q = filter.q?.trim();
+  const exactAnywhere = [freePass, batchPass, labelPass, ...chosenPasses].some((p) => p.samplePercent === null);
+  const matches = q && exactAnywhere && total > exactLimit ? (await db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`).map((r) => r.id) : null;
+  const [freeRows, batchRows, labelRows, environments, batches, labels, ...chosenRows] = await Promise.all([
+    columnCounts(db, freePass, matches, free, true),
+    membershipCounts(db, batchPass, matches, "batch"),
+    membershipCounts(db, labelPass, matches, "label"),
     db.prisma.environment.findMany({ select: { id: true, name: true } }),
     db.prisma.importBatch.findMany({ select: { id: true, name: true } }),
-    ...chosen.map((f) => grouped(db, { ...filter, [f]: undefined }, [f], false)),
+    db.prisma.label.findMany({ select: { id: true, name: true } }),
+    ...chosen.map((f, i) => columnCounts(db, chosenPasses[i]!, matches, [f], false)),
   ]);
-  const names: Partial<Record<Facet, Map<string, string>>> = {
-    environment: new Map(environments.map((e) => [String(e.id), e.name])),
-    batch: new Map(batches.map((b) => [String(b.id), b.name])),
-  };
-  const out = { ...Object.fromEntries([...all, "label"].map((f) => [f, {} as Record<string, number>])), total: 0 } as unknown as FacetCounts;
+  const names: Partial<Record<Facet, Map<string, string>>> = { environment: new Map(environments.map((e) => [String(e.id), e.name])) };
+  const out = Object.fromEntries(FACETS.map((f) => [f, {}])) as unknown as FacetCounts;
   out.total = 0;
-  for (const rows of [freeRows, ...chosenRows]) {
-    for (const r of rows) {
+  out.approximate = { total: freePass.samplePercent !== null, ...Object.fromEntries(FACETS.map((f) => [f, false])) } as FacetCounts["approximate"];
+  for (const f of free) out.approximate[f] = freePass.samplePercent !== null;
+  chosen.forEach((f, i) => (out.approximate[f] = chosenPasses[i]!.samplePercent !== null));
+  out.approximate.batch = batchPass.samplePercent !== null;
+  out.approximate.label = labelPass.samplePercent !== null;
+  for (const rowsOf of [freeRows, ...chosenRows]) {
+    for (const r of rowsOf) {
       if (r.facet === "total") out.total = r.n;
-      else if (r.value !== null) out[r.facet as Facet][names[r.facet as Facet]?.get(r.value) ?? r.value] = r.n;
+      else if (r.value !== null) out[r.facet][names[r.facet]?.get(r.value) ?? r.value] = r.n;
     }
   }
-  const labels = await db.prisma.label.findMany({ where: { id: { in: labelRows.map((l) => l.label_id) } }, select: { id: true, name: true } });
+  const batchName = new Map(batches.map((b) => [b.id, b.name]));
+  for (const b of batchRows) out.batch[batchName.get(b.k) ?? String(b.k)] = b.n;
   const labelName = new Map(labels.map((l) => [l.id, l.name]));
-  for (const l of labelRows) out.label[labelName.get(l.label_id) ?? String(l.label_id)] = l.n;
+  for (const l of labelRows) out.label[labelName.get(l.k) ?? String(l.k)] = l.n;
   return out;
 }

@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { searchFraction, tableRows } from "./search-estimate";
 import { taskFilterSql, taskSearchCte, type SearchPlan } from "./task-query-sql";
 
 export interface TaskListItem {
@@ -27,6 +28,8 @@ const SORT_COLUMN = {
   externalId: Prisma.raw("t.external_id"),
 } as const;
 
+/** Fewer estimated matches than this: the index finds them faster than a walk in sort order. */
+const RARE_MATCHES = 5_000;
 /** How many rows the "scan" plan may test before the index takes over. */
 const SCAN_WINDOW = 5000;
 
@@ -57,9 +60,13 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
     order by ${order}
     limit ${p.limit + 1}`;
   let rows: Row[];
-  if (p.q && p.q.trim().length >= 3) {
-    // A full page from the next few thousand rows settles it; otherwise matches are rare: use the index.
-    rows = await page("scan", SCAN_WINDOW);
+  const q = p.q?.trim();
+  if (q && q.length >= 3) {
+    // A rare term (by a sampled estimate) goes straight to the trigram index; for a common one a full
+    // page from the next few thousand rows in sort order settles it, with the index as the fallback.
+    const total = await tableRows(db);
+    const rare = (await searchFraction(db, q, total)) * total < RARE_MATCHES;
+    rows = rare ? [] : await page("scan", SCAN_WINDOW);
     if (rows.length <= p.limit) rows = await page("index", null);
   } else {
     rows = await page("scan", null);

@@ -4,17 +4,17 @@
 import type { TaskFilter } from "@/lib/task-query";
 import { Prisma } from "../db/generated/client";
 
-function escapeLike(s: string): string {
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**
  * How a text search is evaluated. A list page wants the first 50 matches in sort order:
  * - "scan" walks the list in sort order and tests each instruction: fast when matches are common;
- * - "index" first collects every match through the trigram index: fast when matches are rare.
- * listTasks tries a bounded scan first and falls back to the index; counts always use the index.
+ * - "index" first collects every match through the trigram index: fast when matches are rare;
+ * - { taskIds }: the matches were collected once already (facet counts run several passes).
  */
-export type SearchPlan = "scan" | "index";
+export type SearchPlan = "scan" | "index" | { taskIds: number[] };
 
 /** SQL conditions for a filter over `tasks t` (and `task_revisions r` for short searches). */
 export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
@@ -41,12 +41,19 @@ export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma
   const q = f.q?.trim();
   if (q) {
     parts.push(
-      plan === "index" && q.length >= 3
-        ? Prisma.sql`(t.current_revision_id in (select id from matching_revisions) or t.external_id = ${q})`
-        : Prisma.sql`(r.search_text ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`,
+      typeof plan === "object"
+        ? Prisma.sql`t.id = any(${plan.taskIds}::int[])`
+        : plan === "index" && q.length >= 3
+          ? Prisma.sql`(t.current_revision_id in (select id from matching_revisions) or t.external_id = ${q})`
+          : Prisma.sql`(r.search_text ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`,
     );
   }
   return Prisma.join(parts, " and ");
+}
+
+/** The tasks whose current revision contains `q` (or whose id is `q`), through the trigram index. */
+export function matchingTasksSql(q: string): Prisma.Sql {
+  return Prisma.sql`select t.id from tasks t where t.current_revision_id in (select id from task_revisions where search_text ilike ${`%${escapeLike(q)}%`}) or t.external_id = ${q}`;
 }
 
 /** The CTE the "index" plan refers to (trigrams need 3 characters; shorter terms always scan). */
