@@ -44,7 +44,7 @@ export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma
       typeof plan === "object"
         ? Prisma.sql`t.id = any(${plan.taskIds}::int[])`
         : plan === "index" && q.length >= 3
-          ? Prisma.sql`(t.current_revision_id in (select id from matching_revisions) or t.external_id = ${q})`
+          ? Prisma.sql`t.current_revision_id in (select id from matching_revisions)`
           : Prisma.sql`(r.search_text ilike ${`%${escapeLike(q)}%`} or t.external_id = ${q})`,
     );
   }
@@ -53,7 +53,9 @@ export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma
 
 /** The tasks whose current revision contains `q` (or whose id is `q`), through the trigram index. */
 export function matchingTasksSql(q: string): Prisma.Sql {
-  return Prisma.sql`select t.id from tasks t where t.current_revision_id in (select id from task_revisions where search_text ilike ${`%${escapeLike(q)}%`}) or t.external_id = ${q}`;
+  // A union rather than an OR: an OR across the two would make the planner read every task.
+  return Prisma.sql`select t.id from tasks t where t.current_revision_id in (select id from task_revisions where search_text ilike ${`%${escapeLike(q)}%`})
+    union select id from tasks where external_id = ${q}`;
 }
 
 /** The CTE the "index" plan refers to (trigrams need 3 characters; shorter terms always scan). */
@@ -61,6 +63,10 @@ export function taskSearchCte(f: TaskFilter, plan: SearchPlan = "index"): Prisma
   const q = f.q?.trim();
   if (!q || q.length < 3 || plan !== "index") return Prisma.empty;
   // Materialised so the planner cannot fold it back into an ordered walk of the whole table.
-  return Prisma.sql`with matching_revisions as materialized (select id from task_revisions where search_text ilike ${`%${escapeLike(q)}%`})`;
+  // The task whose id is the term counts as a match too (searching an id finds its task); a union,
+  // so both halves use their index.
+  return Prisma.sql`with matching_revisions as materialized (
+    select id from task_revisions where search_text ilike ${`%${escapeLike(q)}%`}
+    union select current_revision_id from tasks where external_id = ${q} and current_revision_id is not null)`;
 }
 
