@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { createTestDb } from "../../db/test-db";
 import { importTasks } from "../../tasks/import-tasks";
+import { testUser } from "../../testing/fixtures";
 import { createCaller } from "../root";
 
 let db: Db;
@@ -25,7 +25,7 @@ beforeAll(async () => {
     Readable.from([Array.from({ length: to - from }, (_, k) => JSON.stringify(task(from + k, env))).join("\n")]);
   await importTasks({ db, source: lines(0, 180), batchName: "first" });
   await importTasks({ db, source: lines(180, 250, "airline"), batchName: "second" });
-  caller = createCaller({ db, userId: db.defaultUserId });
+  caller = createCaller({ db, actor: await testUser(db, "admin") });
 });
 afterAll(() => db.close());
 
@@ -73,7 +73,7 @@ describe("task router", () => {
 
   it("rejects a forged cursor and bad input with BAD_REQUEST", async () => {
     await expect(caller.task.list({ cursor: "not-a-cursor" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(caller.task.list({ limit: 0 })).rejects.toBeInstanceOf(TRPCError);
+    await expect(caller.task.list({ limit: 0 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(caller.task.list({ verdict: "maybe" as "accepted" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
