@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { catTask, importTasks, uniqueToken } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { catTask, importTasks, typeInto, uniqueToken } from "./helpers";
 
 // A task whose verifier is too lenient: it accepts any end state, so its failure cases pass.
 const lenientTask = (id: string, instruction: string) =>
@@ -8,17 +8,6 @@ const lenientTask = (id: string, instruction: string) =>
     solution: "respond('cancelled')",
     failure_cases: ["pass", "respond('nothing done')"],
   });
-
-/** Replaces the content of a Monaco editor through the keyboard (text inserted as typed input). */
-async function typeInto(page: Page, region: string, lines: string[]) {
-  const editor = page.getByRole("region", { name: region }).locator(".monaco-editor");
-  await editor.click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("Delete");
-  // insertText, not type(): Monaco's auto-closing of brackets and quotes would race per-key typing.
-  await page.keyboard.insertText(lines.join("\n"));
-  await expect(editor.locator(".view-lines")).toContainText(lines[lines.length - 1]!.trim());
-}
 
 test("the review loop: search, edit in Monaco, Try shows a flip, save, rerun, label, approve, next by keyboard", async ({ page, request }) => {
   const token = uniqueToken("loop");

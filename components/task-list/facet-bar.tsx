@@ -21,6 +21,12 @@ export function isApproximate(counts: Counts | undefined, key: string): boolean 
   return typeof flags === "object" && flags !== null && Reflect.get(flags, key) === true;
 }
 
+/** A facet's counts when the server counts that facet (newer facets may not be counted yet). */
+function countsOf(counts: Counts | undefined, key: string): Record<string, number> | undefined {
+  const c: unknown = counts ? Reflect.get(counts, key) : undefined;
+  return typeof c === "object" && c !== null && Object.values(c).every((n) => typeof n === "number") ? (c as Record<string, number>) : undefined;
+}
+
 /** Search, the facets (each with its live counts), sort, and the list's total. */
 export function FacetBar({
   input,
@@ -76,7 +82,7 @@ export function FacetBar({
       {facet("Verdict", "verdict", VERDICT_STATUSES, counts?.verdict)}
       {facet("Reason", "reason", REJECT_REASONS, counts?.reason)}
       {facet("Review", "review", REVIEW_STATUSES, counts?.review)}
-      {facet("Review is stale", "stale", YES_NO, counts && "stale" in counts ? counts.stale : undefined)}
+      {facet("Review is stale", "stale", YES_NO, countsOf(counts, "stale"))}
       {facet("Override", "override", YES_NO)}
       {facet("Label", "label", labels.data?.map((l) => l.name) ?? [], counts?.label)}
       {facet("Edit outcome", "edit", ["rescued", "newly_rejected"])}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rerunCounts } from "./rerun-counts";
+import { rerunCounts, visibleReruns } from "./rerun-counts";
 
 const runs = (done: number, failed: number, cancelled: number, queued = 0, running = 0) => ({ done, failed, cancelled, queued, running });
 
@@ -13,5 +13,14 @@ describe("rerunCounts", () => {
   });
   it("an empty rerun is complete", () => {
     expect(rerunCounts({ taskCount: 0, runs: runs(0, 0, 0), finished: true, cancelled: false }).pct).toBe(100);
+  });
+});
+
+describe("visibleReruns", () => {
+  it("shows running reruns and those that finished in the last two minutes", () => {
+    const now = Date.parse("2026-01-01T12:00:00Z");
+    const at = (iso: string, seconds: number, finished: boolean, id: number) => ({ id, createdAt: iso, seconds, finished });
+    const shown = visibleReruns([at("2026-01-01T11:50:00Z", 60, false, 1), at("2026-01-01T11:59:00Z", 10, true, 2), at("2026-01-01T11:50:00Z", 10, true, 3)], now);
+    expect(shown.map((r) => r.id)).toEqual([1, 2]);
   });
 });

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useTRPC } from "../trpc";
 import { Button } from "../ui/button";
-import { rerunCounts } from "./rerun-counts";
+import { rerunCounts, visibleReruns } from "./rerun-counts";
 
 function eta(seconds: number | null) {
   if (seconds === null) return "—";
@@ -14,6 +14,7 @@ function eta(seconds: number | null) {
 // Verdicts appear in the list while a rerun goes (the first start's demo rerun included), at most
 // this often: each refresh refetches every loaded page of the list.
 const LIST_REFRESH_MS = 3000;
+const COUNTS_REFRESH_MS = 10_000;
 
 /** Live progress of the recent reruns: counts per outcome, rate, ETA; cancel while running. */
 export function RerunProgress() {
@@ -22,26 +23,36 @@ export function RerunProgress() {
   const recent = useQuery({ ...trpc.filter.recent.queryOptions(), refetchInterval: (q) => (q.state.data?.some((r) => !r.finished) ? 1000 : 10_000) });
   const cancel = useMutation(trpc.filter.cancel.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.filter.recent.queryKey() }) }));
   const active = recent.data?.filter((r) => !r.finished) ?? [];
-  const justFinished = recent.data?.find((r) => r.finished && Date.now() - new Date(r.createdAt).getTime() < 10 * 60_000);
 
+  // While reruns go, verdicts appear in the list (and, less often, in the facet counts, which cost
+  // more); when one finishes, both are refreshed at once.
   const ran = active.reduce((n, r) => n + r.runs.done + r.runs.failed, 0);
-  const lastRefresh = useRef(0);
+  const lastRefresh = useRef({ list: 0, counts: 0 });
   useEffect(() => {
-    if (!ran || Date.now() - lastRefresh.current < LIST_REFRESH_MS) return;
-    lastRefresh.current = Date.now();
-    void queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() });
+    const now = Date.now();
+    if (!ran) return;
+    if (now - lastRefresh.current.list >= LIST_REFRESH_MS) {
+      lastRefresh.current.list = now;
+      void queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() });
+    }
+    if (now - lastRefresh.current.counts >= COUNTS_REFRESH_MS) {
+      lastRefresh.current.counts = now;
+      void queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() });
+    }
   }, [ran, queryClient, trpc]);
-  // When a rerun finishes, the verdicts and their counts changed: refresh the list and its facets.
-  const activeCount = useRef(active.length);
+  // By id, not by number: one rerun can finish in the same poll another starts.
+  const activeIds = active.map((r) => r.id).join(",");
+  const wasActive = useRef<string[]>([]);
   useEffect(() => {
-    if (active.length < activeCount.current) {
+    const now = activeIds ? activeIds.split(",") : [];
+    if (wasActive.current.some((id) => !now.includes(id))) {
       void queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() });
     }
-    activeCount.current = active.length;
-  }, [active.length, queryClient, trpc]);
+    wasActive.current = now;
+  }, [activeIds, queryClient, trpc]);
 
-  const shown = active.length ? active : justFinished ? [justFinished] : [];
+  const shown = visibleReruns(recent.data ?? [], Date.now());
   if (!shown.length) return null;
   return (
     <div className="flex flex-col gap-1 border-b border-zinc-200 bg-zinc-50 px-4 py-2 dark:border-zinc-800 dark:bg-zinc-900/60" aria-live="polite" data-testid="rerun-progress">
