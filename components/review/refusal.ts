@@ -25,10 +25,10 @@ export function refusedApprovals(error: { data?: { code?: string; details?: unkn
 export function bulkApprovalSummary(result: { changed: number; matched: number; refused: { count: number; tasks: RefusedApproval[] } }): string {
   const head = `approved ${result.changed.toLocaleString()}${result.matched - result.changed - result.refused.count > 0 ? ` (${(result.matched - result.changed - result.refused.count).toLocaleString()} already were)` : ""}`;
   if (!result.refused.count) return head;
-  const why = new Map<string, number>();
+  const why = new Map<RefusedApproval["block"], number>();
   for (const t of result.refused.tasks) why.set(t.block, (why.get(t.block) ?? 0) + 1);
   const listed = result.refused.tasks.length;
-  const reasons = [...why].map(([block, n]) => `${n} ${BLOCK_TEXT[block as RefusedApproval["block"]]}`).join(", ");
+  const reasons = [...why].map(([block, n]) => `${n} ${BLOCK_TEXT[block]}`).join(", ");
   const n = result.refused.count.toLocaleString();
   return listed < result.refused.count ? `${head}; ${n} not approved (of the first ${listed}: ${reasons})` : `${head}; ${n} not approved because ${reasons}`;
 }

@@ -18,7 +18,7 @@ const BUTTONS: Array<{ status: ReviewDecisionValue; label: string; key: string; 
 
 /** The decision buttons, what the current decision stands on, and the override when approval is refused. */
 export function ReviewActions({ task, review }: { task: Task; review: ReviewDecision }) {
-  const status = task.reviewStatus as ReviewStatus;
+  const status: ReviewStatus = task.reviewStatus;
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap gap-2" role="group" aria-label="Review decision">
