@@ -102,7 +102,8 @@ export function CodeView({
         language="python"
         {...(onChange ? { defaultValue: code } : { value: code })}
         theme={dark ? "vs-dark" : "vs"}
-        loading={<pre className="p-2 font-mono text-xs whitespace-pre-wrap">{code}</pre>}
+        // Shown until Monaco has loaded: the code where the editor will be, not centred in its box.
+        loading={<pre className="h-full w-full self-start p-2 pl-16 font-mono text-[13px] leading-[19px] whitespace-pre-wrap">{code}</pre>}
         onChange={
           onChange
             ? (v) => {

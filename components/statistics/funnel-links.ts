@@ -12,10 +12,10 @@ export function funnelLinks(by: FunnelGroupBy, row: Pick<FunnelRow, "group" | "t
   const group = { [by]: row.group };
   return {
     all: taskListHref(group),
-    run: { href: taskListHref({ ...group, verdict: "pending" }), lost: row.tasks - row.run, what: "not run yet" },
-    verifierLoads: { href: taskListHref({ ...group, reason: "verifier_invalid" }), lost: row.run - row.verifierLoads, what: "whose verifier does not load" },
-    solutionPasses: { href: taskListHref({ ...group, reason: "solution_not_passing" }), lost: row.verifierLoads - row.solutionPasses, what: "whose solution does not pass" },
-    accepted: { href: taskListHref({ ...group, verdict: "accepted" }), lost: null, what: "accepted" },
+    run: { href: taskListHref({ ...group, verdict: "pending" }), lost: row.tasks - row.run, what: "not run yet", short: "not run" },
+    verifierLoads: { href: taskListHref({ ...group, reason: "verifier_invalid" }), lost: row.run - row.verifierLoads, what: "whose verifier does not load", short: "verifier invalid" },
+    solutionPasses: { href: taskListHref({ ...group, reason: "solution_not_passing" }), lost: row.verifierLoads - row.solutionPasses, what: "whose solution does not pass", short: "solution not passing" },
+    accepted: { href: taskListHref({ ...group, verdict: "accepted" }), lost: null, what: "accepted", short: "accepted" },
     reason: (reason: string) => taskListHref({ ...group, reason }),
   };
 }

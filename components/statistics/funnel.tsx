@@ -46,7 +46,7 @@ export function Funnel({ row, by }: { row: Row; by: FunnelGroupBy }) {
             const target = links[s.key];
             const lost = target.lost;
             return (
-              <div key={s.key} className="grid grid-cols-[14rem_1fr_6rem_10rem] items-center gap-2 text-xs">
+              <div key={s.key} className="grid grid-cols-[14rem_1fr_6rem_11rem] items-center gap-2 text-xs">
                 <span className="text-zinc-600 dark:text-zinc-400">{s.label}</span>
                 <Link href={target.href} className="block h-4 rounded bg-zinc-100 hover:ring-2 hover:ring-sky-400 dark:bg-zinc-900" aria-label={lost === null ? `${s.label}: show the ${n} ${target.what}` : `${s.label}: show the ${lost} ${target.what}`}>
                   <div className="h-full" role="img" aria-label={`${s.label}: ${n} (${pct.toFixed(1)}%)`}>
@@ -59,7 +59,7 @@ export function Funnel({ row, by }: { row: Row; by: FunnelGroupBy }) {
                 <span className="text-zinc-500">
                   {lost ? (
                     <Link className={link} href={target.href}>
-                      −{lost.toLocaleString()} {target.what}
+                      −{lost.toLocaleString()} {target.short}
                     </Link>
                   ) : null}
                 </span>

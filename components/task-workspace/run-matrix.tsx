@@ -51,7 +51,7 @@ export function RunMatrix({ taskId, latest }: { taskId: number; latest: TaskRuns
           {data && data.runs.length > 1 ? (
             <label className="flex items-center gap-1 text-xs text-zinc-500">
               Run
-              <Select value={shown?.id ?? ""} onChange={(e) => setRunId(Number(e.target.value))}>
+              <Select className="max-w-56" aria-label="Filter run shown" value={shown?.id ?? ""} onChange={(e) => setRunId(Number(e.target.value))}>
                 {data.runs.map((r) => (
                   <option key={r.id} value={r.id}>
                     #{r.id} · rev {r.revision.number} · {r.status === "done" ? `${r.verdictStatus}${r.verdictReason ? ` (${r.verdictReason})` : ""}` : r.status} · {when(r.createdAt)}

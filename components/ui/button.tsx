@@ -33,7 +33,8 @@ export type Size = keyof typeof SIZE;
 
 /** The classes of a button, for links that look like one. */
 export function buttonClass({ variant = "secondary", size = "md", pressed = false, className = "" }: { variant?: Variant; size?: Size; pressed?: boolean; className?: string } = {}) {
-  const shape = variant === "link" ? "" : `rounded ${SIZE[size]}`;
+  // A link-styled button has no box, only the text size of its size.
+  const shape = variant === "link" ? (size === "xs" ? "text-[11px]" : "text-xs") : `rounded ${SIZE[size]}`;
   return `inline-flex items-center gap-1 whitespace-nowrap disabled:cursor-not-allowed disabled:opacity-40 ${shape} ${VARIANT[variant]} ${pressed ? (PRESSED[variant] ?? "") : ""} ${className}`.trim();
 }
 

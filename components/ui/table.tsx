@@ -26,5 +26,5 @@ export function TR({ className = "", ...props }: HTMLAttributes<HTMLTableRowElem
 }
 
 export function TD({ numeric = false, className = "", ...props }: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
-  return <td className={`py-1 pr-3 ${numeric ? "text-right tabular-nums" : ""} ${className}`} {...props} />;
+  return <td className={`py-1 pr-3 ${numeric ? "whitespace-nowrap text-right tabular-nums" : ""} ${className}`} {...props} />;
 }
