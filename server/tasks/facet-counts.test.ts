@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
+import { setReviewStatus, setTaskLabel } from "../review/review-tasks";
 import { importLines } from "../testing/fixtures";
 import { estimate, getFacetCounts } from "./facet-counts";
 
@@ -30,18 +31,36 @@ describe("facet counts", () => {
     expect(Object.values(c.approximate).every((a) => a === false)).toBe(true);
   });
 
-  it("are estimated past the limit, marked approximate, and close to the truth", async () => {
-    const c = await getFacetCounts({ db, filter: {}, exactLimit: 50 });
-    expect(c.approximate).toMatchObject({ total: true, environment: true, batch: true, label: true });
-    expect(c.total).toBeGreaterThan(200);
-    expect(c.total).toBeLessThan(400);
+  it("are estimated past the limit for searches and memberships, marked approximate, and close to the truth", async () => {
     const searched = await getFacetCounts({ db, filter: { q: "refund" }, exactLimit: 50 });
     expect(searched.approximate.total).toBe(true);
     expect(searched.total).toBeGreaterThan(100);
     expect(searched.total).toBeLessThan(200);
+    const inBatch = await getFacetCounts({ db, filter: { batch: "facets" }, exactLimit: 50 });
+    expect(inBatch.approximate).toMatchObject({ total: true, environment: true });
+    expect(inBatch.total).toBeGreaterThan(200);
+    expect(inBatch.total).toBeLessThan(400);
     // A narrow filter stays exact even when its own facet's alternatives are estimated.
     const narrow = await getFacetCounts({ db, filter: { q: "lamp 299" }, exactLimit: 50 });
     expect(narrow).toMatchObject({ total: 1, approximate: { total: false } });
+  });
+
+  it("are exact at any size when the filter is on task columns only, kept by counters through every change", async () => {
+    const before = await getFacetCounts({ db, filter: {}, exactLimit: 50 });
+    expect(before).toMatchObject({ total: 300, environment: { airline: 100, retail: 200 }, review: { unreviewed: 300 }, batch: { facets: 300 }, approximate: { total: false, environment: false, batch: false } });
+    const some = (await db.prisma.task.findMany({ where: { environment: { name: "airline" } }, select: { id: true }, take: 30 })).map((t) => t.id);
+    await setReviewStatus({ db, selection: { taskIds: some }, status: "rejected", userId: db.defaultUserId });
+    const fp = await db.prisma.label.findUniqueOrThrow({ where: { name: "false positive" } });
+    await setTaskLabel({ db, selection: { taskIds: some.slice(0, 10) }, labelId: fp.id, on: true, userId: db.defaultUserId });
+    const after = await getFacetCounts({ db, filter: { environment: "airline" }, exactLimit: 50 });
+    expect(after).toMatchObject({ total: 100, review: { unreviewed: 70, rejected: 30 }, environment: { airline: 100, retail: 200 }, approximate: { total: false, review: false } });
+    expect(after.label["false positive"]).toBeGreaterThan(0);
+    const rejectedOnly = await getFacetCounts({ db, filter: { review: "rejected" }, exactLimit: 50 });
+    expect(rejectedOnly).toMatchObject({ total: 30, environment: { airline: 30 }, review: { unreviewed: 270, rejected: 30 } });
+    // Folding the appended counter rows changes nothing.
+    await db.pool.query("select compact_facet_counters()");
+    expect(await getFacetCounts({ db, filter: { review: "rejected" }, exactLimit: 50 })).toEqual(rejectedOnly);
+    expect(await db.prisma.taskCount.count()).toBeLessThanOrEqual(4);
   });
 
   it("round estimates to two significant digits", () => {

@@ -10,10 +10,12 @@
 // a search for a word a third of the tasks contain (the exact count read every instruction and all
 // the code: 425 ms at 100k tasks, seconds at a million).
 //
-// The facets of columns share one GROUPING SETS pass (grouped by raw columns: enums, ids and
-// booleans hash several times faster than their text); batch and label, which a task can have
-// several of, are counted through their membership tables. A rare search term is resolved to task
-// ids once, through the trigram index, and every exact pass uses those ids.
+// Most list views filter only on the columns of tasks (environment, verdict, reason, review, stale,
+// comments, edited): those are answered exactly from counters that triggers keep per combination of
+// the columns (the facet_counters migration) — a few hundred rows summed in memory, whatever the size
+// of the table. Other filters (search, batch, label, dataset…) go through passes over the tasks: the
+// column facets share one GROUPING SETS pass, batch and label count through their membership tables,
+// and a rare search term is resolved to task ids once, through the trigram index.
 import type { TaskFilter } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
@@ -53,6 +55,14 @@ interface Pass {
   filter: TaskFilter;
   /** Percent of the table's blocks sampled; null: counted exactly over the whole table. */
   samplePercent: number | null;
+  /** Tasks per sampled row: the table's rows over the rows the sample holds (blocks are not uniform). */
+  factor: number;
+  /**
+   * Whole blocks (cheap: a text search tests few rows) or single rows (reads every block but cannot
+   * be skewed by how rows cluster in blocks: an import writes its batch's tasks side by side, and
+   * updates move rows to new blocks).
+   */
+  method?: "system" | "bernoulli";
 }
 
 const hasQ = (f: TaskFilter) => !!f.q?.trim();
@@ -63,7 +73,7 @@ function from(pass: Pass, plan: SearchPlan): Prisma.Sql {
   if (pass.samplePercent === null) {
     return needsText ? Prisma.sql`from tasks t left join task_revisions r on r.id = t.current_revision_id` : Prisma.sql`from tasks t`;
   }
-  const tasks = Prisma.sql`tasks t tablesample system (${Prisma.raw(pass.samplePercent.toFixed(4))}) repeatable (7)`;
+  const tasks = Prisma.sql`tasks t tablesample ${Prisma.raw(pass.method === "bernoulli" ? "bernoulli" : "system")} (${Prisma.raw(pass.samplePercent.toFixed(4))}) repeatable (7)`;
   // Lateral, so the sampled rows look up their revision (a hash join would read every revision).
   return needsText ? Prisma.sql`from ${tasks} left join lateral (select search_text from task_revisions where id = t.current_revision_id) r on true` : Prisma.sql`from ${tasks}`;
 }
@@ -77,19 +87,24 @@ const planFor = (pass: Pass, matches: number[] | null): SearchPlan => (pass.samp
  * EXACT_LIMIT matches. Half the limit for text leaves room for the estimate's error on a small sample.
  */
 async function planPass(db: Db, filter: TaskFilter, total: number, exactLimit: number): Promise<Pass> {
-  const exact: Pass = { filter, samplePercent: null };
+  const exact: Pass = { filter, samplePercent: null, factor: 1 };
   if (total <= exactLimit) return exact;
-  const sampled: Pass = { filter, samplePercent: percentOf(filter, total) };
+  const pct = percentOf(filter, total);
+  const sampledRows = async () => {
+    const [row] = await db.prisma.$queryRaw<Array<{ n: number }>>`select count(*)::int as n from tasks tablesample system (${Prisma.raw(pct.toFixed(4))}) repeatable (7)`;
+    return { filter, samplePercent: pct, factor: row?.n ? total / row.n : 100 / pct };
+  };
   const q = filter.q?.trim();
-  if (q) return (await searchFraction(db, q, total)) * total <= exactLimit / 2 ? exact : sampled;
-  if (Object.values(filter).every((v) => v === undefined || v === "")) return sampled;
+  if (q) return (await searchFraction(db, q, total)) * total <= exactLimit / 2 ? exact : sampledRows();
+  if (Object.values(filter).every((v) => v === undefined || v === "")) return { filter, samplePercent: pct, factor: 100 / pct, method: "bernoulli" };
   const [row] = await db.prisma.$queryRaw<Array<{ hits: number; n: number }>>`
-    select count(*) filter (where ${taskFilterSql(filter, "scan")})::int as hits, count(*)::int as n ${from(sampled, "scan")}`;
-  const estimate = row && row.n ? (row.hits / row.n) * total : 0;
-  return estimate <= exactLimit ? exact : sampled;
+    select count(*) filter (where ${taskFilterSql(filter, "scan")})::int as hits, count(*)::int as n
+    from tasks t tablesample system (${Prisma.raw(pct.toFixed(4))}) repeatable (7)`;
+  if (!row?.n || (row.hits / row.n) * total <= exactLimit) return exact;
+  return { filter, samplePercent: pct, factor: 100 / pct, method: "bernoulli" };
 }
 
-const scale = (n: number, pass: Pass) => (pass.samplePercent === null ? n : estimate(n * (100 / pass.samplePercent)));
+const scale = (n: number, pass: Pass) => (pass.samplePercent === null ? n : estimate(n * pass.factor));
 /** Two significant digits: "about 340,000", not a false "341,907". */
 export function estimate(n: number): number {
   if (n < 100) return Math.round(n);
@@ -123,14 +138,77 @@ async function membershipCounts(db: Db, pass: Pass, matches: number[] | null, fa
   return rows.map((r) => ({ k: r.k, n: scale(r.n, pass) }));
 }
 
+/** Filters the counters answer: only the columns they are kept by. */
+const COUNTER_FACETS: Record<ColumnFacet, keyof CounterRow> = {
+  environment: "environment_id",
+  verdict: "verdict_status",
+  reason: "verdict_reason",
+  review: "review_status",
+  stale: "review_stale",
+  comments: "has_comments",
+  edited: "edited",
+};
+interface CounterRow {
+  environment_id: number;
+  verdict_status: string;
+  verdict_reason: string | null;
+  review_status: string;
+  review_stale: boolean;
+  has_comments: boolean;
+  edited: boolean;
+  n: number;
+  parts: number;
+}
+const counterAnswers = (f: TaskFilter) => Object.entries(f).every(([k, v]) => v === undefined || v === "" || k in COUNTER_FACETS);
+/** Appended counter rows past which a reader folds them (the read stays correct either way). */
+const COMPACT_AFTER = 5_000;
+
+function counterValue(row: CounterRow, facet: ColumnFacet): string | null {
+  const v = row[COUNTER_FACETS[facet]];
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  return v === null ? null : String(v);
+}
+
+/** The column facets and the total from the counters; environments come back as ids. */
+async function countersFacetCounts(db: Db, filter: TaskFilter) {
+  const rows = await db.prisma.$queryRaw<CounterRow[]>`
+    select environment_id, verdict_status::text as verdict_status, verdict_reason::text as verdict_reason, review_status::text as review_status,
+           review_stale, has_comments, edited, sum(n)::int as n, count(*)::int as parts
+    from task_counts group by 1, 2, 3, 4, 5, 6, 7 having sum(n) <> 0`;
+  if (rows.reduce((a, r) => a + r.parts, 0) > COMPACT_AFTER) void db.pool.query("select compact_facet_counters()").catch(() => undefined);
+  const columns = Object.keys(COUNTER_FACETS) as ColumnFacet[];
+  // The environment filter is a name; the counters hold ids.
+  const envId = filter.environment ? (await db.prisma.environment.findUnique({ where: { name: filter.environment }, select: { id: true } }))?.id ?? -1 : undefined;
+  const wanted = (f: ColumnFacet) => (f === "environment" ? (envId === undefined ? undefined : String(envId)) : filter[f]);
+  const matches = (r: CounterRow, except?: ColumnFacet) => columns.every((f) => f === except || wanted(f) === undefined || wanted(f) === "" || counterValue(r, f) === wanted(f));
+  const counts = Object.fromEntries(columns.map((f) => [f, {} as Record<string, number>])) as Record<ColumnFacet, Record<string, number>>;
+  let total = 0;
+  for (const r of rows) {
+    if (matches(r)) total += r.n;
+    for (const f of columns) {
+      const v = counterValue(r, f);
+      if (v !== null && matches(r, f)) counts[f][v] = (counts[f][v] ?? 0) + r.n;
+    }
+  }
+  return { total, counts };
+}
+
+/** Exact membership counts of the whole table (unfiltered), from the counters. */
+async function membershipTotals(db: Db, facet: MembershipFacet) {
+  return db.prisma.$queryRaw<Array<{ k: number; n: number }>>`
+    select key as k, sum(n)::int as n from membership_counts where facet = ${facet === "batch" ? "task_batches" : "task_labels"} group by key having sum(n) <> 0`;
+}
+
+const isEmpty = (f: TaskFilter) => Object.values(f).every((v) => v === undefined || v === "");
+
 /** `exactLimit` is for tests: a small table crosses it too. */
 export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: { db: Db; filter: TaskFilter; exactLimit?: number }): Promise<FacetCounts> {
-  const rows = await tableRows(db);
-  const total = exactLimit === EXACT_LIMIT ? rows : Math.max(rows, exactLimit + 1);
+  const total = await tableRows(db);
   const columns = Object.keys(COLUMN_FACETS) as ColumnFacet[];
   const chosen = columns.filter((f) => filter[f] !== undefined);
   const free = columns.filter((f) => filter[f] === undefined);
   const without = (f: Facet): TaskFilter => ({ ...filter, [f]: undefined });
+  const useCounters = counterAnswers(filter);
   // Each distinct filter is planned once (a facet's own choice left out can match far more tasks
   // than the filter itself; an unchosen facet's filter is the filter itself).
   const plans = new Map<string, Promise<Pass>>();
@@ -139,34 +217,46 @@ export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: {
     if (!plans.has(key)) plans.set(key, planPass(db, f, total, exactLimit));
     return plans.get(key)!;
   };
-  const [freePass, batchPass, labelPass, ...chosenPasses] = await Promise.all([plan(filter), plan(without("batch")), plan(without("label")), ...chosen.map((f) => plan(without(f)))]);
+  const membership = (facet: MembershipFacet) => {
+    const f = without(facet);
+    return isEmpty(f) ? Promise.all([membershipTotals(db, facet), { samplePercent: null } as Pass]) : plan(f).then(async (p) => [await membershipCounts(db, p, null, facet), p] as const);
+  };
+  const columnPasses = useCounters ? [] : await Promise.all([plan(filter), ...chosen.map((f) => plan(without(f)))]);
   // A rare term's matches, once, for every exact pass (the text search is the only costly part).
   const q = filter.q?.trim();
-  const exactAnywhere = [freePass, batchPass, labelPass, ...chosenPasses].some((p) => p.samplePercent === null);
-  const matches = q && exactAnywhere && total > exactLimit ? (await db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`).map((r) => r.id) : null;
-  const [freeRows, batchRows, labelRows, environments, batches, labels, ...chosenRows] = await Promise.all([
-    columnCounts(db, freePass, matches, free, true),
-    membershipCounts(db, batchPass, matches, "batch"),
-    membershipCounts(db, labelPass, matches, "label"),
+  const matches =
+    q && columnPasses.some((p) => p.samplePercent === null) && total > exactLimit ? (await db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`).map((r) => r.id) : null;
+  const withMatches = (facet: MembershipFacet) => (q && matches ? plan(without(facet)).then(async (p) => [await membershipCounts(db, p, matches, facet), p] as const) : membership(facet));
+  const [environments, batches, labels, [batchRows, batchPass], [labelRows, labelPass], counters, freeRows, ...chosenRows] = await Promise.all([
     db.prisma.environment.findMany({ select: { id: true, name: true } }),
     db.prisma.importBatch.findMany({ select: { id: true, name: true } }),
     db.prisma.label.findMany({ select: { id: true, name: true } }),
-    ...chosen.map((f, i) => columnCounts(db, chosenPasses[i]!, matches, [f], false)),
+    withMatches("batch"),
+    withMatches("label"),
+    useCounters ? countersFacetCounts(db, filter) : null,
+    useCounters ? [] : columnCounts(db, columnPasses[0]!, matches, free, true),
+    ...(useCounters ? [] : chosen.map((f, i) => columnCounts(db, columnPasses[i + 1]!, matches, [f], false))),
   ]);
-  const names: Partial<Record<Facet, Map<string, string>>> = { environment: new Map(environments.map((e) => [String(e.id), e.name])) };
+  const envName = new Map(environments.map((e) => [String(e.id), e.name]));
   const out = Object.fromEntries(FACETS.map((f) => [f, {}])) as unknown as FacetCounts;
   out.total = 0;
-  out.approximate = { total: freePass.samplePercent !== null, ...Object.fromEntries(FACETS.map((f) => [f, false])) } as FacetCounts["approximate"];
-  for (const f of free) out.approximate[f] = freePass.samplePercent !== null;
-  chosen.forEach((f, i) => (out.approximate[f] = chosenPasses[i]!.samplePercent !== null));
-  out.approximate.batch = batchPass.samplePercent !== null;
-  out.approximate.label = labelPass.samplePercent !== null;
-  for (const rowsOf of [freeRows, ...chosenRows]) {
-    for (const r of rowsOf) {
-      if (r.facet === "total") out.total = r.n;
-      else if (r.value !== null) out[r.facet][names[r.facet]?.get(r.value) ?? r.value] = r.n;
+  out.approximate = { total: false, ...Object.fromEntries(FACETS.map((f) => [f, false])) } as FacetCounts["approximate"];
+  if (counters) {
+    out.total = counters.total;
+    for (const f of columns) for (const [v, n] of Object.entries(counters.counts[f])) out[f][f === "environment" ? (envName.get(v) ?? v) : v] = n;
+  } else {
+    out.approximate.total = columnPasses[0]!.samplePercent !== null;
+    for (const f of free) out.approximate[f] = columnPasses[0]!.samplePercent !== null;
+    chosen.forEach((f, i) => (out.approximate[f] = columnPasses[i + 1]!.samplePercent !== null));
+    for (const rowsOf of [freeRows, ...chosenRows]) {
+      for (const r of rowsOf) {
+        if (r.facet === "total") out.total = r.n;
+        else if (r.value !== null) out[r.facet][r.facet === "environment" ? (envName.get(r.value) ?? r.value) : r.value] = r.n;
+      }
     }
   }
+  out.approximate.batch = batchPass.samplePercent !== null;
+  out.approximate.label = labelPass.samplePercent !== null;
   const batchName = new Map(batches.map((b) => [b.id, b.name]));
   for (const b of batchRows) out.batch[batchName.get(b.k) ?? String(b.k)] = b.n;
   const labelName = new Map(labels.map((l) => [l.id, l.name]));
