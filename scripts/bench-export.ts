@@ -25,10 +25,10 @@ async function main() {
   await db.prisma.environment.createMany({ data: [{ name: "retail" }, { name: "airline" }], skipDuplicates: true });
   await importTasks({ db, source: fs.createReadStream(path.join(dir, "tasks.jsonl")), batchName: "bench" });
   await db.pool.query(`update tasks set review_status = 'approved'`);
-  const ds = await createDataset({ db, name: "bench" });
+  const ds = await createDataset({ userId: db.defaultUserId, db, name: "bench" });
   await db.pool.query(`insert into dataset_tasks (dataset_id, task_id, added_by_id) select $1, id, $2 from tasks`, [ds.id, db.defaultUserId]);
   const t0 = performance.now();
-  const v = await publishVersion({ db, dataset: "bench" });
+  const v = await publishVersion({ userId: db.defaultUserId, db, dataset: "bench" });
   console.log(`bench:export — dataset of ${v.tasks.toLocaleString()} tasks; publishing the version took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const results: Record<string, { seconds: number; mb: number; peakRssMb: number }> = {};
   for (const format of ["jsonl", "parquet", "hf"] as ExportFormat[]) {

@@ -22,7 +22,26 @@ const schema = z.object({
   // A worker renews its lease every third of this while a job is alive; a dead worker's jobs are
   // taken over once it lapses.
   CAT_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  // Where a worker appends one JSON line per filter run saying where its time went (npm run bench:filter).
+  CAT_FILTER_PROFILE: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Accounts (server/auth). The address users open, e.g. https://curator.lab.example: OpenID
+  // Connect redirects come back to it, and an https address makes session cookies Secure.
+  CAT_PUBLIC_URL: z.string().url().optional(),
+  // 1 when a reverse proxy sits in front: X-Forwarded-Proto (https → Secure cookies) and
+  // X-Forwarded-For (the client address, for login rate limits) are trusted only then.
+  CAT_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  // Signs session cookies. Without it a random secret is generated once and kept in the database.
+  CAT_AUTH_SECRET: z.string().min(32, "CAT_AUTH_SECRET must be at least 32 characters").optional(),
+  // An optional OpenID Connect provider (Keycloak, Authentik, Google Workspace, …).
+  CAT_OIDC_ISSUER: z.string().url().optional(),
+  CAT_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CAT_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  CAT_OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
+  CAT_OIDC_SCOPES: z.string().default("openid email profile"),
+  // The role of someone who signs in with OpenID Connect for the first time; "none": only people
+  // an administrator added (by email) may sign in that way.
+  CAT_OIDC_DEFAULT_ROLE: z.enum(["none", "viewer", "reviewer", "curator"]).default("viewer"),
 });
 
 function load() {
@@ -39,12 +58,33 @@ function load() {
     logSql: e.CAT_LOG_SQL === "1",
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
-    allowedHosts: e.CAT_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean),
+    // The public URL's host is one of ours by definition.
+    allowedHosts: [...e.CAT_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean), ...(e.CAT_PUBLIC_URL ? [new URL(e.CAT_PUBLIC_URL).hostname.replace(/^\[|\]$/g, "")] : [])],
     inProcessWorker: e.CAT_WORKER === "1",
     workerConcurrency: e.CAT_WORKER_CONCURRENCY,
     python: e.CAT_PYTHON,
     jobLeaseSeconds: e.CAT_JOB_LEASE_SECONDS,
+    filterProfile: e.CAT_FILTER_PROFILE,
     port: e.PORT,
+    publicUrl: e.CAT_PUBLIC_URL?.replace(/\/+$/, ""),
+    trustProxy: e.CAT_TRUST_PROXY === "1",
+    authSecret: e.CAT_AUTH_SECRET,
+    oidc: oidcSettings(e),
+  };
+}
+
+function oidcSettings(e: z.infer<typeof schema>) {
+  const given = [e.CAT_OIDC_ISSUER, e.CAT_OIDC_CLIENT_ID, e.CAT_OIDC_CLIENT_SECRET];
+  if (given.every((v) => v === undefined)) return null;
+  if (given.some((v) => v === undefined)) throw new Error("Invalid environment: OpenID Connect needs all of CAT_OIDC_ISSUER, CAT_OIDC_CLIENT_ID and CAT_OIDC_CLIENT_SECRET.");
+  if (!e.CAT_PUBLIC_URL) throw new Error("Invalid environment: OpenID Connect needs CAT_PUBLIC_URL (the provider redirects back to CAT_PUBLIC_URL/api/auth/callback/oidc).");
+  return {
+    issuer: e.CAT_OIDC_ISSUER!.replace(/\/+$/, ""),
+    clientId: e.CAT_OIDC_CLIENT_ID!,
+    clientSecret: e.CAT_OIDC_CLIENT_SECRET!,
+    name: e.CAT_OIDC_NAME,
+    scopes: e.CAT_OIDC_SCOPES.split(/[\s,]+/).filter(Boolean),
+    defaultRole: e.CAT_OIDC_DEFAULT_ROLE === "none" ? null : e.CAT_OIDC_DEFAULT_ROLE,
   };
 }
 

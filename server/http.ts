@@ -1,10 +1,15 @@
-// Helpers for the plain route handlers (uploads, downloads, the REST layer); tRPC has its own mapping.
-import { asAppError } from "./db/availability";
+// Helpers for the plain route handlers (uploads, downloads, the REST layer). Errors go through the
+// same mapping as tRPC's (server/api/errors.ts): a code, a message, and the fields of invalid input.
+import { toAppError } from "./api/errors";
 import { AppError, HTTP_STATUS } from "./errors";
 
 export function errorResponse(err: unknown, where: string): Response {
-  const known = asAppError(err);
-  if (known) return Response.json({ error: { code: known.code, message: known.message } }, { status: HTTP_STATUS[known.code] });
+  const known = toAppError(err);
+  if (known) {
+    const issues = known.code === "BAD_INPUT" ? (known.details as { issues?: unknown } | undefined)?.issues : undefined;
+    const headers: Record<string, string> = known.code === "UNAUTHORIZED" ? { "www-authenticate": 'Bearer realm="cat-curator"' } : {};
+    return Response.json({ error: { code: known.code, message: known.message, ...(issues ? { issues } : {}) } }, { status: HTTP_STATUS[known.code], headers });
+  }
   console.error(`[http] ${where}:`, err);
   return Response.json({ error: { code: "INTERNAL", message: "Internal error; the server log has the details." } }, { status: 500 });
 }

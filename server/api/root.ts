@@ -1,3 +1,4 @@
+import { accountRouter } from "./routers/account";
 import { datasetRouter } from "./routers/dataset";
 import { environmentRouter } from "./routers/environment";
 import { filterRouter } from "./routers/filter";
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   review: reviewRouter,
   dataset: datasetRouter,
   system: systemRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,55 +1,88 @@
 // tRPC plumbing: context, error mapping, procedures. Routers stay thin; domain logic is in services.
+// Every procedure is built from one of the role builders below, and says so in its meta, so the
+// REST layer, the OpenAPI document and the role-matrix test all read the same rule.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
-import { asAppError, databaseUnavailable } from "../db/availability";
+import { actorFromRequest } from "../auth/actor";
+import { recordAudit } from "../auth/audit";
+import { requireRole, type Actor, type Role } from "../auth/roles";
 import { getDb, type Db } from "../db/client";
-import { AppError, type AppErrorCode } from "../errors";
+import { AppError } from "../errors";
+import { toAppError } from "./errors";
 
 export interface TrpcContext {
   db: Db;
-  userId: number;
+  /** Who is acting; null for an anonymous request (only public procedures answer it). */
+  actor: Actor | null;
+  /** The request's headers (cookie kind, client address) and the response's (a session cookie set or refreshed). */
+  reqHeaders?: Headers;
+  resHeaders?: Headers;
 }
 
-export async function createTrpcContext(): Promise<TrpcContext> {
+export async function createTrpcContext({ req, resHeaders }: { req: Request; resHeaders?: Headers }): Promise<TrpcContext> {
   const db = await getDb().catch((err: unknown) => {
     console.error("[trpc] database:", err);
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: databaseUnavailable().message });
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: toAppError(err)?.message ?? "The database is unavailable." });
   });
-  return { db, userId: db.defaultUserId };
+  const actor = await actorFromRequest(db, req.headers, resHeaders).catch((err: unknown) => {
+    // A bad token is a 401 and a dead database a 503, as from any procedure.
+    const app = toAppError(err);
+    if (!app) throw err;
+    throw new TRPCError({ code: TRPC_CODE[app.code], message: app.message, cause: app });
+  });
+  return { db, actor, reqHeaders: req.headers, resHeaders };
 }
 
-const t = initTRPC.context<TrpcContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        zodError: error.cause instanceof ZodError ? error.cause.flatten() : null,
-        // What a user needs to act on the error (a conflict carries the newer revision).
-        details: error.cause instanceof AppError ? (error.cause.details ?? null) : null,
-      },
-    };
-  },
-});
+/**
+ * What a procedure needs (`access`) and, for the ones scripts call, its REST route: the method and
+ * path under /api/v1 (server/rest generates the routes and the OpenAPI document from this).
+ */
+export interface ProcedureMeta {
+  access: "public" | Role;
+  rest?: { method: "GET" | "POST" | "PUT" | "DELETE"; path: string; summary: string; status?: number };
+}
 
-const TRPC_CODE: Record<AppErrorCode, TRPCError["code"]> = {
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const app = error.cause instanceof AppError ? error.cause : null;
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          appCode: app?.code ?? null,
+          // The field each validation problem is about ("taskIds.0"), as every surface reports it.
+          issues: (app?.details as { issues?: unknown } | undefined)?.issues ?? null,
+          // What a user needs to act on the error (a conflict carries the newer revision).
+          details: app && app.code !== "BAD_INPUT" ? (app.details ?? null) : null,
+        },
+      };
+    },
+  });
+
+const TRPC_CODE: Record<AppError["code"], TRPCError["code"]> = {
   BAD_INPUT: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
-// The one place errors are mapped: AppErrors keep their message; anything else is logged and masked.
+// The one place errors are mapped (server/api/errors.ts says how): AppErrors and invalid input keep
+// their message and fields; anything else is logged and masked.
 const errorMapping = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = asAppError(result.error.cause);
-    if (cause) throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
+    const app = toAppError(result.error.cause ?? result.error);
+    if (app) throw new TRPCError({ code: TRPC_CODE[app.code], message: app.message, cause: app });
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      console.error(`[trpc] ${path}:`, cause ?? result.error);
+      console.error(`[trpc] ${path}:`, result.error.cause ?? result.error);
       throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error; the server log has the details." });
     }
   }
@@ -58,4 +91,29 @@ const errorMapping = t.middleware(async ({ next, path }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(errorMapping);
+
+/** Answers anyone: the account status and the first-start setup. */
+export const publicProcedure = t.procedure.use(errorMapping).meta({ access: "public" });
+
+function roleProcedure(role: Role) {
+  return t.procedure
+    .use(errorMapping)
+    .meta({ access: role })
+    .use(async ({ ctx, type, path, getRawInput, next }) => {
+      const actor = requireRole(ctx.actor, role);
+      const result = await next({ ctx: { ...ctx, actor } });
+      // Every change is attributed: the services record authors where the data has a column for
+      // them, the audit log records every mutation.
+      if (result.ok && type === "mutation") await recordAudit(ctx.db, actor, path, await getRawInput().catch(() => undefined));
+      return result;
+    });
+}
+
+/** Reads. */
+export const viewerProcedure = roleProcedure("viewer");
+/** Review decisions, labels on tasks, comments, Try. */
+export const reviewerProcedure = roleProcedure("reviewer");
+/** Task edits, imports, filter runs, datasets, label sets, review policies and assignments. */
+export const curatorProcedure = roleProcedure("curator");
+/** Users, everyone's tokens, environments (packs), settings. */
+export const adminProcedure = roleProcedure("admin");

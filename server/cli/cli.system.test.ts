@@ -114,7 +114,7 @@ describe("cli", () => {
     expect(fs.readFileSync(out).subarray(0, 4).toString()).toBe("PAR1");
     expect(cli("export", "--dataset", "cli-set@7", "--format", "jsonl", "--out", path.join(dir, "x.jsonl"))).toMatchObject({ code: 1, json: { error: { message: "Dataset 'cli-set' has no version 7." } } });
     expect(cli("export", "--dataset", "cli-set", "--format", "csv", "--out", out)).toMatchObject({ code: 2 });
-  });
+  }, 180_000);
 
   it("fails clearly: unknown command, missing file, empty file, unknown batch, bad option", () => {
     expect(cli("frobnicate")).toMatchObject({ code: 2, json: { error: { code: "USAGE" } } });
@@ -125,14 +125,49 @@ describe("cli", () => {
     expect(fs.readdirSync(dir).filter((f) => f.includes(".partial-"))).toEqual([]);
   });
 
+  it("adds the administrator and users from the shell, makes tokens printed once, and attributes actions with --as", async () => {
+    const withStdin = (input: string, ...args: string[]) => {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...args], { input, encoding: "utf8", env: { ...process.env, DATABASE_URL: db.url, NODE_OPTIONS: "" }, timeout: 60_000 });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, any> };
+    };
+    const admin = withStdin("the admin's long password\n", "user", "add", "--email", "Root@Lab.example", "--role", "admin", "--password-stdin");
+    expect(admin).toMatchObject({ code: 0, json: { email: "root@lab.example", role: "admin" } });
+    expect(admin.stdout + admin.stderr).not.toContain("the admin's long password");
+    const stored = await db.prisma.authAccount.findFirstOrThrow({ where: { user: { email: "root@lab.example" } }, select: { password: true } });
+    expect(stored.password).not.toContain("long password");
+    expect(withStdin("short\n", "user", "add", "--email", "x@lab.example", "--role", "viewer", "--password-stdin")).toMatchObject({ code: 1, json: { error: { code: "BAD_INPUT", issues: [{ path: "", message: expect.stringContaining("at least 10") }] } } });
+    expect(cli("user", "add", "--email", "rev@lab.example", "--role", "reviewer")).toMatchObject({ code: 0, json: { role: "reviewer" } });
+    expect(cli("user", "add", "--email", "rev@lab.example", "--role", "viewer")).toMatchObject({ code: 1, json: { error: { code: "CONFLICT" } } });
+    expect(cli("user", "add", "--email", "z@lab.example", "--role", "owner")).toMatchObject({ code: 2 });
+
+    const made = cli("token", "create", "--user", "rev@lab.example", "--name", "notebook");
+    expect(made).toMatchObject({ code: 0, json: { user: "rev@lab.example", role: "reviewer", name: "notebook", token: expect.stringMatching(/^cat_[\w-]{43}$/) } });
+    expect(made.stdout.split(made.json.token).length - 1).toBe(1);
+    expect(made.stderr).not.toContain(made.json.token);
+    const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { id: made.json.id }, select: { tokenHash: true, createdBy: { select: { email: true } } } });
+    expect(row.tokenHash).not.toBe(made.json.token);
+    expect(row.createdBy?.email).toBe("root@lab.example");
+    expect(cli("token", "list").json.tokens).toEqual([expect.objectContaining({ id: made.json.id, user: "rev@lab.example", revoked: false })]);
+    expect(cli("token", "revoke", String(made.json.id)).json).toMatchObject({ revoked: true });
+
+    // --as: the reviewer may review but not publish; without --as, the first administrator acts.
+    expect(cli("dataset", "create", "rev-set", "--as", "rev@lab.example")).toMatchObject({ code: 1, json: { error: { code: "FORBIDDEN" } } });
+    expect(cli("review", "reject", "--task", "c3", "--as", "rev@lab.example")).toMatchObject({ code: 0, json: { status: "rejected" } });
+    const event = await db.prisma.reviewEvent.findFirstOrThrow({ where: { task: { externalId: "c3" }, kind: "status" }, orderBy: { id: "desc" }, select: { user: { select: { email: true } } } });
+    expect(event.user.email).toBe("rev@lab.example");
+    expect(cli("dataset", "create", "root-set").code).toBe(0);
+    expect((await db.prisma.dataset.findUniqueOrThrow({ where: { name: "root-set" }, select: { createdBy: { select: { email: true } } } })).createdBy.email).toBe("root@lab.example");
+    expect(cli("dataset", "create", "x-set", "--as", "nobody@lab.example")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
+  }, 180_000);
+
   it("prints help for every command", () => {
     const help = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("import FILE [--batch NAME]");
-    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"], ["dataset", "create"], ["dataset", "add"], ["dataset", "publish"], ["dataset", "remove"], ["review"], ["task", "edit"]]) {
+    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"], ["dataset", "create"], ["dataset", "add"], ["dataset", "publish"], ["dataset", "remove"], ["review"], ["task", "edit"], ["user", "add"], ["user", "list"], ["user", "set"], ["token", "create"], ["token", "list"], ["token", "revoke"]]) {
       const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...cmd, "--help"], { encoding: "utf8" });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^Usage: npm run -s cli -- /);
     }
-  });
+  }, 120_000);
 });

@@ -3,6 +3,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { toAppError } from "../api/errors";
+import { requireRole, ROLES, type Actor, type Role } from "../auth/roles";
+import { createApiToken, listApiTokens, revokeApiToken } from "../auth/tokens";
+import { cliActor, createUser, findUserByEmail, listUsers, setUserPassword, updateUser } from "../auth/users";
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
 import { addTasksToDataset, createDataset, publishVersion, removeTasksFromDataset } from "../datasets/datasets";
@@ -21,6 +25,8 @@ import { importTasks } from "../tasks/import-tasks";
 interface Command {
   usage: string;
   summary: string;
+  /** The role the acting user (--as, default the first administrator) needs. */
+  role: Role;
   options: ParseArgsConfig["options"];
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
 }
@@ -30,11 +36,17 @@ const EXIT = { ok: 0, failed: 1, usage: 2, partial: 3 } as const;
 
 let db: Db | undefined;
 const database = async () => (db ??= await getDb());
+let actingAs: string | undefined;
+let acting: Actor | undefined;
+/** Who the command acts as: every change it makes is attributed to this user. */
+const actor = async () => (acting ??= await cliActor({ db: await database(), as: actingAs }));
+const userId = async () => (await actor()).id;
 const result = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
 const note = (text: string) => process.stderr.write(text + "\n");
 
 const commands: Record<string, Command> = {
   import: {
+    role: "curator",
     usage: "import FILE [--batch NAME] [--env NAME] [--format jsonl|tagged] [--filter]",
     summary: "Import a CaT JSONL or tagged-text file into a batch (a new one, or appended to an existing one). '-' reads standard input. --filter queues the CaT filter for the tasks it created or revised.",
     options: {
@@ -60,6 +72,7 @@ const commands: Record<string, Command> = {
         defaultEnvironment: values.env as string | undefined,
         format: format as "jsonl" | "tagged" | undefined,
         runFilter: values.filter === true,
+        userId: await userId(),
         onProgress: (p) => {
           if (Date.now() - lastNote < 1000) return;
           lastNote = Date.now();
@@ -76,6 +89,7 @@ const commands: Record<string, Command> = {
     },
   },
   export: {
+    role: "viewer",
     usage: "export [--batch NAME] [--env NAME] [--out PATH]  |  export --dataset NAME[@VERSION] --format jsonl|parquet|hf --out PATH",
     summary: "Export tasks as CaT JSON Lines to PATH (written whole or not at all) or to stdout; or a published dataset version as JSONL, Parquet or a Hugging Face folder.",
     options: { batch: { type: "string" }, env: { type: "string" }, out: { type: "string" }, dataset: { type: "string" }, format: { type: "string" } },
@@ -139,17 +153,19 @@ const commands: Record<string, Command> = {
     },
   },
   "dataset create": {
+    role: "curator",
     usage: "dataset create NAME [--description TEXT]",
     summary: "Create an empty dataset.",
     options: { description: { type: "string" } },
     async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError("dataset create takes exactly one NAME");
-      const d = await createDataset({ db: await database(), name: positionals[0]!, description: values.description as string | undefined });
+      const d = await createDataset({ db: await database(), name: positionals[0]!, description: values.description as string | undefined, userId: await userId() });
       result(d);
       return EXIT.ok;
     },
   },
   "dataset add": {
+    role: "curator",
     usage: "dataset add NAME [--batch NAME] [--env NAME] [--task ID …]",
     summary: "Add approved tasks to a dataset's working set (tasks not approved are skipped and counted).",
     options: { batch: { type: "string" }, env: { type: "string" }, task: { type: "string", multiple: true } },
@@ -163,18 +179,20 @@ const commands: Record<string, Command> = {
         db,
         dataset: positionals[0]!,
         selection: taskIds ? { taskIds } : { filter: { batch: values.batch as string | undefined, environment: values.env as string | undefined } },
+        userId: await userId(),
       });
       result(r);
       return EXIT.ok;
     },
   },
   "dataset publish": {
+    role: "curator",
     usage: "dataset publish NAME [--name VERSION_NAME] [--notes TEXT] [--allow-empty-change]",
     summary: "Freeze the working set into a new immutable version: the tasks approved on their current revision and accepted there (or approved by override). Lists every task left out and why; an unchanged set makes no version unless --allow-empty-change.",
     options: { name: { type: "string" }, notes: { type: "string" }, "allow-empty-change": { type: "boolean" } },
     async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError("dataset publish takes exactly one NAME");
-      const v = await publishVersion({ db: await database(), dataset: positionals[0]!, name: values.name as string | undefined, notes: values.notes as string | undefined, allowEmptyChange: values["allow-empty-change"] === true });
+      const v = await publishVersion({ db: await database(), dataset: positionals[0]!, name: values.name as string | undefined, notes: values.notes as string | undefined, allowEmptyChange: values["allow-empty-change"] === true, userId: await userId() });
       for (const e of v.excluded.slice(0, 20)) note(`left out ${e.id}: ${e.message}`);
       if (v.excludedCount > 20) note(`… and ${v.excludedCount - 20} more left out (all in the JSON below, up to 1000)`);
       note(v.version === null ? `nothing changed since ${v.dataset}@${v.changes.previous}: no new version (use --allow-empty-change to make one anyway)` : `published ${v.dataset}@${v.version} (${v.tasks} tasks; ${v.changes.added} added, ${v.changes.removed} removed, ${v.changes.changed} changed)`);
@@ -183,6 +201,7 @@ const commands: Record<string, Command> = {
     },
   },
   "dataset remove": {
+    role: "curator",
     usage: "dataset remove NAME --task ID … [--env NAME]",
     summary: "Take tasks out of a dataset's working set.",
     options: { task: { type: "string", multiple: true }, env: { type: "string" } },
@@ -197,6 +216,7 @@ const commands: Record<string, Command> = {
     },
   },
   review: {
+    role: "reviewer",
     usage: "review approve|reject|needs-edit --task ID [--env NAME] [--override --reason TEXT]",
     summary: "Record a review decision on the task's current revision. Approving a task the filter did not accept on that revision (rejected, not run, run on an older pack) is refused unless --override with a written --reason.",
     options: { task: { type: "string" }, env: { type: "string" }, override: { type: "boolean" }, reason: { type: "string" } },
@@ -209,7 +229,7 @@ const commands: Record<string, Command> = {
       if (values.reason && !values.override) throw new UsageError("--reason goes with --override");
       const db = await database();
       const task = await findTaskByRef({ db, externalId: values.task as string, environment: values.env as string | undefined });
-      const r = await setReviewStatus({ db, selection: { taskIds: [task.id] }, status, override: values.override ? { reason: values.reason as string } : undefined });
+      const r = await setReviewStatus({ db, selection: { taskIds: [task.id] }, status, override: values.override ? { reason: values.reason as string } : undefined, userId: await userId() });
       const t = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { externalId: true, reviewStatus: true, revisionCount: true, reviewOverride: true } });
       note(`${t.externalId}: ${t.reviewStatus.replace("_", " ")} on revision ${t.revisionCount}${t.reviewOverride ? " (override)" : ""}${r.changed ? "" : " (unchanged)"}`);
       result({ task: t.externalId, environment: task.environment, status: t.reviewStatus, revision: t.revisionCount, override: t.reviewOverride ? { reason: t.reviewOverride } : null, changed: r.changed > 0 });
@@ -217,6 +237,7 @@ const commands: Record<string, Command> = {
     },
   },
   "task edit": {
+    role: "curator",
     usage: "task edit --task ID [--env NAME] [--verifier-file F] [--solution-file F] [--instruction TEXT] [--wait]",
     summary: "Save a new revision of a task (the fields not given stay as they are) and queue its filter run; --wait works the queue here until the run ends and prints its verdict.",
     options: { task: { type: "string" }, env: { type: "string" }, "verifier-file": { type: "string" }, "solution-file": { type: "string" }, instruction: { type: "string" }, note: { type: "string" }, wait: { type: "boolean" } },
@@ -243,6 +264,7 @@ const commands: Record<string, Command> = {
         baseRevisionId: base.id,
         content: { instruction: instruction ?? base.instruction, verifier: verifier ?? base.verifier, solution: solution ?? base.solution, failureCases: base.failureCases },
         note: values.note as string | undefined,
+        userId: await userId(),
       });
       note(`saved revision ${saved.number} of ${values.task}; filter run queued (rerun ${saved.rerunId})`);
       if (!values.wait) {
@@ -256,6 +278,7 @@ const commands: Record<string, Command> = {
     },
   },
   "env add": {
+    role: "admin",
     usage: "env add DIR [--name NAME] [--new-version] [--timeout-ms MS] [--memory-mb MB]",
     summary: "Register an environment pack from a directory holding env.py. Different content under an existing name needs --new-version, and then becomes the version runs use.",
     options: { name: { type: "string" }, "new-version": { type: "boolean" }, "timeout-ms": { type: "string" }, "memory-mb": { type: "string" } },
@@ -275,6 +298,7 @@ const commands: Record<string, Command> = {
         caseTimeoutMs: num(values["timeout-ms"], "--timeout-ms"),
         memoryMb: num(values["memory-mb"], "--memory-mb"),
         newVersion: values["new-version"] === true,
+        userId: await userId(),
       });
       note(
         pack.created
@@ -287,6 +311,7 @@ const commands: Record<string, Command> = {
     },
   },
   filter: {
+    role: "curator",
     usage: "filter [--env NAME] [--batch NAME] [--task ID …] [--wait]",
     summary: "Run the CaT filter (in the sandbox) over the matching tasks. With --wait, return when every case has run (working the queue in this process too).",
     options: { env: { type: "string" }, batch: { type: "string" }, task: { type: "string", multiple: true }, wait: { type: "boolean" } },
@@ -298,6 +323,7 @@ const commands: Record<string, Command> = {
         db,
         externalIds,
         filter: externalIds ? undefined : { environment: values.env as string | undefined, batch: values.batch as string | undefined },
+        userId: await userId(),
         scope: externalIds ? undefined : `cli ${[values.env && `env=${values.env}`, values.batch && `batch=${values.batch}`].filter(Boolean).join(" ") || "all tasks"}`,
       });
       note(`queued ${taskCount} task${taskCount === 1 ? "" : "s"} (rerun ${rerunId})`);
@@ -326,6 +352,115 @@ const commands: Record<string, Command> = {
   },
 };
 
+/** A password from standard input (one line; the trailing newline is not part of it), never from a flag. */
+async function readPasswordStdin(): Promise<string> {
+  if (process.stdin.isTTY) note("password (then Enter, Ctrl+D):");
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const password = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  if (!password) throw new UsageError("--password-stdin read an empty password");
+  return password;
+}
+
+const roleOf = (v: unknown): Role | undefined => {
+  if (v === undefined) return undefined;
+  if (!ROLES.includes(v as Role)) throw new UsageError(`--role is one of ${ROLES.join(", ")}`);
+  return v as Role;
+};
+
+Object.assign(commands, {
+  "user add": {
+    usage: "user add --email E --role admin|curator|reviewer|viewer [--name N] [--password-stdin]",
+    summary: "Add a user (the first one can be the administrator of a fresh installation). The password is read from standard input; without --password-stdin the user signs in with OpenID Connect only.",
+    role: "admin",
+    options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean" } },
+    async run({ values, positionals }) {
+      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      if (!values.email) throw new UsageError("give the user's --email");
+      const role = roleOf(values.role);
+      if (!role) throw new UsageError(`give the user's --role (${ROLES.join(", ")})`);
+      const password = values["password-stdin"] ? await readPasswordStdin() : undefined;
+      const u = await createUser({ db: await database(), email: values.email as string, name: values.name as string | undefined, role, password });
+      note(`added ${u.email} as ${u.role}${password ? "" : " (no password: OpenID Connect sign-in only)"}`);
+      result({ id: u.id, email: u.email, name: u.name, role: u.role });
+      return EXIT.ok;
+    },
+  },
+  "user list": {
+    usage: "user list",
+    summary: "List the users with their roles and how they sign in.",
+    role: "admin",
+    options: {},
+    async run() {
+      const users = await listUsers({ db: await database() });
+      for (const u of users) note(`${u.email}\t${u.role}${u.disabledAt ? " (disabled)" : ""}\t${u.signIn.join(", ") || "no sign-in yet"}`);
+      result({ users: users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: !!u.disabledAt, signIn: u.signIn })) });
+      return EXIT.ok;
+    },
+  },
+  "user set": {
+    usage: "user set --email E [--role R] [--disable | --enable] [--password-stdin]",
+    summary: "Change a user's role, disable or re-enable them, or set a new password (read from standard input; their sessions end).",
+    role: "admin",
+    options: { email: { type: "string" }, role: { type: "string" }, disable: { type: "boolean" }, enable: { type: "boolean" }, "password-stdin": { type: "boolean" } },
+    async run({ values, positionals }) {
+      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      if (!values.email) throw new UsageError("give the user's --email");
+      if (values.disable && values.enable) throw new UsageError("--disable or --enable, not both");
+      const db = await database();
+      const user = await findUserByEmail({ db, email: values.email as string });
+      const role = roleOf(values.role);
+      const disabled = values.disable ? true : values.enable ? false : undefined;
+      if (!role && disabled === undefined && !values["password-stdin"]) throw new UsageError("nothing to change: give --role, --disable, --enable or --password-stdin");
+      if (values["password-stdin"]) await setUserPassword({ db, userId: user.id, password: await readPasswordStdin() });
+      const u = role || disabled !== undefined ? await updateUser({ db, userId: user.id, role, disabled }) : user;
+      result({ id: u.id, email: u.email, role: u.role, disabled: !!u.disabledAt });
+      return EXIT.ok;
+    },
+  },
+  "token create": {
+    usage: "token create --user E [--name N]",
+    summary: "Create an API token for a user (sent as 'Authorization: Bearer …'; it acts with that user's role). Printed once, stored hashed.",
+    role: "admin",
+    options: { user: { type: "string" }, name: { type: "string" } },
+    async run({ values, positionals }) {
+      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+      if (!values.user) throw new UsageError("name the token's user with --user EMAIL");
+      const db = await database();
+      const user = await findUserByEmail({ db, email: values.user as string });
+      const t = await createApiToken({ db, userId: user.id, name: values.name as string | undefined, createdById: await userId() });
+      note(`token ${t.id} for ${t.user} (${t.role}); it is shown only this once`);
+      result({ id: t.id, name: t.name, user: t.user, role: t.role, token: t.token });
+      return EXIT.ok;
+    },
+  },
+  "token list": {
+    usage: "token list [--user E]",
+    summary: "List API tokens (never the tokens themselves).",
+    role: "admin",
+    options: { user: { type: "string" } },
+    async run({ values }) {
+      const db = await database();
+      const owner = values.user ? await findUserByEmail({ db, email: values.user as string }) : undefined;
+      const tokens = await listApiTokens({ db, userId: owner?.id });
+      result({ tokens: tokens.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, user: t.user.email, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revoked: !!t.revokedAt })) });
+      return EXIT.ok;
+    },
+  },
+  "token revoke": {
+    usage: "token revoke ID",
+    summary: "Revoke an API token: it stops working at once.",
+    role: "admin",
+    options: {},
+    async run({ positionals }) {
+      const id = Number(positionals[0]);
+      if (positionals.length !== 1 || !Number.isInteger(id) || id <= 0) throw new UsageError("token revoke takes one token ID (see token list)");
+      result({ id, ...(await revokeApiToken({ db: await database(), tokenId: id })) });
+      return EXIT.ok;
+    },
+  },
+} satisfies Record<string, Command>);
+
 class UsageError extends Error {}
 
 /** Works the queue in this process too (the command finishes even when no worker is running) until the rerun ends. */
@@ -334,10 +469,16 @@ async function waitForRerun(db: Db, rerunId: number): Promise<RerunProgress> {
   try {
     let seen = -1;
     let since = Date.now();
+    let noted = 0;
     for (;;) {
+      // Progress is a few counters (rerun-progress.ts), so polling often costs nothing and the
+      // command returns as soon as the last verdict is written; the line is printed once a second.
       const progress = await getRerunProgress({ db, rerunId });
       const { done, failed, cancelled } = progress.runs;
-      note(`… ${done + failed + cancelled}/${progress.taskCount} tasks · ${progress.verdicts.accepted} accepted · ${progress.verdicts.rejected} rejected · ${progress.rate}/s${progress.etaSeconds ? ` · ETA ${progress.etaSeconds}s` : ""}`);
+      if (progress.finished || Date.now() - noted >= 1000) {
+        noted = Date.now();
+        note(`… ${done + failed + cancelled}/${progress.taskCount} tasks · ${progress.verdicts.accepted} accepted · ${progress.verdicts.rejected} rejected · ${progress.rate}/s${progress.etaSeconds ? ` · ETA ${progress.etaSeconds}s` : ""}`);
+      }
       if (progress.finished) return progress;
       if (done + failed + cancelled !== seen) [seen, since] = [done + failed + cancelled, Date.now()];
       // Without a sandbox here and no other worker making progress, waiting would never end.
@@ -345,7 +486,7 @@ async function waitForRerun(db: Db, rerunId: number): Promise<RerunProgress> {
       if (problem && Date.now() - since > 30_000) {
         throw new AppError("UNAVAILABLE", `This machine cannot run the sandbox (${problem}), and no other worker is running the queued tasks. They stay queued (rerun ${rerunId}) until a worker that can run them starts.`);
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await worker.stop();
@@ -354,11 +495,11 @@ async function waitForRerun(db: Db, rerunId: number): Promise<RerunProgress> {
 
 function help(): string {
   const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return `Usage: npm run -s cli -- COMMAND [options]\n\nCommands:\n${lines.join("\n")}\n\nEvery command accepts --help. The last line of stdout is a JSON result.\nDatabase: DATABASE_URL, or the embedded PostgreSQL in CAT_DATA_DIR (default .data/).\nExit codes: 0 ok, 1 failed, 2 usage error, 3 done but some lines were refused.`;
+  return `Usage: npm run -s cli -- COMMAND [options] [--as EMAIL]\n\nCommands:\n${lines.join("\n")}\n\nEvery command accepts --help. The last line of stdout is a JSON result.\nDatabase: DATABASE_URL, or the embedded PostgreSQL in CAT_DATA_DIR (default .data/); whoever can use it administers the installation.\n--as EMAIL: act as that user, with their role (default: the first administrator; before any account exists, the local system user).\nExit codes: 0 ok, 1 failed, 2 usage error, 3 done but some lines were refused.`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const key = argv[0] === "env" || argv[0] === "dataset" || argv[0] === "task" ? `${argv[0]} ${argv[1] ?? ""}`.trim() : argv[0];
+  const key = ["env", "dataset", "task", "user", "token"].includes(argv[0] ?? "") ? `${argv[0]} ${argv[1] ?? ""}`.trim() : argv[0];
   const rest = argv.slice(key?.split(" ").length ?? 1);
   if (!key || key === "--help" || key === "-h" || key === "help") {
     process.stdout.write(help() + "\n");
@@ -375,7 +516,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    const args = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    const args = parseArgs({ args: rest, options: { ...command.options, as: { type: "string" } }, allowPositionals: true, strict: true });
+    actingAs = args.values.as as string | undefined;
+    requireRole(await actor(), command.role);
     return await command.run(args as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -383,9 +526,12 @@ async function main(argv: string[]): Promise<number> {
       result({ error: { code: "USAGE", message: (err as Error).message } });
       return EXIT.usage;
     }
-    if (err instanceof AppError) {
-      note(`Error: ${err.message}`);
-      result({ error: { code: err.code, message: err.message } });
+    // The same mapping as the API's: a code, a message, and the fields of invalid input.
+    const known = toAppError(err);
+    if (known) {
+      note(`Error: ${known.message}`);
+      const issues = known.code === "BAD_INPUT" ? (known.details as { issues?: unknown } | undefined)?.issues : undefined;
+      result({ error: { code: known.code, message: known.message, ...(issues ? { issues } : {}) } });
       return EXIT.failed;
     }
     note(`Unexpected error: ${(err as Error).stack ?? String(err)}`);

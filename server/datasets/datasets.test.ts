@@ -20,7 +20,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-datasets-"));
 fs.chmodSync(dir, 0o755); // the sandbox runs as an unprivileged user and reads packs under it
 const ids: Record<string, number> = {};
 const task = (id: string) => ({ ...acceptedTask(id, "calc"), instruction: `Compute ${id}.`, metadata: { generator: "test", n: id.length } });
-const approve = (id: string, override?: string) => setReviewStatus({ db, selection: { taskIds: [ids[id]!] }, status: "approved", override: override ? { reason: override } : undefined });
+const approve = (id: string, override?: string) => setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids[id]!] }, status: "approved", override: override ? { reason: override } : undefined });
 const review = (id: string) => db.prisma.task.findUniqueOrThrow({ where: { id: ids[id]! }, select: { reviewStatus: true, reviewStale: true, reviewOverride: true, revisionCount: true } });
 
 async function duck(sql: string) {
@@ -37,7 +37,7 @@ beforeAll(async () => {
   await runFilterNow(db, { filter: { batch: "ds" } });
   for (const id of ["d1", "d2", "d3"]) await approve(id);
   const fp = await db.prisma.label.findUniqueOrThrow({ where: { name: "trivial" } });
-  await setTaskLabel({ db, selection: { taskIds: [ids.d1!] }, labelId: fp.id, on: true });
+  await setTaskLabel({ userId: db.defaultUserId, db, selection: { taskIds: [ids.d1!] }, labelId: fp.id, on: true });
 }, 120_000);
 afterAll(async () => {
   await db.close();
@@ -46,33 +46,33 @@ afterAll(async () => {
 
 describe("datasets", () => {
   it("refuses bad and colliding names", async () => {
-    await expect(createDataset({ db, name: "../etc" })).rejects.toThrow(/Invalid dataset name/);
-    await expect(createDataset({ db, name: "a b" })).rejects.toThrow(/Invalid dataset name/);
-    await createDataset({ db, name: "calc-v" });
-    await expect(createDataset({ db, name: "calc-v" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(createDataset({ userId: db.defaultUserId, db, name: "../etc" })).rejects.toThrow(/Invalid dataset name/);
+    await expect(createDataset({ userId: db.defaultUserId, db, name: "a b" })).rejects.toThrow(/Invalid dataset name/);
+    await createDataset({ userId: db.defaultUserId, db, name: "calc-v" });
+    await expect(createDataset({ userId: db.defaultUserId, db, name: "calc-v" })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
   it("publishes only tasks approved on their current revision: an edit makes the review stale and the task drops out", async () => {
-    await createDataset({ db, name: "empty" });
-    await expect(publishVersion({ db, dataset: "empty" })).rejects.toThrow(/has no tasks/);
-    expect(await addTasksToDataset({ db, dataset: "calc-v", selection: { filter: { batch: "ds" } } })).toEqual({ added: 3, alreadyIn: 0, skippedNotApproved: 2 });
-    const v1 = await publishVersion({ db, dataset: "calc-v", name: "first", notes: "three tasks" });
+    await createDataset({ userId: db.defaultUserId, db, name: "empty" });
+    await expect(publishVersion({ userId: db.defaultUserId, db, dataset: "empty" })).rejects.toThrow(/has no tasks/);
+    expect(await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "calc-v", selection: { filter: { batch: "ds" } } })).toEqual({ added: 3, alreadyIn: 0, skippedNotApproved: 2 });
+    const v1 = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v", name: "first", notes: "three tasks" });
     expect(v1).toMatchObject({ version: 1, tasks: 3, excluded: [] });
 
     // An edit after publishing makes a new revision: version 1 keeps the old one, and the approval
     // (made on revision 1) no longer counts: the task is unreviewed, its old decision stale.
     const d2 = await db.prisma.task.findUniqueOrThrow({ where: { id: ids.d2! }, select: { currentRevisionId: true } });
-    await saveTaskRevision({ db, taskId: ids.d2!, baseRevisionId: d2.currentRevisionId!, content: { instruction: "Compute d2, carefully.", verifier: task("d2").verifier, solution: task("d2").solution, failureCases: task("d2").failure_cases } });
+    await saveTaskRevision({ userId: db.defaultUserId, db, taskId: ids.d2!, baseRevisionId: d2.currentRevisionId!, content: { instruction: "Compute d2, carefully.", verifier: task("d2").verifier, solution: task("d2").solution, failureCases: task("d2").failure_cases } });
     expect(await review("d2")).toEqual({ reviewStatus: "unreviewed", reviewStale: true, reviewOverride: null, revisionCount: 2 });
     const item = await db.prisma.datasetVersionItem.findFirstOrThrow({ where: { versionId: v1.id!, taskId: ids.d2! }, select: { revision: { select: { instruction: true } } } });
     expect(item.revision.instruction).toBe("Compute d2.");
 
     await approve("d4");
-    await addTasksToDataset({ db, dataset: "calc-v", selection: { taskIds: [ids.d4!] } });
+    await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "calc-v", selection: { taskIds: [ids.d4!] } });
     await removeTasksFromDataset({ db, dataset: "calc-v", selection: { taskIds: [ids.d3!] } });
     const preview = await previewPublish({ db, dataset: "calc-v" });
     expect(preview).toMatchObject({ included: 2, excludedCount: 1, excluded: [{ id: "d2", reason: "stale_review" }], changes: { previous: 1, added: 1, removed: 2, changed: 0 } });
-    const v2 = await publishVersion({ db, dataset: "calc-v" });
+    const v2 = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v" });
     expect(v2).toMatchObject({ version: 2, tasks: 2, excluded: [{ id: "d2", reason: "stale_review" }] });
     const diff = await diffVersions({ db, dataset: "calc-v", from: 1, to: 2 });
     expect(diff.added.map((a) => a.externalId)).toEqual(["d4"]);
@@ -81,15 +81,15 @@ describe("datasets", () => {
     // Re-run and re-approved on revision 2, it is back, at its new revision.
     await runFilterNow(db, { taskIds: [ids.d2!] });
     await approve("d2");
-    const v3 = await publishVersion({ db, dataset: "calc-v" });
+    const v3 = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v" });
     expect(v3).toMatchObject({ version: 3, tasks: 3, excluded: [], changes: { added: 1, removed: 0, changed: 0 } });
   }, 60_000);
 
   it("does not publish an unchanged working set unless asked", async () => {
-    const same = await publishVersion({ db, dataset: "calc-v" });
+    const same = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v" });
     expect(same).toMatchObject({ version: null, unchanged: true, changes: { previous: 3 } });
     expect(await db.prisma.datasetVersion.count({ where: { dataset: { name: "calc-v" } } })).toBe(3);
-    const forced = await publishVersion({ db, dataset: "calc-v", allowEmptyChange: true, notes: "same again" });
+    const forced = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v", allowEmptyChange: true, notes: "same again" });
     expect(forced).toMatchObject({ version: 4, unchanged: true });
   });
 
@@ -98,17 +98,17 @@ describe("datasets", () => {
     await expect(approve("d5")).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/d5 is rejected by the filter \(revision 1\): approving it needs an override/) });
     expect((await review("d5")).reviewStatus).toBe("unreviewed");
     // In bulk, the tasks that qualify are approved and the others are reported.
-    const bulk = await setReviewStatus({ db, selection: { taskIds: [ids.d5!, ids.d4!] }, status: "approved" });
+    const bulk = await setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids.d5!, ids.d4!] }, status: "approved" });
     expect(bulk.refused).toMatchObject({ count: 1, tasks: [{ externalId: "d5", block: "rejected" }] });
-    await expect(setReviewStatus({ db, selection: { taskIds: [ids.d5!] }, status: "approved", override: { reason: "  " } })).rejects.toThrow(/needs a written reason/);
+    await expect(setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids.d5!] }, status: "approved", override: { reason: "  " } })).rejects.toThrow(/needs a written reason/);
     await approve("d5", "the failure case is itself wrong; the task is good");
     expect(await review("d5")).toMatchObject({ reviewStatus: "approved", reviewOverride: "the failure case is itself wrong; the task is good" });
     const event = await db.prisma.reviewEvent.findFirstOrThrow({ where: { taskId: ids.d5!, kind: "status" }, orderBy: { id: "desc" }, select: { override: true, body: true, revisionId: true, runId: true } });
     expect(event).toMatchObject({ override: true, body: "the failure case is itself wrong; the task is good", runId: expect.any(Number) });
 
-    await createDataset({ db, name: "with-override" });
-    await addTasksToDataset({ db, dataset: "with-override", selection: { taskIds: [ids.d1!, ids.d5!] } });
-    expect(await publishVersion({ db, dataset: "with-override" })).toMatchObject({ version: 1, tasks: 2, excluded: [] });
+    await createDataset({ userId: db.defaultUserId, db, name: "with-override" });
+    await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "with-override", selection: { taskIds: [ids.d1!, ids.d5!] } });
+    expect(await publishVersion({ userId: db.defaultUserId, db, dataset: "with-override" })).toMatchObject({ version: 1, tasks: 2, excluded: [] });
     const out = path.join(dir, "override-hf");
     await exportDataset({ db, ref: "with-override@1", format: "hf", out });
     const card = fs.readFileSync(path.join(out, "README.md"), "utf8");
@@ -131,9 +131,9 @@ describe("datasets", () => {
     ids.k1 = k1;
     await runFilterNow(db, { taskIds: [k1] });
     await approve("k1");
-    await createDataset({ db, name: "turning" });
-    await addTasksToDataset({ db, dataset: "turning", selection: { taskIds: [k1, ids.d1!] } });
-    expect(await publishVersion({ db, dataset: "turning" })).toMatchObject({ version: 1, tasks: 2 });
+    await createDataset({ userId: db.defaultUserId, db, name: "turning" });
+    await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "turning", selection: { taskIds: [k1, ids.d1!] } });
+    expect(await publishVersion({ userId: db.defaultUserId, db, dataset: "turning" })).toMatchObject({ version: 1, tasks: 2 });
 
     const packDir = path.join(dir, "calc-v2");
     fs.cpSync(BASIC.dir, packDir, { recursive: true });
@@ -142,7 +142,7 @@ describe("datasets", () => {
     await registerPack({ db, dir: packDir, name: "calc", newVersion: true });
     expect((await previewPublish({ db, dataset: "turning" })).excluded).toEqual([{ id: "k1", reason: "old_pack", message: expect.any(String) }, { id: "d1", reason: "old_pack", message: expect.any(String) }].sort((a, b) => a.id.localeCompare(b.id)));
     await runFilterNow(db, { taskIds: [k1, ids.d1!] });
-    const v2 = await publishVersion({ db, dataset: "turning" });
+    const v2 = await publishVersion({ userId: db.defaultUserId, db, dataset: "turning" });
     expect(v2).toMatchObject({ version: 2, tasks: 1, excluded: [{ id: "k1", reason: "rejected" }] });
     const diff = await diffVersions({ db, dataset: "turning", from: 1, to: 2 });
     expect(diff.removed.map((r) => r.externalId)).toEqual(["k1"]);
@@ -203,7 +203,7 @@ describe("background exports", () => {
   it("runs an export as a job with progress, and refuses downloads before it is done", async () => {
     const { requestExport, getExport, exportFile, runExportJob } = await import("./export-jobs");
     const { claimRows, newWorkerId } = await import("../jobs/queue");
-    const { exportId, total } = await requestExport({ db, ref: "calc-v@3", format: "parquet" });
+    const { exportId, total } = await requestExport({ userId: db.defaultUserId, db, ref: "calc-v@3", format: "parquet" });
     expect(total).toBe(3);
     await expect(exportFile({ db, exportId })).rejects.toThrow(/is queued/);
     const workerId = newWorkerId();

@@ -19,10 +19,10 @@ export function checkDatasetName(name: string): string {
   return n;
 }
 
-export async function createDataset({ db, name, description, userId }: { db: Db; name: string; description?: string; userId?: number }) {
+export async function createDataset({ db, name, description, userId }: { db: Db; name: string; description?: string; userId: number }) {
   const n = checkDatasetName(name);
   if (await db.prisma.dataset.findUnique({ where: { name: n }, select: { id: true } })) throw new AppError("CONFLICT", `A dataset named '${n}' exists already.`);
-  return db.prisma.dataset.create({ data: { name: n, description: description?.trim().slice(0, 2000) || null, createdById: userId ?? db.defaultUserId }, select: { id: true, name: true } });
+  return db.prisma.dataset.create({ data: { name: n, description: description?.trim().slice(0, 2000) || null, createdById: userId }, select: { id: true, name: true } });
 }
 
 export async function findDataset(db: Db, name: string) {
@@ -32,12 +32,12 @@ export async function findDataset(db: Db, name: string) {
 }
 
 /** Adds approved tasks (others are skipped and counted: only approved tasks go into datasets). */
-export async function addTasksToDataset({ db, dataset, selection, userId }: { db: Db; dataset: string; selection: TaskSelection; userId?: number }) {
+export async function addTasksToDataset({ db, dataset, selection, userId }: { db: Db; dataset: string; selection: TaskSelection; userId: number }) {
   const d = await findDataset(db, dataset);
   const ids = await resolveSelection(db, selection);
   const added = await db.prisma.$queryRaw<Array<{ task_id: number }>>`
     insert into dataset_tasks (dataset_id, task_id, added_by_id, added_at)
-    select ${d.id}::int, t.id, ${userId ?? db.defaultUserId}::int, now() from tasks t
+    select ${d.id}::int, t.id, ${userId}::int, now() from tasks t
     where t.id = any(${ids}::int[]) and t.review_status = 'approved'
     on conflict do nothing returning task_id`;
   const approved = await db.prisma.task.count({ where: { id: { in: ids }, reviewStatus: "approved" } });
@@ -134,7 +134,7 @@ export async function publishVersion({
   dataset: string;
   name?: string;
   notes?: string;
-  userId?: number;
+  userId: number;
   allowEmptyChange?: boolean;
 }) {
   const d = await findDataset(db, dataset);
@@ -153,7 +153,7 @@ export async function publishVersion({
       }
       const last = await tx.datasetVersion.aggregate({ where: { datasetId: d.id }, _max: { number: true } });
       const version = await tx.datasetVersion.create({
-        data: { datasetId: d.id, number: (last._max.number ?? 0) + 1, name: name?.trim().slice(0, 100) || null, notes: notes?.trim().slice(0, 10_000) || null, authorId: userId ?? db.defaultUserId },
+        data: { datasetId: d.id, number: (last._max.number ?? 0) + 1, name: name?.trim().slice(0, 100) || null, notes: notes?.trim().slice(0, 10_000) || null, authorId: userId },
         select: { id: true, number: true, name: true, createdAt: true },
       });
       // The snapshot: each task's current revision, the verdict of that revision's run, and the

@@ -11,11 +11,11 @@ import type { JobOutcome } from "../jobs/worker";
 import { resolveVersion } from "./datasets";
 import { exportDataset, type ExportFormat } from "./export-dataset";
 
-export async function requestExport({ db, ref, format }: { db: Db; ref: string; format: ExportFormat }) {
+export async function requestExport({ db, ref, format, userId }: { db: Db; ref: string; format: ExportFormat; userId: number }) {
   const { dataset, version } = await resolveVersion(db, ref);
   const total = await db.prisma.datasetVersionItem.count({ where: { versionId: version.id } });
   // The queued row is the job (server/jobs/queue.ts); a worker claims it.
-  const row = await db.prisma.datasetExport.create({ data: { versionId: version.id, format, total }, select: { id: true } });
+  const row = await db.prisma.datasetExport.create({ data: { versionId: version.id, format, total, requestedById: userId }, select: { id: true } });
   await notifyWorkers(db, "dataset_exports");
   return { exportId: row.id, dataset: dataset.name, version: version.number, format, total };
 }

@@ -9,15 +9,19 @@ import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
 import { buildZip, deflatedZeros } from "./archive-bombs";
 import { packTempRoot } from "./pack-temp";
+import { tokenFor } from "../testing/fixtures";
 import { PACK_LIMITS } from "./register-pack";
 
 const MB = 1024 * 1024;
 let db: Db;
+/** Packs are the administrator's (their code runs on this machine). */
+let admin: Record<string, string>;
 const g = globalThis as unknown as { catDb?: Promise<Db> };
 
 beforeAll(async () => {
   db = await createTestDb();
   g.catDb = Promise.resolve(db); // the route's getDb()
+  admin = (await tokenFor(db, "admin")).headers;
 });
 afterAll(async () => {
   g.catDb = undefined;
@@ -26,12 +30,20 @@ afterAll(async () => {
 
 const url = (query: Record<string, string>) => `http://localhost:3000/api/packs?${new URLSearchParams(query)}`;
 const post = (query: Record<string, string>, body: BodyInit | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
-  POST(new Request(url(query), { method: "POST", body, headers: { host: "localhost:3000", ...headers }, duplex: "half" } as RequestInit), undefined as never);
+  POST(new Request(url(query), { method: "POST", body, headers: { host: "localhost:3000", ...admin, ...headers }, duplex: "half" } as RequestInit), undefined as never);
 
 const leftovers = () => fs.readdirSync(packTempRoot());
 const envPy = (extra = "") => strToU8(`TOOLS = {"ping": lambda state: "pong"}\ndef load_state():\n    return {}\n${extra}`);
 
 describe("POST /api/packs", () => {
+  it("is the administrator's: 401 without a token, 403 for a curator, before reading the body", async () => {
+    const zip = zipSync({ "env.py": envPy() });
+    expect((await post({ name: "anon" }, zip, { authorization: "" })).status).toBe(401);
+    const curator = (await tokenFor(db, "curator")).headers;
+    expect((await post({ name: "cur" }, zip, curator)).status).toBe(403);
+    expect(await db.prisma.environment.count()).toBe(0);
+  });
+
   it("stops reading a chunked body without Content-Length at the limit: 413, nothing kept, memory flat", async () => {
     const chunk = new Uint8Array(MB).fill(7);
     let sent = 0;

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testUser } from "../testing/fixtures";
 import { createCaller } from "../api/root";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
@@ -94,7 +95,7 @@ describe("registerPack with versions", () => {
   });
 
   it("switches the active version through tRPC, which the page uses", async () => {
-    const caller = createCaller({ db, userId: db.defaultUserId });
+    const caller = createCaller({ db, actor: await testUser(db, "admin") });
     const shop = (await caller.environment.list()).find((e) => e.name === "shop")!;
     const v2 = shop.versions.find((v) => v.version === 2)!;
     await expect(caller.environment.setActivePack({ environment: "shop", packHash: v2.hash })).resolves.toMatchObject({ version: 2 });

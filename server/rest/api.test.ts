@@ -4,17 +4,19 @@ import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
 import { setReviewStatus } from "../review/review-tasks";
 import { importTasks } from "../tasks/import-tasks";
-import { registerFixturePack, runFilterNow } from "../testing/fixtures";
+import { registerFixturePack, runFilterNow, tokenFor } from "../testing/fixtures";
 import { handleApiRequest } from "./routes";
 
 let db: Db;
+let auth: Record<string, string>;
 const call = async (method: string, path: string, body?: unknown) => {
-  const res = await handleApiRequest(new Request(`http://127.0.0.1${path}`, { method, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) }), db);
+  const res = await handleApiRequest(new Request(`http://127.0.0.1${path}`, { method, headers: auth, body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body) }), db);
   return { status: res.status, json: (await res.json()) as any };
 };
 
 beforeAll(async () => {
   db = await createTestDb();
+  auth = (await tokenFor(db, "curator")).headers;
   await registerFixturePack(db, "calc");
   const t = (id: string) => JSON.stringify({ id, environment: "calc", instruction: `Task ${id}`, verifier: "def verify(s, a):\n    return a == '1'", solution: "respond('1')", failure_cases: ["pass"] });
   await importTasks({ db, source: Readable.from([[t("a1"), t("a2")].join("\n")]), batchName: "api" });
@@ -48,7 +50,7 @@ describe("REST API", () => {
     expect((await call("POST", "/api/v1/datasets", { name: "api-set" })).status).toBe(409);
     expect((await call("POST", "/api/v1/datasets", { name: "a/b" })).status).toBe(400);
     await runFilterNow(db, { filter: { batch: "api" } });
-    await setReviewStatus({ db, selection: { filter: { batch: "api" } }, status: "approved" });
+    await setReviewStatus({ db, userId: db.defaultUserId, selection: { filter: { batch: "api" } }, status: "approved" });
     expect((await call("POST", "/api/v1/datasets/api-set/tasks", { filter: { batch: "api" } })).json).toEqual({ added: 2, alreadyIn: 0, skippedNotApproved: 0 });
     const v = await call("POST", "/api/v1/datasets/api-set/versions", { notes: "via API" });
     expect(v).toMatchObject({ status: 201, json: { version: 1, tasks: 2, excluded: [] } });

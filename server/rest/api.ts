@@ -3,6 +3,8 @@
 // codes, and an OpenAPI document generated from the same schemas.
 import { z } from "zod";
 import { taskFilterSchema } from "@/lib/task-query";
+import { actorFromRequest } from "../auth/actor";
+import { requireRole, type Actor, type Role } from "../auth/roles";
 import { getDb, type Db } from "../db/client";
 import { errorResponse, readTextBody } from "../http";
 
@@ -10,9 +12,10 @@ export interface ApiRoute<B extends z.ZodType, Q extends z.ZodType> {
   method: "GET" | "POST" | "DELETE";
   path: string;
   summary: string;
+  role: Role;
   body?: B;
   query?: Q;
-  handle(args: { db: Db; body: z.infer<B>; query: z.infer<Q>; params: Record<string, string> }): Promise<unknown>;
+  handle(args: { db: Db; actor: Actor; body: z.infer<B>; query: z.infer<Q>; params: Record<string, string> }): Promise<unknown>;
 }
 
 export function defineRoute<B extends z.ZodType = z.ZodNever, Q extends z.ZodType = z.ZodNever>(r: ApiRoute<B, Q>): ApiRoute<B, Q> {
@@ -26,6 +29,8 @@ function issues(err: z.ZodError, where: "body" | "query") {
 /** Runs a route: parses and validates, maps AppErrors to statuses, masks anything unexpected. */
 export async function runRoute(route: ApiRoute<z.ZodType, z.ZodType>, req: Request, params: Record<string, string>, db?: Db): Promise<Response> {
   try {
+    const database = db ?? (await getDb());
+    const actor = requireRole(await actorFromRequest(database, req.headers), route.role);
     let body: unknown = undefined;
     if (route.body) {
       const text = await readTextBody(req);
@@ -45,7 +50,7 @@ export async function runRoute(route: ApiRoute<z.ZodType, z.ZodType>, req: Reque
       if (!parsed.success) return Response.json({ error: { code: "BAD_INPUT", message: "The query string is invalid.", issues: issues(parsed.error, "query") } }, { status: 400 });
       query = parsed.data;
     }
-    const result = await route.handle({ db: db ?? (await getDb()), body, query, params });
+    const result = await route.handle({ db: database, actor, body, query, params });
     return Response.json(result, { status: route.method === "POST" ? 201 : 200 });
   } catch (err) {
     return errorResponse(err, `${route.method} ${route.path}`);

@@ -11,6 +11,9 @@ import { AppError } from "../errors";
 import { getTask } from "../tasks/get-task";
 import { listTasks } from "../tasks/list-tasks";
 import type { Db } from "../db/client";
+import { actorFromRequest } from "../auth/actor";
+import { getDb } from "../db/client";
+import { errorResponse } from "../http";
 import { defineRoute, runRoute, selectionBody, type ApiRoute } from "./api";
 
 const intParam = (v: string | undefined, what: string) => {
@@ -24,6 +27,7 @@ export const ROUTES = [
     method: "GET",
     path: "/api/v1/tasks",
     summary: "List tasks (keyset pages): filters environment, batch, verdict, reason, review, label, q; sort, dir, cursor, limit.",
+    role: "viewer",
     query: taskListInputSchema.extend({ limit: z.coerce.number().int().min(1).max(500).default(50) }).strict(),
     handle: ({ db, query }) => listTasks({ db, input: query }),
   }),
@@ -31,6 +35,7 @@ export const ROUTES = [
     method: "GET",
     path: "/api/v1/tasks/{id}",
     summary: "One task: current revision, verdict, and the case matrix of its latest filter run.",
+    role: "viewer",
     handle: async ({ db, params }) => {
       const id = intParam(params.id, "The task id");
       const [task, runs] = await Promise.all([getTask({ db, id }), getTaskRuns({ db, taskId: id })]);
@@ -41,59 +46,68 @@ export const ROUTES = [
     method: "POST",
     path: "/api/v1/reruns",
     summary: "Run the CaT filter over tasks: {taskIds: [..]} or {filter: {...}}. Returns the rerun id.",
+    role: "curator",
     body: selectionBody,
-    handle: ({ db, body }) => requestRerun({ db, ...body }),
+    handle: ({ db, actor, body }) => requestRerun({ db, userId: actor.id, ...body }),
   }),
   defineRoute({
     method: "GET",
     path: "/api/v1/reruns/{id}",
     summary: "Progress of a rerun: runs by status, verdicts, case outcomes, rate, ETA.",
+    role: "viewer",
     handle: ({ db, params }) => getRerunProgress({ db, rerunId: intParam(params.id, "The rerun id") }),
   }),
   defineRoute({
     method: "DELETE",
     path: "/api/v1/reruns/{id}",
     summary: "Cancel the queued runs of a rerun.",
+    role: "curator",
     handle: ({ db, params }) => cancelRerun({ db, rerunId: intParam(params.id, "The rerun id") }),
   }),
   defineRoute({
     method: "GET",
     path: "/api/v1/datasets",
     summary: "Datasets with their versions.",
+    role: "viewer",
     handle: ({ db }) => listDatasets({ db }),
   }),
   defineRoute({
     method: "POST",
     path: "/api/v1/datasets",
     summary: "Create a dataset: {name, description?}.",
+    role: "curator",
     body: z.strictObject({ name: z.string().min(1).max(100), description: z.string().max(2000).optional() }),
-    handle: ({ db, body }) => createDataset({ db, ...body }),
+    handle: ({ db, actor, body }) => createDataset({ db, userId: actor.id, ...body }),
   }),
   defineRoute({
     method: "POST",
     path: "/api/v1/datasets/{name}/tasks",
     summary: "Add approved tasks to the dataset's working set: {taskIds} or {filter}.",
+    role: "curator",
     body: selectionBody,
-    handle: ({ db, body, params }) => addTasksToDataset({ db, dataset: params.name!, selection: body }),
+    handle: ({ db, actor, body, params }) => addTasksToDataset({ db, userId: actor.id, dataset: params.name!, selection: body }),
   }),
   defineRoute({
     method: "POST",
     path: "/api/v1/datasets/{name}/versions",
     summary: "Publish the working set as a new immutable version: {name?, notes?}.",
+    role: "curator",
     body: z.strictObject({ name: z.string().max(100).optional(), notes: z.string().max(10_000).optional() }),
-    handle: ({ db, body, params }) => publishVersion({ db, dataset: params.name!, ...body }),
+    handle: ({ db, actor, body, params }) => publishVersion({ db, userId: actor.id, dataset: params.name!, ...body }),
   }),
   defineRoute({
     method: "POST",
     path: "/api/v1/datasets/{name}/exports",
     summary: "Export a version in the background: {format: jsonl|parquet|hf, version?}. Poll /api/v1/exports/{id}, then download /api/exports/{id}/download.",
+    role: "curator",
     body: z.strictObject({ format: z.enum(EXPORT_FORMATS), version: z.number().int().positive().optional() }),
-    handle: ({ db, body, params }) => requestExport({ db, ref: body.version ? `${params.name}@${body.version}` : params.name!, format: body.format }),
+    handle: ({ db, actor, body, params }) => requestExport({ db, userId: actor.id, ref: body.version ? `${params.name}@${body.version}` : params.name!, format: body.format }),
   }),
   defineRoute({
     method: "GET",
     path: "/api/v1/exports/{id}",
     summary: "An export's status and progress (done of total tasks).",
+    role: "viewer",
     handle: ({ db, params }) => getExport({ db, exportId: intParam(params.id, "The export id") }),
   }),
 ];
@@ -135,6 +149,12 @@ export async function handleApiRequest(req: Request, db?: Db): Promise<Response>
   const { pathname } = new URL(req.url);
   if (req.method === "GET" && pathname === "/api/v1/openapi.json") return Response.json(openApiDocument());
   const found = matchRoute(req.method, pathname);
+  try {
+    // Anonymous callers learn nothing, not even which routes exist.
+    if (!(await actorFromRequest(db ?? (await getDb()), req.headers))) throw new AppError("UNAUTHORIZED", "Send an API token as 'Authorization: Bearer …' (create one on the Tokens page or with `npm run -s cli -- token create`).");
+  } catch (err) {
+    return errorResponse(err, "api auth");
+  }
   if (!found) {
     const otherMethod = ROUTES.some((r) => r.method !== req.method && matchRoute(r.method, pathname));
     return Response.json(

@@ -32,10 +32,11 @@ export async function setReviewStatus({
   selection: TaskSelection;
   status: ReviewStatus;
   override?: { reason: string };
-  userId?: number;
+  /** Who decides: every decision is attributed (no default user). */
+  userId: number;
 }) {
   const ids = await resolveSelection(db, selection);
-  const author = userId ?? db.defaultUserId;
+  const author = userId;
   const reason = override?.reason.trim();
   if (override && !reason) throw new AppError("BAD_INPUT", "An override needs a written reason.");
   if (reason && reason.length > 2000) throw new AppError("BAD_INPUT", "An override reason is at most 2,000 characters.");
@@ -106,11 +107,11 @@ export async function deleteLabel({ db, labelId }: { db: Db; labelId: number }) 
   return { deleted: true };
 }
 
-export async function setTaskLabel({ db, selection, labelId, on, userId }: { db: Db; selection: TaskSelection; labelId: number; on: boolean; userId?: number }) {
+export async function setTaskLabel({ db, selection, labelId, on, userId }: { db: Db; selection: TaskSelection; labelId: number; on: boolean; userId: number }) {
   const label = await db.prisma.label.findUnique({ where: { id: labelId }, select: { id: true } });
   if (!label) throw new AppError("NOT_FOUND", `Label ${labelId} does not exist.`);
   const ids = await resolveSelection(db, selection);
-  const author = userId ?? db.defaultUserId;
+  const author = userId;
   return db.prisma.$transaction(
     async (tx) => {
       const changed = on
@@ -128,7 +129,7 @@ export async function setTaskLabel({ db, selection, labelId, on, userId }: { db:
   );
 }
 
-export async function addComment({ db, taskId, body, userId }: { db: Db; taskId: number; body: string; userId?: number }) {
+export async function addComment({ db, taskId, body, userId }: { db: Db; taskId: number; body: string; userId: number }) {
   const text = body.trim();
   if (!text) throw new AppError("BAD_INPUT", "The comment is empty.");
   if (text.length > 10_000) throw new AppError("BAD_INPUT", "A comment is at most 10,000 characters.");
@@ -136,6 +137,6 @@ export async function addComment({ db, taskId, body, userId }: { db: Db; taskId:
   return db.prisma.$transaction(async (tx) => {
     const task = await tx.task.update({ where: { id: taskId }, data: { commentCount: { increment: 1 } }, select: { currentRevisionId: true } }).catch(() => null);
     if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
-    return tx.reviewEvent.create({ data: { taskId, revisionId: task.currentRevisionId, userId: userId ?? db.defaultUserId, kind: "comment", body: text }, select: { id: true, createdAt: true } });
+    return tx.reviewEvent.create({ data: { taskId, revisionId: task.currentRevisionId, userId, kind: "comment", body: text }, select: { id: true, createdAt: true } });
   });
 }

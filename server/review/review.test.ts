@@ -7,7 +7,7 @@ import { registerPack } from "../packs/register-pack";
 import { createSandbox, type Sandbox } from "../sandbox";
 import { DEMO_PACK_DIR } from "../seed";
 import { importTasks } from "../tasks/import-tasks";
-import { runFilterNow } from "../testing/fixtures";
+import { runFilterNow, testUser } from "../testing/fixtures";
 import { tryTaskEdit } from "./try-task";
 
 let db: Db;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   const rows = [lenient, ...Array.from({ length: 5 }, (_, i) => ({ ...lenient, id: `other-${i}`, instruction: `Other task ${i} about a lamp` }))];
   await importTasks({ db, source: Readable.from([rows.map((r) => JSON.stringify(r)).join("\n")]), batchName: "review" });
   for (const t of await db.prisma.task.findMany({ select: { id: true, externalId: true } })) ids[t.externalId] = t.id;
-  caller = createCaller({ db, userId: db.defaultUserId });
+  caller = createCaller({ db, actor: await testUser(db, "admin") });
 }, 120_000);
 afterAll(async () => {
   await sandbox.close();
@@ -52,13 +52,13 @@ describe("editing", () => {
     const taskId = ids["lenient-1"]!;
     const strict = "def verify(state, answer):\n    return answer == 'cancelled'\n";
     // Before any run there is no 'before'; then run the current revision to have one.
-    const first = await tryTaskEdit({ db, taskId, content: content(), sandbox });
+    const first = await tryTaskEdit({ userId: db.defaultUserId, db, taskId, content: content(), sandbox });
     expect(first.before).toBeNull();
     expect(first.after).toEqual({ status: "rejected", reason: "failure_case_passing" });
     // Run the current revision through the filter, as a worker does.
     await runFilterNow(db, { taskIds: [taskId] }, { sandbox });
 
-    const tried = await tryTaskEdit({ db, taskId, content: content({ verifier: strict }), sandbox });
+    const tried = await tryTaskEdit({ userId: db.defaultUserId, db, taskId, content: content({ verifier: strict }), sandbox });
     expect(tried.before).toEqual({ status: "rejected", reason: "failure_case_passing" });
     expect(tried.after).toEqual({ status: "accepted", reason: null });
     expect(tried.flips.map((f) => [f.role, f.index, f.before, f.after, f.flipped])).toEqual([
@@ -71,7 +71,7 @@ describe("editing", () => {
   });
 
   it("Try points at the line of a syntax error", async () => {
-    const tried = await tryTaskEdit({ db, taskId: ids["lenient-1"]!, content: content({ verifier: "def verify(state, answer):\n    return (\n" }), sandbox });
+    const tried = await tryTaskEdit({ userId: db.defaultUserId, db, taskId: ids["lenient-1"]!, content: content({ verifier: "def verify(state, answer):\n    return (\n" }), sandbox });
     expect(tried.after.reason).toBe("verifier_invalid");
     expect(tried.verifierError).toMatchObject({ type: "SyntaxError", line: expect.any(Number) });
   });
@@ -93,7 +93,7 @@ describe("editing", () => {
     const [r1] = (await caller.task.get({ id: taskId })).revisions;
     const err = await caller.review.save({ taskId, baseRevisionId: r1!.id, content: content({ solution: "respond('mine')" }) }).catch((e) => e);
     expect(err.code).toBe("CONFLICT");
-    expect(err.message).toMatch(/Revision 2 by Local researcher was saved after the one you edited/);
+    expect(err.message).toMatch(/Revision 2 by admin-\d+-\d+ was saved after the one you edited/);
     expect(err.cause.details.current).toMatchObject({ number: 2, verifier: expect.stringContaining("answer == 'cancelled'") });
     expect((await caller.task.get({ id: taskId })).revisionCount).toBe(2);
   });

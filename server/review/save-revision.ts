@@ -12,11 +12,11 @@ export interface ConflictDetails {
   current: { id: number; number: number; author: string; createdAt: string } & TaskContent;
 }
 
-export async function saveTaskRevision({ db, taskId, baseRevisionId, content, userId, note }: { db: Db; taskId: number; baseRevisionId: number; content: TaskContent; userId?: number; note?: string }) {
+export async function saveTaskRevision({ db, taskId, baseRevisionId, content, userId, note }: { db: Db; taskId: number; baseRevisionId: number; content: TaskContent; userId: number; note?: string }) {
   const parsed = taskContentSchema.safeParse(content);
   if (!parsed.success) throw new AppError("BAD_INPUT", parsed.error.issues.map((i) => i.message).join(" "));
   const c = parsed.data;
-  const author = userId ?? db.defaultUserId;
+  const author = userId;
   const saved = await db.prisma.$transaction(async (tx) => {
     // Lock the task row: two saves on the same base cannot both win.
     await tx.$queryRaw`select id from tasks where id = ${taskId}::int for update`;

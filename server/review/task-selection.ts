@@ -1,14 +1,30 @@
 // Bulk actions take either explicit task ids or "all tasks matching this filter".
 import { z } from "zod";
 import { taskFilterSchema, type TaskFilter } from "@/lib/task-query";
+import { API_LIMITS } from "../api/limits";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { taskFilterSql, taskSearchCte } from "../tasks/task-query-sql";
 
-export const taskSelectionSchema = z.union([z.object({ taskIds: z.array(z.number().int().positive()).min(1).max(100_000) }), z.object({ filter: taskFilterSchema })]);
 export type TaskSelection = { taskIds: number[] } | { filter: TaskFilter };
 
-export const MAX_BULK = 200_000;
+export const taskIdSchema = z.number({ error: "expected a task number (GET /api/v1/tasks/{environment}/{externalId} finds it)" }).int().positive();
+
+/**
+ * One object with either key, not a union of two: a union's failure is reported at the root as
+ * "Invalid input", while this names the field (`taskIds.0: expected a task number`).
+ */
+export const taskSelectionSchema = z
+  .strictObject({
+    taskIds: z.array(taskIdSchema).min(1).max(API_LIMITS.idsPerRequest).optional(),
+    filter: taskFilterSchema.strict().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.taskIds === undefined) === (v.filter === undefined)) ctx.addIssue({ code: "custom", message: "give either taskIds (a list of task numbers) or filter (a task list filter), not both" });
+  })
+  .transform((v): TaskSelection => (v.taskIds ? { taskIds: v.taskIds } : { filter: v.filter! }));
+
+export const MAX_BULK = API_LIMITS.bulkTasks;
 
 export async function resolveSelection(db: Db, selection: TaskSelection): Promise<number[]> {
   if ("taskIds" in selection) return [...new Set(selection.taskIds)];

@@ -31,7 +31,7 @@ export interface CaseFlip {
   error: string | null;
 }
 
-export async function tryTaskEdit({ db, taskId, content, userId, sandbox = trySandbox() }: { db: Db; taskId: number; content: TaskContent; userId?: number; sandbox?: Sandbox }) {
+export async function tryTaskEdit({ db, taskId, content, userId, sandbox = trySandbox() }: { db: Db; taskId: number; content: TaskContent; userId: number; sandbox?: Sandbox }) {
   const parsed = taskContentSchema.safeParse(content);
   if (!parsed.success) throw new AppError("BAD_INPUT", parsed.error.issues.map((i) => i.message).join(" "));
   const c = parsed.data;
@@ -49,7 +49,7 @@ export async function tryTaskEdit({ db, taskId, content, userId, sandbox = trySa
   const pack = task.environment.activePack;
   if (!pack) throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
   // One Try at a time per user: a second one while the first runs would only queue behind it.
-  const who = `user:${userId ?? db.defaultUserId}`;
+  const who = `user:${userId}`;
   const inFlight = (g.catTriesInFlight ??= new Set());
   if (inFlight.has(who)) throw new AppError("CONFLICT", "Your previous Try is still running: wait for it to finish, then try again.");
   inFlight.add(who);

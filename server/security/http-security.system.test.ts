@@ -12,10 +12,13 @@ import { addTasksToDataset, createDataset, publishVersion } from "../datasets/da
 import { setReviewStatus } from "../review/review-tasks";
 import { importTasks } from "../tasks/import-tasks";
 import { rawRequest, startAppServer, type AppServer } from "../testing/app-server";
+import { tokenFor } from "../testing/fixtures";
 
 let db: Db;
 let app: AppServer;
 let victim: string;
+/** A curator's token: the writes these tests make are refused by the front door, not for lack of a role. */
+let auth: Record<string, string>;
 
 const line = (id: string) =>
   JSON.stringify({ id, environment: "sec", instruction: `do ${id}`, verifier: "def verify(state, answer):\n    return True\n", solution: "respond('x')", failure_cases: [] });
@@ -23,13 +26,14 @@ const line = (id: string) =>
 beforeAll(async () => {
   db = await createTestDb();
   await db.prisma.environment.create({ data: { name: "sec" } });
+  auth = (await tokenFor(db, "curator")).headers;
   await importTasks({ db, source: Readable.from([["sec-1", "sec-2"].map(line).join("\n")]), batchName: "sec-batch" });
   const ids = (await db.prisma.task.findMany({ select: { id: true } })).map((t) => t.id);
   // No pack runs these tasks: they go in approved by override, which publishing accepts.
-  await setReviewStatus({ db, selection: { taskIds: ids }, status: "approved", override: { reason: "fixture without a pack" } });
-  await createDataset({ db, name: "ds" });
-  await addTasksToDataset({ db, dataset: "ds", selection: { taskIds: ids } });
-  await publishVersion({ db, dataset: "ds" });
+  await setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: ids }, status: "approved", override: { reason: "fixture without a pack" } });
+  await createDataset({ userId: db.defaultUserId, db, name: "ds" });
+  await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "ds", selection: { taskIds: ids } });
+  await publishVersion({ userId: db.defaultUserId, db, dataset: "ds" });
   victim = fs.mkdtempSync(path.join(os.tmpdir(), "cat-victim-"));
   fs.writeFileSync(path.join(victim, "precious.txt"), "keep me");
   app = await startAppServer({ DATABASE_URL: db.url });
@@ -50,7 +54,7 @@ describe("dataset downloads build no path from the request", () => {
   for (const format of ["hf", "jsonl", "parquet"]) {
     it(`refuses a version reference with a path in it (${format}) and touches nothing`, async () => {
       const ref = encodeURIComponent(`ds@1@/../../../../../../..${victim}`);
-      const res = await rawRequest(app.port, { path: `/api/datasets/${ref}/export?format=${format}` });
+      const res = await rawRequest(app.port, { path: `/api/datasets/${ref}/export?format=${format}`, headers: auth });
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body).error.message).toMatch(/NAME or NAME@NUMBER/);
       victimIntact();
@@ -59,15 +63,15 @@ describe("dataset downloads build no path from the request", () => {
 
   it("refuses names with path characters and unknown formats", async () => {
     for (const ref of [encodeURIComponent(`../..${victim}`), encodeURIComponent("ds@1/../x"), "ds@-1", "ds@1.5"]) {
-      const res = await rawRequest(app.port, { path: `/api/datasets/${ref}/export?format=jsonl` });
+      const res = await rawRequest(app.port, { path: `/api/datasets/${ref}/export?format=jsonl`, headers: auth });
       expect(res.status, ref).toBe(400);
     }
-    expect((await rawRequest(app.port, { path: "/api/datasets/ds/export?format=../../x" })).status).toBe(400);
+    expect((await rawRequest(app.port, { path: "/api/datasets/ds/export?format=../../x", headers: auth })).status).toBe(400);
     victimIntact();
   });
 
   it("still serves a real version, named from the stored name", async () => {
-    const res = await rawRequest(app.port, { path: "/api/datasets/ds@1/export?format=jsonl" });
+    const res = await rawRequest(app.port, { path: "/api/datasets/ds@1/export?format=jsonl", headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers["content-disposition"]).toBe('attachment; filename="ds-v1.jsonl"');
     expect(res.body.trim().split("\n").map((l) => JSON.parse(l).id).sort()).toEqual(["sec-1", "sec-2"]);
@@ -82,7 +86,7 @@ describe("writes from another site or another host name are refused", () => {
     const res = await rawRequest(app.port, {
       method: "POST",
       path: "/api/import?batch=evil&env=sec",
-      headers: { origin: "http://evil.example", "content-type": "text/plain" },
+      headers: { ...auth, origin: "http://evil.example", "content-type": "text/plain" },
       body: line("evil-1"),
     });
     expect(res.status).toBe(403);
@@ -94,14 +98,14 @@ describe("writes from another site or another host name are refused", () => {
     const other = await rawRequest(app.port, {
       method: "POST",
       path: "/api/v1/datasets",
-      headers: { origin: `http://127.0.0.1:${app.port + 1}`, "content-type": "application/json" },
+      headers: { ...auth, origin: `http://127.0.0.1:${app.port + 1}`, "content-type": "application/json" },
       body: JSON.stringify({ name: "evil-ds" }),
     });
     expect(other.status).toBe(403);
     const marked = await rawRequest(app.port, {
       method: "POST",
       path: "/api/v1/datasets",
-      headers: { "sec-fetch-site": "cross-site", "content-type": "application/json" },
+      headers: { ...auth, "sec-fetch-site": "cross-site", "content-type": "application/json" },
       body: JSON.stringify({ name: "evil-ds" }),
     });
     expect(marked.status).toBe(403);
@@ -110,22 +114,22 @@ describe("writes from another site or another host name are refused", () => {
 
   it("refuses a foreign Host (DNS rebinding), reads included", async () => {
     const task = (await db.prisma.task.findFirstOrThrow({ where: { externalId: "sec-1" }, select: { id: true } })).id;
-    await setReviewStatus({ db, selection: { taskIds: [task] }, status: "unreviewed" });
+    await setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [task] }, status: "unreviewed" });
     const res = await rawRequest(app.port, {
       method: "POST",
       path: "/api/trpc/review.setStatus",
-      headers: { host: `attacker.example:${app.port}`, origin: `http://attacker.example:${app.port}`, "content-type": "application/json" },
+      headers: { ...auth, host: `attacker.example:${app.port}`, origin: `http://attacker.example:${app.port}`, "content-type": "application/json" },
       body: JSON.stringify({ json: { selection: { taskIds: [task] }, status: "approved" } }),
     });
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body).error.code).toBe("FORBIDDEN_HOST");
     expect((await db.prisma.task.findUniqueOrThrow({ where: { id: task }, select: { reviewStatus: true } })).reviewStatus).toBe("unreviewed");
-    const read = await rawRequest(app.port, { path: "/api/v1/tasks", headers: { host: `attacker.example:${app.port}` } });
+    const read = await rawRequest(app.port, { path: "/api/v1/tasks", headers: { ...auth, host: `attacker.example:${app.port}` } });
     expect(read.status).toBe(403);
   });
 
   it("refuses an API write whose body is not JSON", async () => {
-    const res = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { "content-type": "text/plain" }, body: JSON.stringify({ name: "plain-ds" }) });
+    const res = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { ...auth, "content-type": "text/plain" }, body: JSON.stringify({ name: "plain-ds" }) });
     expect(res.status).toBe(415);
     expect(await db.prisma.dataset.count({ where: { name: "plain-ds" } })).toBe(0);
   });
@@ -134,13 +138,13 @@ describe("writes from another site or another host name are refused", () => {
     const own = await rawRequest(app.port, {
       method: "POST",
       path: "/api/v1/datasets",
-      headers: { origin: `http://127.0.0.1:${app.port}`, "sec-fetch-site": "same-origin", "content-type": "application/json" },
+      headers: { ...auth, origin: `http://127.0.0.1:${app.port}`, "sec-fetch-site": "same-origin", "content-type": "application/json" },
       body: JSON.stringify({ name: "own-ds" }),
     });
     expect(own.status).toBe(201);
-    const script = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "script-ds" }) });
+    const script = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "script-ds" }) });
     expect(script.status).toBe(201);
-    const localhost = await rawRequest(app.port, { path: "/api/v1/datasets", headers: { host: `localhost:${app.port}` } });
+    const localhost = await rawRequest(app.port, { path: "/api/v1/datasets", headers: { ...auth, host: `localhost:${app.port}` } });
     expect(localhost.status).toBe(200);
   });
 
@@ -160,7 +164,7 @@ describe("concurrent uploads", () => {
   it("20 parallel imports into one new batch name all succeed, into one batch", async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        rawRequest(app.port, { method: "POST", path: "/api/import?batch=parallel&fileName=p.jsonl", headers: { "content-type": "application/octet-stream" }, body: line(`par-${i}`) }),
+        rawRequest(app.port, { method: "POST", path: "/api/import?batch=parallel&fileName=p.jsonl", headers: { ...auth, "content-type": "application/octet-stream" }, body: line(`par-${i}`) }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -177,7 +181,7 @@ describe("request bodies are bounded while they stream", () => {
       for (let i = 0; i < 40; i++) yield chunk;
       yield Buffer.from('"}');
     }
-    const res = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { "content-type": "application/json", "transfer-encoding": "chunked" }, body: body() }).catch((err: Error) => ({ status: -1, body: err.message, headers: {} }));
+    const res = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { ...auth, "content-type": "application/json", "transfer-encoding": "chunked" }, body: body() }).catch((err: Error) => ({ status: -1, body: err.message, headers: {} }));
     // The server answers 413 (or closes the connection once it has refused the body).
     expect([413, -1], res.body).toContain(res.status);
     expect(await db.prisma.dataset.count({ where: { name: "big" } })).toBe(0);

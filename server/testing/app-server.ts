@@ -14,9 +14,10 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
+/** `port`: when the test must know it before the server starts (CAT_PUBLIC_URL, an OIDC redirect). */
+export async function startAppServer(env: Record<string, string>, opts: { port?: number } = {}): Promise<AppServer> {
   if (!fs.existsSync(".next/BUILD_ID")) throw new Error("needs a production build: run `npm run build` first (npm test does)");
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAT_SEED_DEMO: "0", CAT_WORKER: "0", NODE_OPTIONS: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

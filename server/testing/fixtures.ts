@@ -1,6 +1,10 @@
 // Test data made through the services, so a test cannot drift from the rules it tests: packs are
 // registered through the sandbox, verdicts come from real filter runs, reviews from review decisions.
 import { Readable } from "node:stream";
+import { createCaller } from "../api/root";
+import type { Actor, Role } from "../auth/roles";
+import { createApiToken } from "../auth/tokens";
+import { createUser } from "../auth/users";
 import type { Db } from "../db/client";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
 import { requestRerun, type RequestRerunOptions } from "../filter/request-rerun";
@@ -48,4 +52,24 @@ export async function runFilterNow(db: Db, selection: Omit<RequestRerunOptions, 
   } finally {
     await worker.stop();
   }
+}
+
+let userSeq = 0;
+/** A signed-up user with this role (no password: tests act through callers, tokens or setup). */
+export async function testUser(db: Db, role: Role, email = `${role}-${process.pid}-${++userSeq}@test.example`): Promise<Actor> {
+  const u = await createUser({ db, email, role });
+  return { id: u.id, email: u.email!, name: u.name, role, via: "session" };
+}
+
+/** A tRPC caller acting as a new user with this role (or as the given actor). */
+export async function callerAs(db: Db, who: Role | Actor) {
+  const actor = typeof who === "string" ? await testUser(db, who) : who;
+  return { actor, caller: createCaller({ db, actor }) };
+}
+
+/** A new user with this role and an API token for them: `headers` authorizes a request as them. */
+export async function tokenFor(db: Db, role: Role) {
+  const actor = await testUser(db, role);
+  const { token, id } = await createApiToken({ db, userId: actor.id, name: `test ${role}`, createdById: actor.id });
+  return { actor, token, tokenId: id, headers: { authorization: `Bearer ${token}` } };
 }

@@ -1,5 +1,5 @@
 // GET the tasks as a CaT JSON Lines download, streamed page by page.
-import { getDb } from "@/server/db/client";
+import { authorize } from "@/server/auth/authorize";
 import { errorResponse } from "@/server/http";
 import { exportTasks } from "@/server/tasks/export-tasks";
 import { guarded } from "@/server/security/guarded";
@@ -9,10 +9,10 @@ export const dynamic = "force-dynamic";
 
 async function handleGet(req: Request): Promise<Response> {
   try {
+    const { db } = await authorize(req, "viewer");
     const params = new URL(req.url).searchParams;
     const batch = params.get("batch") || undefined;
     const environment = params.get("environment") || undefined;
-    const db = await getDb();
     const lines = exportTasks({ db, batch, environment });
     // Pull the first page before answering, so a bad filter gets a real error status.
     const first = await lines.next();

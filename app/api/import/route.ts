@@ -1,6 +1,6 @@
 // POST a task file as the raw request body. It is parsed while it streams in, so the upload's own
 // progress is the import's progress; the reply is the import summary.
-import { getDb } from "@/server/db/client";
+import { authorize } from "@/server/auth/authorize";
 import { AppError } from "@/server/errors";
 import { errorResponse } from "@/server/http";
 import { importTasks } from "@/server/tasks/import-tasks";
@@ -11,13 +11,14 @@ export const dynamic = "force-dynamic";
 
 async function handlePost(req: Request): Promise<Response> {
   try {
+    const { db, actor } = await authorize(req, "curator");
     const params = new URL(req.url).searchParams;
     const format = params.get("format");
     if (format && format !== "jsonl" && format !== "tagged") throw new AppError("BAD_INPUT", `format must be jsonl or tagged, not '${format}'.`);
     if (!req.body) throw new AppError("BAD_INPUT", "The request has no body: send the file's bytes as the body.");
-    const db = await getDb();
     const summary = await importTasks({
       db,
+      userId: actor.id,
       source: req.body as unknown as AsyncIterable<Uint8Array>,
       fileName: params.get("fileName") ?? undefined,
       batchName: params.get("batch") || undefined,

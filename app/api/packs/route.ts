@@ -1,7 +1,7 @@
 // POST a pack archive (.zip or .tar.gz) as the request body: ?name=ENV&fileName=pack.zip, plus
 // &newVersion=1 to register it deliberately as the next version of an existing environment.
 // The body streams to a temp file and stops at the size limit; nothing is read whole into memory.
-import { getDb } from "@/server/db/client";
+import { authorize } from "@/server/auth/authorize";
 import { AppError } from "@/server/errors";
 import { errorResponse } from "@/server/http";
 import { receiveUpload } from "@/server/packs/receive-upload";
@@ -21,6 +21,8 @@ function flag(value: string | null, name: string): boolean {
 async function handlePost(req: Request): Promise<Response> {
   const cleanups: Array<() => void> = [];
   try {
+    // Environments are the administrator's: a pack's code runs on this machine (in the sandbox).
+    const { db, actor } = await authorize(req, "admin");
     const params = new URL(req.url).searchParams;
     const name = params.get("name")?.trim();
     const fileName = params.get("fileName") ?? "pack";
@@ -34,7 +36,7 @@ async function handlePost(req: Request): Promise<Response> {
     const unpacked = await unpackArchive(upload.file, fileName);
     cleanups.push(unpacked.cleanup);
     upload.cleanup(); // the archive is no longer needed while the pack is inspected
-    const pack = await registerPack({ db: await getDb(), dir: unpacked.dir, name, newVersion });
+    const pack = await registerPack({ db, dir: unpacked.dir, name, newVersion, userId: actor.id });
     return Response.json({ name: pack.name, hash: pack.hash, version: pack.version, active: pack.active, created: pack.created, tools: pack.tools ?? null, warning: pack.warning ?? null });
   } catch (err) {
     return errorResponse(err, "POST /api/packs");

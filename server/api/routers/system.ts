@@ -1,6 +1,6 @@
 import { getSystemStatus } from "../../system/get-system-status";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, viewerProcedure } from "../trpc";
 
 export const systemRouter = createTRPCRouter({
-  status: publicProcedure.query(({ ctx }) => getSystemStatus({ db: ctx.db })),
+  status: viewerProcedure.query(({ ctx }) => getSystemStatus({ db: ctx.db })),
 });

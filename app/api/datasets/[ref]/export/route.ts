@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import * as tar from "tar";
-import { getDb } from "@/server/db/client";
+import { authorize } from "@/server/auth/authorize";
 import { resolveVersion } from "@/server/datasets/datasets";
 import { EXPORT_FORMATS, exportDataset, type ExportFormat } from "@/server/datasets/export-dataset";
 import { AppError } from "@/server/errors";
@@ -20,9 +20,9 @@ async function handleGet(req: Request, { params }: { params: Promise<{ ref: stri
   let dir: string | undefined;
   const cleanup = () => dir && fs.rmSync(dir, { recursive: true, force: true });
   try {
+    const { db } = await authorize(req, "viewer");
     const format = new URL(req.url).searchParams.get("format") ?? "jsonl";
     if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new AppError("BAD_INPUT", `format must be jsonl, parquet or hf, not '${format.slice(0, 50)}'.`);
-    const db = await getDb();
     const { dataset, version } = await resolveVersion(db, decodeURIComponent((await params).ref));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-export-"));
     const base = `${dataset.name}-v${version.number}`;
