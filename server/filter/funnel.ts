@@ -33,9 +33,8 @@ export interface FunnelRow extends FunnelCounts {
 }
 
 export async function getFunnel({ db, by }: { db: Db; by: "batch" | "environment" }): Promise<FunnelRow[]> {
-  // Per environment, the facet counters hold the answer (a few hundred rows at any size). A task
-  // counts in every batch it belongs to (the batches whose imports created or revised it), which
-  // takes a pass over the memberships.
+  // The counters hold the answer (a few hundred rows at any size; see the facet_counters and
+  // batch_verdict_counters migrations). A task counts in every batch it belongs to.
   const rows =
     by === "environment"
       ? await db.prisma.$queryRaw<Array<{ grp: string; status: string; reason: string | null; n: number }>>`
@@ -43,9 +42,9 @@ export async function getFunnel({ db, by }: { db: Db; by: "batch" | "environment
           from task_counts c join environments e on e.id = c.environment_id
           group by 1, 2, 3 having sum(c.n) <> 0`
       : await db.prisma.$queryRaw<Array<{ grp: string; status: string; reason: string | null; n: number }>>`
-          select b.name as grp, t.verdict_status::text as status, t.verdict_reason::text as reason, count(*)::int as n
-          from tasks t join task_batches tb on tb.task_id = t.id join import_batches b on b.id = tb.batch_id
-          group by 1, 2, 3`;
+          select b.name as grp, c.verdict_status::text as status, c.verdict_reason::text as reason, sum(c.n)::int as n
+          from batch_verdict_counts c join import_batches b on b.id = c.batch_id
+          group by 1, 2, 3 having sum(c.n) <> 0`;
   const groups = new Map<string, { tasks: number; run: number; accepted: number; byReason: Record<string, number> }>();
   for (const r of rows) {
     const t = groups.get(r.grp) ?? { tasks: 0, run: 0, accepted: 0, byReason: {} };
