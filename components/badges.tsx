@@ -3,14 +3,22 @@ import { Badge, type Tone } from "./ui/badge";
 import { humanize } from "./format";
 
 const VERDICT_TONE: Record<VerdictStatus, Tone> = { accepted: "green", rejected: "red", pending: "zinc" };
-const REVIEW_TONE: Record<ReviewStatus, Tone> = { approved: "green", rejected: "red", needs_edit: "amber", unreviewed: "plain" };
+const REVIEW_TONE: Record<ReviewStatus, Tone> = {
+  approved: "green",
+  rejected: "red",
+  needs_edit: "amber",
+  unreviewed: "plain",
+};
 const OUTCOME_TONE: Record<CaseOutcome, Tone> = { pass: "green", fail: "gray", error: "amber", timeout: "purple" };
 
 const isKey = <T extends string>(map: Record<T, Tone>, k: string): k is T => k in map;
 
 export function VerdictBadge({ status, reason }: { status: string; reason?: string | null }) {
   return (
-    <Badge tone={isKey(VERDICT_TONE, status) ? VERDICT_TONE[status] : "zinc"} title={reason ? `${status}: ${humanize(reason)}` : status}>
+    <Badge
+      tone={isKey(VERDICT_TONE, status) ? VERDICT_TONE[status] : "zinc"}
+      title={reason ? `${status}: ${humanize(reason)}` : status}
+    >
       {status}
       {reason ? <span className="ml-1 font-normal opacity-80">· {humanize(reason)}</span> : null}
     </Badge>
@@ -18,7 +26,15 @@ export function VerdictBadge({ status, reason }: { status: string; reason?: stri
 }
 
 /** The review decision; a decision a newer revision superseded says so. */
-export function ReviewBadge({ status, stale = false, override = false }: { status: string; stale?: boolean; override?: boolean }) {
+export function ReviewBadge({
+  status,
+  stale = false,
+  override = false,
+}: {
+  status: string;
+  stale?: boolean;
+  override?: boolean;
+}) {
   return (
     <span className="inline-flex items-center gap-1">
       <Badge tone={isKey(REVIEW_TONE, status) ? REVIEW_TONE[status] : "plain"}>{humanize(status)}</Badge>

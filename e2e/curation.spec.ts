@@ -1,14 +1,31 @@
 import { expect, test } from "@playwright/test";
-import { approve, catTask, datasetWith, importTasks, lenientTask, taskIds, uniqueToken, waitForVerdicts } from "./helpers";
+import {
+  approve,
+  catTask,
+  datasetWith,
+  importTasks,
+  lenientTask,
+  taskIds,
+  uniqueToken,
+  waitForVerdicts,
+} from "./helpers";
 
 // Each test seeds its own tasks and runs the filter on them; their runs queue behind everyone's.
 test.describe.configure({ timeout: 240_000 });
 
-test("approve → edit: the task is unreviewed again and the next publish leaves it out as a stale review", async ({ page, request }) => {
+test("approve → edit: the task is unreviewed again and the next publish leaves it out as a stale review", async ({
+  page,
+  request,
+}) => {
   const batch = uniqueToken("e2e-stale-");
   const token = uniqueToken("stale");
   const dataset = uniqueToken("stale-ds-");
-  await importTasks(request, batch, [catTask(`${token}-a`, `Stale ${token} a.`), catTask(`${token}-b`, `Stale ${token} b.`)], { filter: true });
+  await importTasks(
+    request,
+    batch,
+    [catTask(`${token}-a`, `Stale ${token} a.`), catTask(`${token}-b`, `Stale ${token} b.`)],
+    { filter: true },
+  );
   await waitForVerdicts(request, batch);
   const ids = await taskIds(request, batch);
 
@@ -27,7 +44,9 @@ test("approve → edit: the task is unreviewed again and the next publish leaves
   await page.getByTestId("save").click();
   await expect(page.getByTestId("revision-count")).toHaveText("2");
   await expect(page.getByTestId("review-decision")).toContainText("the last decision was about an older revision");
-  await expect(page.getByRole("group", { name: "Review decision" }).getByRole("button", { name: /^Approve/ })).toHaveAttribute("aria-pressed", "false");
+  await expect(
+    page.getByRole("group", { name: "Review decision" }).getByRole("button", { name: /^Approve/ }),
+  ).toHaveAttribute("aria-pressed", "false");
   await expect(page.getByTestId("history")).toContainText("unreviewed → approved on r1");
   await expect(page.getByTestId("history")).toContainText("superseded by r2");
 
@@ -38,7 +57,12 @@ test("approve → edit: the task is unreviewed again and the next publish leaves
 
   // The publish dialog says, before committing, that it leaves the task out and why.
   await page.goto(`/datasets/${dataset}`);
-  await expect(page.getByRole("region", { name: "Working set" }).getByTestId("task-row").filter({ hasText: `${token}-a` })).toContainText("left out: stale review");
+  await expect(
+    page
+      .getByRole("region", { name: "Working set" })
+      .getByTestId("task-row")
+      .filter({ hasText: `${token}-a` }),
+  ).toContainText("left out: stale review");
   await page.getByTestId("publish").click();
   const dialog = page.getByRole("dialog", { name: `Publish ${dataset} v1` });
   await expect(dialog.getByTestId("publish-included")).toHaveText("1 task goes in");
@@ -49,11 +73,19 @@ test("approve → edit: the task is unreviewed again and the next publish leaves
   await expect(page.getByTestId("version")).toContainText("v1");
 });
 
-test("approving a rejected task is refused; with a written reason it is approved by override, ships, and is counted", async ({ page, request }) => {
+test("approving a rejected task is refused; with a written reason it is approved by override, ships, and is counted", async ({
+  page,
+  request,
+}) => {
   const batch = uniqueToken("e2e-override-");
   const token = uniqueToken("ovr");
   const dataset = uniqueToken("ovr-ds-");
-  await importTasks(request, batch, [lenientTask(`${token}-lenient`, `Lenient ${token}.`), catTask(`${token}-good`, `Good ${token}.`)], { filter: true });
+  await importTasks(
+    request,
+    batch,
+    [lenientTask(`${token}-lenient`, `Lenient ${token}.`), catTask(`${token}-good`, `Good ${token}.`)],
+    { filter: true },
+  );
   await waitForVerdicts(request, batch);
   const ids = await taskIds(request, batch);
 
@@ -100,16 +132,26 @@ test("approving a rejected task is refused; with a written reason it is approved
   await expect(page.getByTestId("task-table")).toContainText(`${token}-lenient`);
 });
 
-test("bulk Approve approves what the filter accepted, reports the rest, and offers the same override for them", async ({ page, request }) => {
+test("bulk Approve approves what the filter accepted, reports the rest, and offers the same override for them", async ({
+  page,
+  request,
+}) => {
   const batch = uniqueToken("e2e-bulk-");
   const token = uniqueToken("bulk");
-  await importTasks(request, batch, [catTask(`${token}-1`, "One."), lenientTask(`${token}-2`, "Two."), lenientTask(`${token}-3`, "Three.")], { filter: true });
+  await importTasks(
+    request,
+    batch,
+    [catTask(`${token}-1`, "One."), lenientTask(`${token}-2`, "Two."), lenientTask(`${token}-3`, "Three.")],
+    { filter: true },
+  );
   await waitForVerdicts(request, batch);
   await page.goto(`/tasks?batch=${batch}`);
   await expect(page.getByTestId("task-count")).toHaveText("3 tasks");
   await page.getByTestId("select-all-matching").click();
   await page.getByRole("button", { name: "Approve", exact: true }).click();
-  await expect(page.getByTestId("bulk-result")).toHaveText("approved 1; 2 not approved because 2 rejected by the filter");
+  await expect(page.getByTestId("bulk-result")).toHaveText(
+    "approved 1; 2 not approved because 2 rejected by the filter",
+  );
   await page.getByRole("button", { name: "Approve the 2 anyway…" }).click();
   const dialog = page.getByRole("dialog", { name: "Approve 2 tasks anyway?" });
   await expect(dialog).toContainText(`${token}-2 is rejected by the filter`);
@@ -120,11 +162,16 @@ test("bulk Approve approves what the filter accepted, reports the rest, and offe
   await expect(page.getByTestId("task-count")).toHaveText("2 tasks");
 });
 
-test("a task rejected after it was added drops out of the next version, and the diff names it under removed; an unchanged set says so", async ({ page, request }) => {
+test("a task rejected after it was added drops out of the next version, and the diff names it under removed; an unchanged set says so", async ({
+  page,
+  request,
+}) => {
   const batch = uniqueToken("e2e-removed-");
   const token = uniqueToken("rm");
   const dataset = uniqueToken("rm-ds-");
-  await importTasks(request, batch, [catTask(`${token}-keep`, "Keep."), catTask(`${token}-drop`, "Drop.")], { filter: true });
+  await importTasks(request, batch, [catTask(`${token}-keep`, "Keep."), catTask(`${token}-drop`, "Drop.")], {
+    filter: true,
+  });
   await waitForVerdicts(request, batch);
   const ids = await taskIds(request, batch);
   await approve(request, Object.values(ids));
@@ -132,7 +179,10 @@ test("a task rejected after it was added drops out of the next version, and the 
 
   await page.goto(`/datasets/${dataset}`);
   await page.getByTestId("publish").click();
-  await page.getByRole("dialog", { name: `Publish ${dataset} v1` }).getByRole("button", { name: "Publish 2 tasks" }).click();
+  await page
+    .getByRole("dialog", { name: `Publish ${dataset} v1` })
+    .getByRole("button", { name: "Publish 2 tasks" })
+    .click();
   await expect(page.getByTestId("version")).toContainText("v1");
 
   // Nothing changed: the dialog says so and publishes only when asked.
@@ -144,7 +194,10 @@ test("a task rejected after it was added drops out of the next version, and the 
 
   // A reviewer rejects one of them after it was added.
   await page.goto(`/tasks/${ids[`${token}-drop`]}`);
-  await page.getByRole("group", { name: "Review decision" }).getByRole("button", { name: /^Reject/ }).click();
+  await page
+    .getByRole("group", { name: "Review decision" })
+    .getByRole("button", { name: /^Reject/ })
+    .click();
   await expect(page.getByTestId("review-decision")).toContainText("Rejected on r1");
 
   await page.goto(`/datasets/${dataset}`);

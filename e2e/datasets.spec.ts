@@ -2,12 +2,20 @@ import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { catTask, importTasks, lenientTask, uniqueToken, waitForVerdicts } from "./helpers";
 
-test("approve accepted tasks, add them to a dataset, publish through the preview, download: the file holds exactly those revisions", async ({ page, request }) => {
+test("approve accepted tasks, add them to a dataset, publish through the preview, download: the file holds exactly those revisions", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(240_000);
   const batch = uniqueToken("e2e-ds-");
   const token = uniqueToken("ds");
   const dataset = uniqueToken("curated-");
-  await importTasks(request, batch, [catTask(`${token}-1`, "One."), lenientTask(`${token}-2`, "Two."), catTask(`${token}-3`, "Three.")], { filter: true });
+  await importTasks(
+    request,
+    batch,
+    [catTask(`${token}-1`, "One."), lenientTask(`${token}-2`, "Two."), catTask(`${token}-3`, "Three.")],
+    { filter: true },
+  );
   await waitForVerdicts(request, batch);
 
   // Approve the two the filter accepted from the list.
@@ -51,15 +59,34 @@ test("approve accepted tasks, add them to a dataset, publish through the preview
   await expect(versions).toContainText("v1");
   await expect(versions).toContainText("the first cut");
 
-  const [download] = await Promise.all([page.waitForEvent("download"), versions.getByRole("link", { name: "jsonl" }).click()]);
-  const lines = fs.readFileSync((await download.path())!, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    versions.getByRole("link", { name: "jsonl" }).click(),
+  ]);
+  const lines = fs
+    .readFileSync((await download.path())!, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   expect(lines.map((l) => l.id).sort()).toEqual([`${token}-1`, `${token}-3`]);
-  expect(lines[0]).toMatchObject({ environment: "retail", instruction: expect.any(String), verdict: { status: "accepted" }, review: { status: "approved", revision: 1, stale: false, override: null } });
+  expect(lines[0]).toMatchObject({
+    environment: "retail",
+    instruction: expect.any(String),
+    verdict: { status: "accepted" },
+    review: { status: "approved", revision: 1, stale: false, override: null },
+  });
 
   // The same version as a background job: progress, then a download link.
   await versions.getByLabel(`Export ${dataset} v1 in the background`).selectOption("jsonl");
   const link = versions.getByTestId("background-export").getByRole("link", { name: `${dataset}-v1.jsonl` });
   await expect(link).toBeVisible({ timeout: 30_000 });
   const [bg] = await Promise.all([page.waitForEvent("download"), link.click()]);
-  expect(fs.readFileSync((await bg.path())!, "utf8").trim().split("\n").map((l) => JSON.parse(l).id).sort()).toEqual([`${token}-1`, `${token}-3`]);
+  expect(
+    fs
+      .readFileSync((await bg.path())!, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).id)
+      .sort(),
+  ).toEqual([`${token}-1`, `${token}-3`]);
 });

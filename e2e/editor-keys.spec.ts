@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { importTasks, lenientTask, taskIds, typeInto, uniqueToken } from "./helpers";
 
-test("inside Monaco, Ctrl+Enter runs Try and Ctrl+S saves; the run's status and the history follow the run live", async ({ page, request }) => {
+test("inside Monaco, Ctrl+Enter runs Try and Ctrl+S saves; the run's status and the history follow the run live", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   const batch = uniqueToken("e2e-keys-");
   const token = uniqueToken("keys");

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { catTask, importTasks, uniqueToken } from "./helpers";
 
-test("rerun a filtered list in the sandbox: live progress, verdicts in the list, the funnel per batch", async ({ page, request }) => {
+test("rerun a filtered list in the sandbox: live progress, verdicts in the list, the funnel per batch", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(180_000);
   const batch = uniqueToken("e2e-filter-");
   const token = uniqueToken("flt");

@@ -18,10 +18,16 @@ export function catTask(id: string, instruction: string, extra: Record<string, u
 }
 
 /** A task the filter rejects: its verifier accepts anything, so its failure case passes. */
-export const lenientTask = (id: string, instruction: string) => catTask(id, instruction, { verifier: "def verify(state, answer):\n    return True\n" });
+export const lenientTask = (id: string, instruction: string) =>
+  catTask(id, instruction, { verifier: "def verify(state, answer):\n    return True\n" });
 
 /** Seeds tasks through the HTTP import endpoint (the API, not the form); `filter` runs the CaT filter on the batch. */
-export async function importTasks(request: APIRequestContext, batch: string, tasks: unknown[], { filter = false }: { filter?: boolean } = {}) {
+export async function importTasks(
+  request: APIRequestContext,
+  batch: string,
+  tasks: unknown[],
+  { filter = false }: { filter?: boolean } = {},
+) {
   const res = await request.post(`/api/import?batch=${encodeURIComponent(batch)}&fileName=${batch}.jsonl`, {
     data: Buffer.from(tasks.map((t) => JSON.stringify(t)).join("\n") + "\n"),
     headers: { "content-type": "application/octet-stream" },
@@ -68,7 +74,8 @@ async function trpc(request: APIRequestContext, path: string, input: unknown) {
 }
 
 /** Approves tasks the filter accepted (seeding; the review itself is tested through the UI). */
-export const approve = (request: APIRequestContext, ids: number[]) => trpc(request, "review.setStatus", { selection: { taskIds: ids }, status: "approved" });
+export const approve = (request: APIRequestContext, ids: number[]) =>
+  trpc(request, "review.setStatus", { selection: { taskIds: ids }, status: "approved" });
 
 /** Creates a dataset and puts approved tasks into its working set. */
 export async function datasetWith(request: APIRequestContext, name: string, ids: number[]) {
@@ -82,7 +89,11 @@ export async function datasetWith(request: APIRequestContext, name: string, ids:
 /** Replaces the content of a Monaco editor through the keyboard (text inserted as typed input). */
 export async function typeInto(page: Page, region: string, lines: string[]) {
   const editor = page.getByRole("region", { name: region, exact: true }).locator(".monaco-editor");
-  await editor.click();
+  // Focus must be inside the editor before select-all, or the keys go to the page.
+  await expect(async () => {
+    await editor.click();
+    expect(await editor.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+  }).toPass({ timeout: 15_000 });
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("Delete");
   // insertText, not type(): Monaco's auto-closing of brackets and quotes would race per-key typing.

@@ -46,7 +46,10 @@ async function stop(server: ChildProcess, dataDir: string) {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-test("a server that cannot run the sandbox says what to install on every page, and its runs stay queued", async ({ page, request }) => {
+test("a server that cannot run the sandbox says what to install on every page, and its runs stay queued", async ({
+  page,
+  request,
+}) => {
   test.setTimeout(300_000);
   // A second production server (the build the e2e server uses) whose sandbox cannot start for real:
   // its interpreter does not exist (server/sandbox/availability.ts).
@@ -54,10 +57,27 @@ test("a server that cannot run the sandbox says what to install on every page, a
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-e2e-nosandbox-"));
   fs.chmodSync(dataDir, 0o755); // the embedded server may run as the unprivileged postgres user
   const log: string[] = [];
-  const server = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAT_DATA_DIR: dataDir, CAT_PYTHON: "/nonexistent/python3" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const server = spawn(
+    process.execPath,
+    [
+      path.join("node_modules", "next", "dist", "bin", "next"),
+      "start",
+      "--hostname",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        CAT_DATA_DIR: dataDir,
+        CAT_PYTHON: "/nonexistent/python3",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   server.stdout?.on("data", (d: Buffer) => log.push(d.toString()));
   server.stderr?.on("data", (d: Buffer) => log.push(d.toString()));
   const base = `http://127.0.0.1:${port}`;
@@ -66,7 +86,10 @@ test("a server that cannot run the sandbox says what to install on every page, a
       .poll(
         async () => {
           if (server.exitCode !== null) throw new Error(`the second server exited:\n${log.join("")}`);
-          return fetch(`${base}/api/health`).then((r) => r.status, () => 0);
+          return fetch(`${base}/api/health`).then(
+            (r) => r.status,
+            () => 0,
+          );
         },
         { timeout: 240_000, message: "the second server starts" },
       )

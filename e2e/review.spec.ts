@@ -9,10 +9,16 @@ const lenientTask = (id: string, instruction: string) =>
     failure_cases: ["pass", "respond('nothing done')"],
   });
 
-test("the review loop: search, edit in Monaco, Try shows a flip, save, rerun, label, approve, next by keyboard", async ({ page, request }) => {
+test("the review loop: search, edit in Monaco, Try shows a flip, save, rerun, label, approve, next by keyboard", async ({
+  page,
+  request,
+}) => {
   const token = uniqueToken("loop");
   const batch = uniqueToken("e2e-loop-");
-  await importTasks(request, batch, [lenientTask(`${token}-a`, `Cancel the ${token} order, please.`), lenientTask(`${token}-b`, `Another ${token} task.`)]);
+  await importTasks(request, batch, [
+    lenientTask(`${token}-a`, `Cancel the ${token} order, please.`),
+    lenientTask(`${token}-b`, `Another ${token} task.`),
+  ]);
 
   await page.goto("/tasks");
   await page.getByLabel("Search instructions and code").fill(token);
@@ -46,7 +52,9 @@ test("the review loop: search, edit in Monaco, Try shows a flip, save, rerun, la
 
   // Label it a false positive (of the original filter), approve by keyboard, then move on with j.
   await page.getByRole("group", { name: "Labels" }).getByRole("button", { name: "false positive" }).click();
-  await expect(page.getByRole("group", { name: "Labels" }).getByRole("button", { name: "false positive" })).toHaveAttribute("aria-pressed", "true");
+  await expect(
+    page.getByRole("group", { name: "Labels" }).getByRole("button", { name: "false positive" }),
+  ).toHaveAttribute("aria-pressed", "true");
   await page.locator("body").click({ position: { x: 5, y: 200 } });
   await page.keyboard.press("a");
   await expect(page.getByRole("button", { name: /^Approve/ })).toHaveAttribute("aria-pressed", "true");
@@ -71,7 +79,10 @@ test("an unsaved edit survives a reload", async ({ page, request }) => {
   await expect(page.getByTestId("instruction")).toHaveValue(`Edited ${token} instruction`);
 });
 
-test("two people saving on the same revision: the second sees a conflict with both versions, and loses nothing", async ({ browser, request }) => {
+test("two people saving on the same revision: the second sees a conflict with both versions, and loses nothing", async ({
+  browser,
+  request,
+}) => {
   const token = uniqueToken("conflict");
   await importTasks(request, uniqueToken("e2e-conflict-"), [lenientTask(token, `Conflict ${token}.`)]);
   // Two browser contexts: two people, each with their own drafts.

@@ -3,10 +3,14 @@ import { catTask, importTasks, uniqueToken } from "./helpers";
 
 test("the list shows the demo tasks and pages past the first 200 rows by keyset cursor", async ({ page, request }) => {
   // Our own 30 tasks make sure there is more than one page of 200, whatever else the database holds.
-  await importTasks(request, uniqueToken("e2e-paging-"), Array.from({ length: 30 }, (_, i) => catTask(uniqueToken(`page${i}-`), `Paging task ${i}.`)));
+  await importTasks(
+    request,
+    uniqueToken("e2e-paging-"),
+    Array.from({ length: 30 }, (_, i) => catTask(uniqueToken(`page${i}-`), `Paging task ${i}.`)),
+  );
   await page.goto("/tasks");
   await expect(page.getByTestId("task-count")).toHaveText(/^\d[\d,]* tasks$/);
-  const count = Number((await page.getByTestId("task-count").innerText()).replace(/\D/g, ""));
+  const count = Number(((await page.getByTestId("task-count").textContent()) ?? "").replace(/\D/g, ""));
   expect(count).toBeGreaterThan(200);
   await expect(page.getByTestId("task-row").first()).toBeVisible();
   // Virtualized: only rows in view are in the DOM. Scrolling to the end loads the next page.
@@ -47,7 +51,9 @@ test("filter by batch and search instructions; the filter lives in the URL", asy
 
 test("open a task: instruction, highlighted code, failure cases and metadata", async ({ page, request }) => {
   const token = uniqueToken("open");
-  await importTasks(request, uniqueToken("e2e-open-"), [catTask(token, `Cancel the ${token} order.`, { failure_cases: ["respond('a')", "respond('b')"] })]);
+  await importTasks(request, uniqueToken("e2e-open-"), [
+    catTask(token, `Cancel the ${token} order.`, { failure_cases: ["respond('a')", "respond('b')"] }),
+  ]);
   await page.goto(`/tasks?q=${token}`);
   await expect(page.getByTestId("task-row")).toHaveCount(1);
   await page.keyboard.press("j");

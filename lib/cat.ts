@@ -54,7 +54,10 @@ export const catTaskSchema = z
     verifier: code("verifier"),
     solution: code("solution"),
     failure_cases: z
-      .array(code("failure case"), { error: (i) => (i.input === undefined ? "failure_cases is required" : "failure_cases must be an array of strings") })
+      .array(code("failure case"), {
+        error: (i) =>
+          i.input === undefined ? "failure_cases is required" : "failure_cases must be an array of strings",
+      })
       .max(LIMITS.failureCases, `more than ${LIMITS.failureCases} failure cases`),
     metadata: z.record(z.string(), z.unknown(), { error: "metadata must be a JSON object" }).optional(),
     // Written by export; accepted and ignored on import so exported files import again unchanged.
@@ -70,9 +73,15 @@ export type CatTask = z.output<typeof catTaskSchema>;
 // carry the same values; server/sandbox/types.ts names the sandbox's side of them).
 export const VERDICT_STATUSES = ["pending", "accepted", "rejected"] as const;
 export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
-export const CASE_OUTCOMES = ["pass", "fail", "error", "timeout"] as const;
+const CASE_OUTCOMES = ["pass", "fail", "error", "timeout"] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
-export const REJECT_REASONS = ["verifier_invalid", "solution_not_passing", "no_failure_cases", "failure_case_passing", "failure_case_error"] as const;
+export const REJECT_REASONS = [
+  "verifier_invalid",
+  "solution_not_passing",
+  "no_failure_cases",
+  "failure_case_passing",
+  "failure_case_error",
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 export const REVIEW_STATUSES = ["unreviewed", "approved", "rejected", "needs_edit"] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -89,9 +98,17 @@ export interface LineError {
 /** Flattens zod issues into "field: message" errors for one line. */
 export function lineErrorsFromZod(line: number, error: z.ZodError): LineError[] {
   return error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.map(String).join(".").replace(/\.(\d+)/g, "[$1]") : undefined;
+    const field = issue.path.length
+      ? issue.path
+          .map(String)
+          .join(".")
+          .replace(/\.(\d+)/g, "[$1]")
+      : undefined;
     if (issue.code === "unrecognized_keys") {
-      return { line, message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected id, environment, instruction, verifier, solution, failure_cases, metadata)` };
+      return {
+        line,
+        message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (expected id, environment, instruction, verifier, solution, failure_cases, metadata)`,
+      };
     }
     return { line, field, message: issue.message };
   });
@@ -102,10 +119,18 @@ export const taskContentSchema = z.object({
   instruction: z
     .string()
     .refine((s) => s.trim().length > 0, "The instruction is empty.")
-    .refine((s) => s.length <= LIMITS.instructionChars, `The instruction is longer than ${LIMITS.instructionChars} characters.`)
+    .refine(
+      (s) => s.length <= LIMITS.instructionChars,
+      `The instruction is longer than ${LIMITS.instructionChars} characters.`,
+    )
     .refine(isCleanText, "The instruction contains a NUL character or invalid Unicode."),
-  verifier: code("verifier").refine((s) => s.trim().length > 0, "The verifier is empty: it must define verify(state, answer)."),
+  verifier: code("verifier").refine(
+    (s) => s.trim().length > 0,
+    "The verifier is empty: it must define verify(state, answer).",
+  ),
   solution: code("solution"),
-  failureCases: z.array(code("failure case")).max(LIMITS.failureCases, `more than ${LIMITS.failureCases} failure cases`),
+  failureCases: z
+    .array(code("failure case"))
+    .max(LIMITS.failureCases, `more than ${LIMITS.failureCases} failure cases`),
 });
 export type TaskContent = z.infer<typeof taskContentSchema>;

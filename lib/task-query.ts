@@ -24,7 +24,21 @@ export const taskFilterSchema = z.object({
   // What a human edit did to the verdict of the imported revision (the statistics page links here).
   edit: z.enum(["rescued", "newly_rejected"]).optional(),
 });
-export const FILTER_KEYS = ["environment", "batch", "verdict", "reason", "review", "q", "label", "comments", "edited", "stale", "dataset", "override", "edit"] as const;
+export const FILTER_KEYS = [
+  "environment",
+  "batch",
+  "verdict",
+  "reason",
+  "review",
+  "q",
+  "label",
+  "comments",
+  "edited",
+  "stale",
+  "dataset",
+  "override",
+  "edit",
+] as const;
 export type TaskFilter = z.infer<typeof taskFilterSchema>;
 
 export const taskListInputSchema = taskFilterSchema.extend({

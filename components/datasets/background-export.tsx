@@ -19,7 +19,8 @@ export function BackgroundExport({ dataset, version }: { dataset: string; versio
   const status = useQuery({
     ...trpc.dataset.exportStatus.queryOptions({ exportId: exportId ?? 0 }),
     enabled: exportId !== null,
-    refetchInterval: (q) => (q.state.data && (q.state.data.status === "done" || q.state.data.status === "failed") ? false : 1000),
+    refetchInterval: (q) =>
+      q.state.data && (q.state.data.status === "done" || q.state.data.status === "failed") ? false : 1000,
   });
   const s = status.data;
   return (

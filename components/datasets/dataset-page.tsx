@@ -49,7 +49,9 @@ export function DatasetPage({ name }: { name: string }) {
           description={
             <span data-testid="dataset-summary">
               {plural(d.taskCount, "task")} in the working set
-              {p ? ` · ${p.included.toLocaleString()} would go into v${next} · ${p.excludedCount.toLocaleString()} left out` : ""}
+              {p
+                ? ` · ${p.included.toLocaleString()} would go into v${next} · ${p.excludedCount.toLocaleString()} left out`
+                : ""}
               {overrides.data ? ` · approved by override: ${overrides.data.toLocaleString()}` : ""}
             </span>
           }
@@ -68,7 +70,9 @@ export function DatasetPage({ name }: { name: string }) {
           onPublished={(r) => {
             if (r.version === null) return; // the dialog says the set was unchanged
             setPublishing(false);
-            setPublished(`Published v${r.version}: ${plural(r.tasks, "task")}${r.excludedCount ? `, ${r.excludedCount.toLocaleString()} left out` : ""}.`);
+            setPublished(
+              `Published v${r.version}: ${plural(r.tasks, "task")}${r.excludedCount ? `, ${r.excludedCount.toLocaleString()} left out` : ""}.`,
+            );
           }}
         />
         <Section title="Versions">
@@ -76,7 +80,11 @@ export function DatasetPage({ name }: { name: string }) {
         </Section>
       </div>
       <Section title={<span className="px-4">Working set</span>} aria-label="Working set">
-        <TaskList fixed={{ dataset: d.name }} exclusions={p ? exclusionMap(p) : undefined} className="h-[70vh] border-t border-zinc-200 dark:border-zinc-800" />
+        <TaskList
+          fixed={{ dataset: d.name }}
+          exclusions={p ? exclusionMap(p) : undefined}
+          className="h-[70vh] border-t border-zinc-200 dark:border-zinc-800"
+        />
       </Section>
     </div>
   );

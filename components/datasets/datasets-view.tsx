@@ -35,8 +35,8 @@ export function DatasetsView() {
             <Link className="text-sky-700 underline dark:text-sky-400" href="/tasks?review=approved">
               task list
             </Link>{" "}
-            (select rows or all matching, then “Add to dataset”). Publishing checks every task of the working set and freezes a version: the exact revisions and
-            verdicts, never changed by later edits.
+            (select rows or all matching, then “Add to dataset”). Publishing checks every task of the working set and
+            freezes a version: the exact revisions and verdicts, never changed by later edits.
           </>
         }
       />
@@ -48,14 +48,22 @@ export function DatasetsView() {
         }}
       >
         <Field label="New dataset">
-          <Input className="w-64" value={name} onChange={(e) => setName(e.target.value)} placeholder="retail-curated" aria-label="New dataset name" />
+          <Input
+            className="w-64"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="retail-curated"
+            aria-label="New dataset name"
+          />
         </Field>
         <Button type="submit" variant="primary" size="lg">
           Create
         </Button>
         {create.error ? <ErrorText>{create.error.message}</ErrorText> : null}
       </form>
-      {list.data?.map((d) => <DatasetCard key={d.id} d={d} />)}
+      {list.data?.map((d) => (
+        <DatasetCard key={d.id} d={d} />
+      ))}
       {list.data?.length === 0 ? <p className="text-zinc-500">No datasets yet.</p> : null}
     </Page>
   );
@@ -73,7 +81,11 @@ function DatasetCard({ d }: { d: Dataset }) {
         <span className="text-xs text-zinc-500" data-testid="working-set">
           {plural(d.taskCount, "task")} in the working set
         </span>
-        <span className="text-xs text-zinc-500">{latest ? `latest: v${latest.number} (${plural(latest.taskCount, "task")}, ${when(latest.createdAt)})` : "not published yet"}</span>
+        <span className="text-xs text-zinc-500">
+          {latest
+            ? `latest: v${latest.number} (${plural(latest.taskCount, "task")}, ${when(latest.createdAt)})`
+            : "not published yet"}
+        </span>
         <Link href={href} className="ml-auto text-xs text-sky-700 underline dark:text-sky-400">
           Working set, publish and versions →
         </Link>

@@ -16,7 +16,19 @@ type Published = RouterOutputs["dataset"]["publish"];
  * Publishing, previewed before it commits: what goes in, what is left out and why, and the changes
  * against the latest version. An unchanged working set makes no version unless "Publish anyway".
  */
-export function PublishDialog({ dataset, nextNumber, open, onClose, onPublished }: { dataset: string; nextNumber: number; open: boolean; onClose: () => void; onPublished: (r: Published) => void }) {
+export function PublishDialog({
+  dataset,
+  nextNumber,
+  open,
+  onClose,
+  onPublished,
+}: {
+  dataset: string;
+  nextNumber: number;
+  open: boolean;
+  onClose: () => void;
+  onPublished: (r: Published) => void;
+}) {
   return (
     <Dialog open={open} onClose={onClose} title={`Publish ${dataset} v${nextNumber}`} wide data-testid="publish-dialog">
       <PublishForm dataset={dataset} onClose={onClose} onPublished={onPublished} />
@@ -24,24 +36,40 @@ export function PublishDialog({ dataset, nextNumber, open, onClose, onPublished 
   );
 }
 
-function PublishForm({ dataset, onClose, onPublished }: { dataset: string; onClose: () => void; onPublished: (r: Published) => void }) {
+function PublishForm({
+  dataset,
+  onClose,
+  onPublished,
+}: {
+  dataset: string;
+  onClose: () => void;
+  onPublished: (r: Published) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // Always fresh when the dialog opens: it is the promise of what the version will hold.
-  const preview = useQuery({ ...trpc.dataset.previewPublish.queryOptions({ dataset }), staleTime: 0, refetchOnMount: "always" });
+  const preview = useQuery({
+    ...trpc.dataset.previewPublish.queryOptions({ dataset }),
+    staleTime: 0,
+    refetchOnMount: "always",
+  });
   const overrides = useQuery({ ...trpc.task.count.queryOptions({ dataset, override: "yes" }), staleTime: 0 });
   const [name, setName] = useState("");
   const [notes, setNotes] = useState("");
   const publish = useMutation(
     trpc.dataset.publish.mutationOptions({
       onSuccess: async (r) => {
-        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.dataset.list.queryKey() }), queryClient.invalidateQueries({ queryKey: trpc.dataset.previewPublish.queryKey({ dataset }) })]);
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.dataset.list.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.dataset.previewPublish.queryKey({ dataset }) }),
+        ]);
         onPublished(r);
       },
     }),
   );
   const p = preview.data;
-  const submit = (allowEmptyChange: boolean) => publish.mutate({ dataset, name: name.trim() || undefined, notes: notes.trim() || undefined, allowEmptyChange });
+  const submit = (allowEmptyChange: boolean) =>
+    publish.mutate({ dataset, name: name.trim() || undefined, notes: notes.trim() || undefined, allowEmptyChange });
   const inWorkingSet = (id: string) => taskListHref({ dataset, q: id });
 
   if (preview.error) return <ErrorText>{preview.error.message}</ErrorText>;
@@ -59,13 +87,19 @@ function PublishForm({ dataset, onClose, onPublished }: { dataset: string; onClo
           <strong className="text-emerald-700 dark:text-emerald-400" data-testid="publish-included">
             {p.included.toLocaleString()} task{p.included === 1 ? "" : "s"} go{p.included === 1 ? "es" : ""} in
           </strong>
-          {overrides.data ? <span data-testid="publish-overrides"> ({overrides.data.toLocaleString()} approved by override)</span> : null}: approved on their current revision and accepted there by the filter, or
-          approved by override. Changes: <span data-testid="publish-changes">{changesText(p.changes)}</span>.
+          {overrides.data ? (
+            <span data-testid="publish-overrides"> ({overrides.data.toLocaleString()} approved by override)</span>
+          ) : null}
+          : approved on their current revision and accepted there by the filter, or approved by override. Changes:{" "}
+          <span data-testid="publish-changes">{changesText(p.changes)}</span>.
         </p>
         {p.excludedCount ? (
           <div className="flex flex-col gap-1" data-testid="publish-excluded">
             <p>
-              <strong className="text-amber-700 dark:text-amber-400">{p.excludedCount.toLocaleString()} left out</strong> (they stay in the working set):
+              <strong className="text-amber-700 dark:text-amber-400">
+                {p.excludedCount.toLocaleString()} left out
+              </strong>{" "}
+              (they stay in the working set):
             </p>
             <ul className="flex flex-col gap-1 pl-4">
               {exclusionGroups(p).map((g) => (
@@ -83,7 +117,9 @@ function PublishForm({ dataset, onClose, onPublished }: { dataset: string; onClo
                 </li>
               ))}
             </ul>
-            {p.excluded.length < p.excludedCount ? <p className="text-zinc-500">The first {p.excluded.length.toLocaleString()} are listed.</p> : null}
+            {p.excluded.length < p.excludedCount ? (
+              <p className="text-zinc-500">The first {p.excluded.length.toLocaleString()} are listed.</p>
+            ) : null}
           </div>
         ) : (
           <p>Nothing is left out.</p>
@@ -94,7 +130,9 @@ function PublishForm({ dataset, onClose, onPublished }: { dataset: string; onClo
           Nothing changed since v{p.changes.previous}: publishing makes no new version unless you publish anyway.
         </Notice>
       ) : null}
-      {p.included === 0 ? <Notice tone="warn">No task can be published: approve accepted tasks of the working set first.</Notice> : null}
+      {p.included === 0 ? (
+        <Notice tone="warn">No task can be published: approve accepted tasks of the working set first.</Notice>
+      ) : null}
       <div className="flex flex-wrap gap-3">
         <Field label="Version name (optional)">
           <Input size="sm" className="w-48" value={name} onChange={(e) => setName(e.target.value)} />
@@ -104,7 +142,9 @@ function PublishForm({ dataset, onClose, onPublished }: { dataset: string; onClo
         </Field>
       </div>
       {publish.error ? <ErrorText>{publish.error.message}</ErrorText> : null}
-      {publish.data && publish.data.version === null ? <Notice tone="info">No new version: the working set is the same as v{publish.data.changes.previous}.</Notice> : null}
+      {publish.data && publish.data.version === null ? (
+        <Notice tone="info">No new version: the working set is the same as v{publish.data.changes.previous}.</Notice>
+      ) : null}
       <div className="flex justify-end gap-2">
         <Button onClick={onClose}>Cancel</Button>
         {p.unchanged ? (
@@ -113,7 +153,9 @@ function PublishForm({ dataset, onClose, onPublished }: { dataset: string; onClo
           </Button>
         ) : (
           <Button type="submit" variant="success" disabled={publish.isPending || p.included === 0}>
-            {publish.isPending ? "Publishing…" : `Publish ${p.included.toLocaleString()} task${p.included === 1 ? "" : "s"}`}
+            {publish.isPending
+              ? "Publishing…"
+              : `Publish ${p.included.toLocaleString()} task${p.included === 1 ? "" : "s"}`}
           </Button>
         )}
       </div>

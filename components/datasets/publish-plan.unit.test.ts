@@ -16,7 +16,9 @@ describe("publish plan", () => {
   });
   it("describes the changes against the latest version", () => {
     expect(changesText({ previous: null, added: 3, removed: 0, changed: 0 })).toBe("the first version");
-    expect(changesText({ previous: 2, added: 1, removed: 1, changed: 0 })).toBe("+1 added · −1 removed · 0 changed against v2");
+    expect(changesText({ previous: 2, added: 1, removed: 1, changed: 0 })).toBe(
+      "+1 added · −1 removed · 0 changed against v2",
+    );
   });
   it("maps task ids to why they are left out, and says whether the list is complete", () => {
     expect(exclusionMap({ excluded, excludedCount: 3 }).byExternalId.get("b")).toBe("rejected by the filter");

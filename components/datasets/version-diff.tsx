@@ -15,20 +15,30 @@ export function VersionDiff({ dataset, from, to }: { dataset: string; from: numb
   if (!diff.data) return <p className="text-xs text-zinc-500">Loading…</p>;
   const { added, removed, changed } = diff.data;
   return (
-    <div className="flex flex-col gap-1 text-xs" data-testid="version-diff" role="region" aria-label={`v${from} → v${to}`}>
+    <section className="flex flex-col gap-1 text-xs" data-testid="version-diff" aria-label={`v${from} → v${to}`}>
       <p>
-        v{from} → v{to}: <span className="text-emerald-700 dark:text-emerald-400">{added.length} added</span> · <span className="text-rose-700 dark:text-rose-400">{removed.length} removed</span> ·{" "}
-        {changed.length} changed
+        v{from} → v{to}: <span className="text-emerald-700 dark:text-emerald-400">{added.length} added</span> ·{" "}
+        <span className="text-rose-700 dark:text-rose-400">{removed.length} removed</span> · {changed.length} changed
       </p>
-      {added.length ? <p className="text-emerald-700 dark:text-emerald-400">+ {added.map((a) => a.externalId).join(", ")}</p> : null}
-      {removed.length ? <p className="text-rose-700 dark:text-rose-400">− {removed.map((a) => a.externalId).join(", ")}</p> : null}
+      {added.length ? (
+        <p className="text-emerald-700 dark:text-emerald-400">+ {added.map((a) => a.externalId).join(", ")}</p>
+      ) : null}
+      {removed.length ? (
+        <p className="text-rose-700 dark:text-rose-400">− {removed.map((a) => a.externalId).join(", ")}</p>
+      ) : null}
       {changed.map((c) => (
-        <Button key={c.externalId} variant="link" size="xs" className="w-fit" onClick={() => setOpen({ id: c.externalId, from: c.from, to: c.to })}>
+        <Button
+          key={c.externalId}
+          variant="link"
+          size="xs"
+          className="w-fit"
+          onClick={() => setOpen({ id: c.externalId, from: c.from, to: c.to })}
+        >
           ~ {c.externalId}: show the code diff
         </Button>
       ))}
       {open ? <RevisionPairDiff taskExternalId={open.id} from={open.from} to={open.to} /> : null}
-    </div>
+    </section>
   );
 }
 
@@ -38,5 +48,12 @@ function RevisionPairDiff({ taskExternalId, from, to }: { taskExternalId: string
   const a = revs.data?.find((r) => r.id === from);
   const b = revs.data?.find((r) => r.id === to);
   if (!a || !b) return <p className="text-zinc-500">Loading…</p>;
-  return <TextDiff original={renderTask(a)} modified={renderTask(b)} label={`${taskExternalId}: revision ${a.number} → ${b.number}`} height={360} />;
+  return (
+    <TextDiff
+      original={renderTask(a)}
+      modified={renderTask(b)}
+      label={`${taskExternalId}: revision ${a.number} → ${b.number}`}
+      height={360}
+    />
+  );
 }

@@ -41,13 +41,23 @@ export function VersionsTable({ dataset }: { dataset: Dataset }) {
                 <TD>
                   <span className="flex flex-wrap items-center gap-2">
                     {FORMATS.map((f) => (
-                      <a key={f.format} className="text-sky-700 underline dark:text-sky-400" href={`/api/datasets/${encodeURIComponent(`${dataset.name}@${v.number}`)}/export?format=${f.format}`} download>
+                      <a
+                        key={f.format}
+                        className="text-sky-700 underline dark:text-sky-400"
+                        href={`/api/datasets/${encodeURIComponent(`${dataset.name}@${v.number}`)}/export?format=${f.format}`}
+                        download
+                      >
                         {f.label}
                       </a>
                     ))}
                     <BackgroundExport dataset={dataset.name} version={v.number} />
                     {before ? (
-                      <Button variant="link" size="xs" pressed={diff?.to === v.number} onClick={() => setDiff(diff?.to === v.number ? null : { from: before.number, to: v.number })}>
+                      <Button
+                        variant="link"
+                        size="xs"
+                        pressed={diff?.to === v.number}
+                        onClick={() => setDiff(diff?.to === v.number ? null : { from: before.number, to: v.number })}
+                      >
                         diff vs v{before.number}
                       </Button>
                     ) : null}

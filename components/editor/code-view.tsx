@@ -96,14 +96,22 @@ export function CodeView({
   useEffect(() => () => editorRefLatest.current?.(null), []);
 
   return (
-    <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" aria-label={label} role="region" data-editable={onChange ? "true" : "false"}>
+    <section
+      className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800"
+      aria-label={label}
+      data-editable={onChange ? "true" : "false"}
+    >
       <Editor
         height={height}
         language="python"
         {...(onChange ? { defaultValue: code } : { value: code })}
         theme={dark ? "vs-dark" : "vs"}
         // Shown until Monaco has loaded: the code where the editor will be, not centred in its box.
-        loading={<pre className="h-full w-full self-start p-2 pl-16 font-mono text-[13px] leading-[19px] whitespace-pre-wrap">{code}</pre>}
+        loading={
+          <pre className="h-full w-full self-start p-2 pl-16 font-mono text-[13px] leading-[19px] whitespace-pre-wrap">
+            {code}
+          </pre>
+        }
         onChange={
           onChange
             ? (v) => {
@@ -115,19 +123,34 @@ export function CodeView({
         }
         onMount={(editor, monaco) => {
           mounted.current = { editor, monaco };
-          const fit = () => setHeight(Math.min(maxHeight, Math.max(2 * LINE_PX + 12, editor.getContentHeight())));
-          editor.onDidContentSizeChange(fit);
-          fit();
+          const fitHeight = () => setHeight(Math.min(maxHeight, Math.max(2 * LINE_PX + 12, editor.getContentHeight())));
+          editor.onDidContentSizeChange(fitHeight);
+          fitHeight();
           applyMarkers();
           if (onChange && commands) {
             // Actions, not a window listener: Monaco consumes these keys before the page sees them.
-            editor.addAction({ id: "cat.try", label: "Try this edit in the sandbox", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => commands.current?.tryEdit() });
-            editor.addAction({ id: "cat.save", label: "Save as a new revision", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS], run: () => commands.current?.save() });
+            editor.addAction({
+              id: "cat.try",
+              label: "Try this edit in the sandbox",
+              keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+              run: () => commands.current?.tryEdit(),
+            });
+            editor.addAction({
+              id: "cat.save",
+              label: "Save as a new revision",
+              keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
+              run: () => commands.current?.save(),
+            });
           }
           editorRef?.(editor);
         }}
-        options={{ ...BASE_OPTIONS, readOnly: !onChange, domReadOnly: !onChange, renderLineHighlight: onChange ? "line" : "none" }}
+        options={{
+          ...BASE_OPTIONS,
+          readOnly: !onChange,
+          domReadOnly: !onChange,
+          renderLineHighlight: onChange ? "line" : "none",
+        }}
       />
-    </div>
+    </section>
   );
 }

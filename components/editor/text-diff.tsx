@@ -4,10 +4,20 @@ import { useDark } from "../ui/use-dark";
 import { BASE_OPTIONS } from "./code-view";
 
 /** Side-by-side diff of two texts (a whole task rendered as one document). */
-export function TextDiff({ original, modified, label, height = 480 }: { original: string; modified: string; label: string; height?: number }) {
+export function TextDiff({
+  original,
+  modified,
+  label,
+  height = 480,
+}: {
+  original: string;
+  modified: string;
+  label: string;
+  height?: number;
+}) {
   const dark = useDark();
   return (
-    <div className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" role="region" aria-label={label}>
+    <section className="overflow-hidden rounded border border-zinc-200 dark:border-zinc-800" aria-label={label}>
       <DiffEditor
         height={height}
         language="python"
@@ -16,6 +26,6 @@ export function TextDiff({ original, modified, label, height = 480 }: { original
         theme={dark ? "vs-dark" : "vs"}
         options={{ ...BASE_OPTIONS, readOnly: true, renderSideBySide: true, originalEditable: false }}
       />
-    </div>
+    </section>
   );
 }

@@ -14,23 +14,32 @@ type Environment = RouterOutputs["environment"]["list"][number];
 export function EnvironmentCard({ env }: { env: Environment }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const setActive = useMutation(trpc.environment.setActivePack.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.environment.pathKey() }) }));
+  const setActive = useMutation(
+    trpc.environment.setActivePack.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.environment.pathKey() }),
+    }),
+  );
   const active = env.active;
   return (
     <Section data-testid="environment" aria-label={text(env.name)}>
       <h2 className="flex items-baseline gap-3">
         <span className="text-base font-semibold">{text(env.name)}</span>
         <span className="text-xs text-zinc-500">
-          {env.taskCount.toLocaleString()} tasks · {env.versions.length} pack version{env.versions.length === 1 ? "" : "s"}
+          {env.taskCount.toLocaleString()} tasks · {env.versions.length} pack version
+          {env.versions.length === 1 ? "" : "s"}
         </span>
       </h2>
       {active ? (
         <p className="text-xs text-zinc-500">
-          Current pack: version {active.version} <code title={text(active.hash)}>{text(active.hash).slice(0, 16)}</code> · {active.fileCount} files · {(active.sizeBytes / 1048576).toFixed(1)} MB · limits{" "}
-          {active.caseTimeoutMs ? `${active.caseTimeoutMs / 1000} s` : "10 s"} / {active.memoryMb ? `${active.memoryMb} MB` : "1 GiB"} per case · added {when(active.createdAt)}
+          Current pack: version {active.version} <code title={text(active.hash)}>{text(active.hash).slice(0, 16)}</code>{" "}
+          · {active.fileCount} files · {(active.sizeBytes / 1048576).toFixed(1)} MB · limits{" "}
+          {active.caseTimeoutMs ? `${active.caseTimeoutMs / 1000} s` : "10 s"} /{" "}
+          {active.memoryMb ? `${active.memoryMb} MB` : "1 GiB"} per case · added {when(active.createdAt)}
         </p>
       ) : env.versions.length ? (
-        <p className="text-xs text-rose-600">No version is active: runs of this environment have no pack. Choose one below.</p>
+        <p className="text-xs text-rose-600">
+          No version is active: runs of this environment have no pack. Choose one below.
+        </p>
       ) : null}
       {setActive.error ? <ErrorText>{setActive.error.message}</ErrorText> : null}
       {env.versions.length ? (
@@ -59,7 +68,11 @@ export function EnvironmentCard({ env }: { env: Environment }) {
                   {v.active ? (
                     <span className="font-medium text-emerald-700 dark:text-emerald-400">active</span>
                   ) : (
-                    <Button size="sm" disabled={setActive.isPending} onClick={() => setActive.mutate({ environment: env.name, packHash: v.hash })}>
+                    <Button
+                      size="sm"
+                      disabled={setActive.isPending}
+                      onClick={() => setActive.mutate({ environment: env.name, packHash: v.hash })}
+                    >
                       Use this version
                     </Button>
                   )}
@@ -78,9 +91,16 @@ export function EnvironmentCard({ env }: { env: Environment }) {
           </THead>
           <tbody>
             {env.tools.map((tool, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: pack content: tool names may repeat
               <TR key={`${i}:${text(tool.name)}`}>
                 <TD className="font-mono">{text(tool.name)}</TD>
-                <TD className="text-zinc-600 dark:text-zinc-400">{tool.raw !== null ? <code className="break-all text-[11px]">{text(tool.raw)}</code> : text(tool.description)}</TD>
+                <TD className="text-zinc-600 dark:text-zinc-400">
+                  {tool.raw !== null ? (
+                    <code className="break-all text-[11px]">{text(tool.raw)}</code>
+                  ) : (
+                    text(tool.description)
+                  )}
+                </TD>
                 <TD className="font-mono text-[11px]">
                   {tool.parameters.map((p) => (
                     <div key={text(p.name)} title={text(p.description)}>
@@ -94,7 +114,9 @@ export function EnvironmentCard({ env }: { env: Environment }) {
           </tbody>
         </Table>
       ) : active ? (
-        <p className="text-xs text-zinc-500">Tools: {active.tools.map(text).join(", ") || "not inspected"} (the pack has no TOOL_SCHEMAS).</p>
+        <p className="text-xs text-zinc-500">
+          Tools: {active.tools.map(text).join(", ") || "not inspected"} (the pack has no TOOL_SCHEMAS).
+        </p>
       ) : null}
     </Section>
   );

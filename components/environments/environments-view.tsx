@@ -14,13 +14,17 @@ export function EnvironmentsView() {
         title="Environments"
         description={
           <>
-            An environment pack is a directory with <code>env.py</code> defining <code>TOOLS</code>, <code>load_state()</code> and optionally <code>TOOL_SCHEMAS</code>. Each content
-            is a pack version, identified by its hash; runs use the environment&apos;s active version, and every verdict records the hash that produced it.
+            An environment pack is a directory with <code>env.py</code> defining <code>TOOLS</code>,{" "}
+            <code>load_state()</code> and optionally <code>TOOL_SCHEMAS</code>. Each content is a pack version,
+            identified by its hash; runs use the environment&apos;s active version, and every verdict records the hash
+            that produced it.
           </>
         }
       />
       <PackUpload names={envs.data?.map((e) => e.name) ?? []} />
-      {envs.data?.map((env) => <EnvironmentCard key={env.name} env={env} />)}
+      {envs.data?.map((env) => (
+        <EnvironmentCard key={env.name} env={env} />
+      ))}
     </Page>
   );
 }

@@ -35,19 +35,35 @@ export function PackUpload({ names }: { names: string[] }) {
   const upload = async (file: File, target: Target) => {
     const envName = target.kind === "new" ? name.trim() : target.environment;
     if (!envName) {
-      setStatus({ ok: false, text: target.kind === "new" ? "Give the new environment a name first." : "Choose the environment this is a new version of." });
+      setStatus({
+        ok: false,
+        text:
+          target.kind === "new"
+            ? "Give the new environment a name first."
+            : "Choose the environment this is a new version of.",
+      });
       return;
     }
     setBusy(true);
     setStatus(null);
     try {
-      const params = new URLSearchParams({ name: envName, fileName: file.name, ...(target.kind === "version" ? { newVersion: "1" } : {}) });
+      const params = new URLSearchParams({
+        name: envName,
+        fileName: file.name,
+        ...(target.kind === "version" ? { newVersion: "1" } : {}),
+      });
       const res = await fetch(`/api/packs?${params}`, { method: "POST", body: file });
       const body = (await res.json()) as UploadReply;
-      if (!res.ok || body.error) setStatus({ ok: false, text: body.error?.message ?? `The server answered ${res.status}.` });
+      if (!res.ok || body.error)
+        setStatus({ ok: false, text: body.error?.message ?? `The server answered ${res.status}.` });
       else {
-        const what = body.created ? `Registered ${text(body.name)} version ${body.version}` : `Already registered: ${text(body.name)} version ${body.version}${body.active ? "" : " (not the active one)"}`;
-        setStatus({ ok: true, text: `${what} @ ${text(body.hash).slice(0, 12)}${body.tools ? ` with ${body.tools.length} tools` : ""}${body.warning ? `. ${text(body.warning)}` : ""}` });
+        const what = body.created
+          ? `Registered ${text(body.name)} version ${body.version}`
+          : `Already registered: ${text(body.name)} version ${body.version}${body.active ? "" : " (not the active one)"}`;
+        setStatus({
+          ok: true,
+          text: `${what} @ ${text(body.hash).slice(0, 12)}${body.tools ? ` with ${body.tools.length} tools` : ""}${body.warning ? `. ${text(body.warning)}` : ""}`,
+        });
         await queryClient.invalidateQueries({ queryKey: trpc.environment.pathKey() });
       }
     } catch (err) {
@@ -62,12 +78,34 @@ export function PackUpload({ names }: { names: string[] }) {
       <fieldset className="flex flex-wrap items-end gap-4">
         <legend className="mb-2 text-xs text-zinc-500">This pack is</legend>
         <label className="flex items-center gap-2 text-sm">
-          <input type="radio" name="pack-target" checked={mode === "new"} onChange={() => setMode("new")} />a new environment named
-          <Input className="w-40" aria-label="New environment name" value={name} onChange={(e) => setName(e.target.value)} onFocus={() => setMode("new")} placeholder="retail" />
+          <input type="radio" name="pack-target" checked={mode === "new"} onChange={() => setMode("new")} />a new
+          environment named
+          <Input
+            className="w-40"
+            aria-label="New environment name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            onFocus={() => setMode("new")}
+            placeholder="retail"
+          />
         </label>
         <label className="flex items-center gap-2 text-sm">
-          <input type="radio" name="pack-target" checked={mode === "version"} disabled={!names.length} onChange={() => setMode("version")} />a new version of
-          <Select size="md" aria-label="Environment to add a version to" value={versionTarget} disabled={!names.length} onChange={(e) => setVersionOf(e.target.value)} onFocus={() => setMode("version")}>
+          <input
+            type="radio"
+            name="pack-target"
+            checked={mode === "version"}
+            disabled={!names.length}
+            onChange={() => setMode("version")}
+          />
+          a new version of
+          <Select
+            size="md"
+            aria-label="Environment to add a version to"
+            value={versionTarget}
+            disabled={!names.length}
+            onChange={(e) => setVersionOf(e.target.value)}
+            onFocus={() => setMode("version")}
+          >
             {names.map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -78,7 +116,11 @@ export function PackUpload({ names }: { names: string[] }) {
       </fieldset>
       <div className="flex flex-wrap items-center gap-3">
         <Button variant="primary" size="lg" disabled={busy} onClick={() => input.current?.click()}>
-          {busy ? "Uploading…" : mode === "new" ? "Upload a new environment (.zip or .tar.gz)" : `Upload a new version of ${versionTarget} (.zip or .tar.gz)`}
+          {busy
+            ? "Uploading…"
+            : mode === "new"
+              ? "Upload a new environment (.zip or .tar.gz)"
+              : `Upload a new version of ${versionTarget} (.zip or .tar.gz)`}
         </Button>
         <input
           ref={input}
@@ -95,7 +137,10 @@ export function PackUpload({ names }: { names: string[] }) {
         <span className="text-xs text-zinc-500">or: npm run -s cli -- env add DIR --name NAME [--new-version]</span>
       </div>
       {status ? (
-        <p role={status.ok ? "status" : "alert"} className={`text-xs ${status.ok ? "text-emerald-700 dark:text-emerald-400" : "text-rose-600"}`}>
+        <p
+          role={status.ok ? "status" : "alert"}
+          className={`text-xs ${status.ok ? "text-emerald-700 dark:text-emerald-400" : "text-rose-600"}`}
+        >
           {status.text}
         </p>
       ) : null}

@@ -33,16 +33,28 @@ export function ImportForm() {
     if (defaultEnv.trim()) params.set("env", defaultEnv.trim());
     if (runFilter) params.set("filter", "1");
     try {
-      const res = await uploadFile(`/api/import?${params}`, file, (loaded, total) => setUpload({ state: "uploading", file: file.name, loaded, total }));
+      const res = await uploadFile(`/api/import?${params}`, file, (loaded, total) =>
+        setUpload({ state: "uploading", file: file.name, loaded, total }),
+      );
       const reply = readImportReply(res.status, res.body);
-      setUpload("error" in reply ? { state: "error", file: file.name, message: reply.error } : { state: "done", file: file.name, summary: reply.summary });
+      setUpload(
+        "error" in reply
+          ? { state: "error", file: file.name, message: reply.error }
+          : { state: "done", file: file.name, summary: reply.summary },
+      );
     } catch (err) {
       setUpload({ state: "error", file: file.name, message: err instanceof Error ? err.message : String(err) });
     }
     setBatchName("");
     // New batches and tasks; a filter run when asked for.
     await Promise.all(
-      [trpc.imports.pathKey(), trpc.task.list.pathKey(), trpc.task.facets.queryKey(), trpc.task.facetCounts.pathKey(), trpc.filter.recent.queryKey()].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
+      [
+        trpc.imports.pathKey(),
+        trpc.task.list.pathKey(),
+        trpc.task.facets.queryKey(),
+        trpc.task.facetCounts.pathKey(),
+        trpc.filter.recent.queryKey(),
+      ].map((queryKey) => queryClient.invalidateQueries({ queryKey })),
     );
   };
 
@@ -53,28 +65,45 @@ export function ImportForm() {
         title="Import tasks"
         description={
           <>
-            CaT JSON Lines (<code>.jsonl</code>, one task per line) or the challenger&apos;s tagged text (<code>.txt</code>). Each line is checked; bad lines are listed with their line
-            number and skipped, good lines are kept. Re-importing a task id only adds a revision when its content changed, and an import into an existing batch appends to it
-            (so a fixed file can go into the same batch again).
+            CaT JSON Lines (<code>.jsonl</code>, one task per line) or the challenger&apos;s tagged text (
+            <code>.txt</code>). Each line is checked; bad lines are listed with their line number and skipped, good
+            lines are kept. Re-importing a task id only adds a revision when its content changed, and an import into an
+            existing batch appends to it (so a fixed file can go into the same batch again).
           </>
         }
       />
       <div className="flex flex-wrap gap-4">
         <Field label="Batch name (optional)">
-          <Input className="w-64" value={batchName} onChange={(e) => setBatchName(e.target.value)} placeholder="from the file name and time" />
+          <Input
+            className="w-64"
+            value={batchName}
+            onChange={(e) => setBatchName(e.target.value)}
+            placeholder="from the file name and time"
+          />
         </Field>
         <Field label={<>Environment for tagged text without an &lt;environment&gt; tag</>}>
-          <Input className="w-64" value={defaultEnv} onChange={(e) => setDefaultEnv(e.target.value)} placeholder="e.g. retail" />
+          <Input
+            className="w-64"
+            value={defaultEnv}
+            onChange={(e) => setDefaultEnv(e.target.value)}
+            placeholder="e.g. retail"
+          />
         </Field>
-        <Field inline label="Run the filter on the imported tasks" className="self-end pb-1 text-zinc-600 dark:text-zinc-400">
-          <Checkbox checked={runFilter} onChange={(e) => setRunFilter(e.target.checked)} data-testid="import-run-filter" />
+        <Field
+          inline
+          label="Run the filter on the imported tasks"
+          className="self-end pb-1 text-zinc-600 dark:text-zinc-400"
+        >
+          <Checkbox
+            checked={runFilter}
+            onChange={(e) => setRunFilter(e.target.checked)}
+            data-testid="import-run-filter"
+          />
         </Field>
       </div>
-      <div
-        role="button"
-        tabIndex={0}
+      <button
+        type="button"
         aria-label="Drop a task file here or press Enter to choose one"
-        onKeyDown={(e) => (e.key === "Enter" || e.key === " ") && input.current?.click()}
         onClick={() => input.current?.click()}
         onDragOver={(e) => {
           e.preventDefault();
@@ -87,29 +116,36 @@ export function ImportForm() {
           const file = e.dataTransfer.files[0];
           if (file) void start(file);
         }}
-        className={`flex h-36 cursor-pointer flex-col items-center justify-center gap-1 rounded-lg border-2 border-dashed text-zinc-500 ${dragging ? "border-sky-500 bg-sky-50 dark:bg-sky-950/30" : "border-zinc-300 dark:border-zinc-700"}`}
+        className={`flex h-36 w-full cursor-pointer flex-col items-center justify-center gap-1 rounded-lg border-2 border-dashed text-zinc-500 ${dragging ? "border-sky-500 bg-sky-50 dark:bg-sky-950/30" : "border-zinc-300 dark:border-zinc-700"}`}
       >
         <span className="text-base">Drop a file here, or click to choose</span>
         <span className="text-xs">Streamed: files of any size</span>
-        <input
-          ref={input}
-          type="file"
-          accept=".jsonl,.ndjson,.json,.txt,.xml"
-          className="hidden"
-          data-testid="import-file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            e.target.value = "";
-            if (file) void start(file);
-          }}
-        />
-      </div>
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".jsonl,.ndjson,.json,.txt,.xml"
+        className="hidden"
+        data-testid="import-file"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = "";
+          if (file) void start(file);
+        }}
+      />
       {upload.state === "uploading" ? (
         <div className="flex flex-col gap-1" aria-live="polite">
           <span className="text-xs text-zinc-500">
             Importing {upload.file}… {pct}%
           </span>
-          <div className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100} aria-label="Import progress">
+          <div
+            className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+            role="progressbar"
+            aria-valuenow={pct}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-label="Import progress"
+          >
             <div className="h-full bg-sky-500 transition-[width]" style={{ width: `${pct}%` }} />
           </div>
         </div>

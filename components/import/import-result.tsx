@@ -18,15 +18,25 @@ export function ImportResult({ file, summary }: { file: string; summary: ImportS
     <section className="flex flex-col gap-3" data-testid="import-result" aria-live="polite">
       <Notice tone={failed ? "error" : "success"} role="status" className="text-sm">
         <p className="font-medium">
-          {failed ? `${file} was not imported` : summary.batch.id === null ? `${file}: no task was kept, so no batch was created` : <>{file} imported into batch {batchLink}</>}
+          {failed ? (
+            `${file} was not imported`
+          ) : summary.batch.id === null ? (
+            `${file}: no task was kept, so no batch was created`
+          ) : (
+            <>
+              {file} imported into batch {batchLink}
+            </>
+          )}
         </p>
         {summary.failure ? <p>{summary.failure}</p> : null}
         <p className="text-xs">
-          {summary.linesRead.toLocaleString()} lines read · {summary.created} new · {summary.revised} revised · {summary.unchanged} unchanged · {summary.errorCount} refused
+          {summary.linesRead.toLocaleString()} lines read · {summary.created} new · {summary.revised} revised ·{" "}
+          {summary.unchanged} unchanged · {summary.errorCount} refused
         </p>
         {summary.rerun ? (
           <p className="text-xs" data-testid="import-rerun">
-            The filter is running on the {summary.rerun.taskCount} new and revised task{summary.rerun.taskCount === 1 ? "" : "s"}: see their verdicts in{" "}
+            The filter is running on the {summary.rerun.taskCount} new and revised task
+            {summary.rerun.taskCount === 1 ? "" : "s"}: see their verdicts in{" "}
             <Link className="text-sky-700 underline dark:text-sky-400" href={batchHref}>
               the batch
             </Link>
@@ -43,6 +53,7 @@ export function ImportResult({ file, summary }: { file: string; summary: ImportS
           </THead>
           <tbody>
             {summary.errors.map((e, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list; one line can have several errors
               <TR key={i} data-testid="line-error">
                 <TD className="font-mono tabular-nums">{e.line}</TD>
                 <TD className="font-mono">{e.field ?? ""}</TD>
@@ -52,7 +63,11 @@ export function ImportResult({ file, summary }: { file: string; summary: ImportS
           </tbody>
         </Table>
       ) : null}
-      {summary.errorCount > summary.errors.length ? <p className="text-xs text-zinc-500">Showing the first {summary.errors.length} of {summary.errorCount} refused lines.</p> : null}
+      {summary.errorCount > summary.errors.length ? (
+        <p className="text-xs text-zinc-500">
+          Showing the first {summary.errors.length} of {summary.errorCount} refused lines.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -27,7 +27,10 @@ export function RecentImports() {
           {imports.data?.map((b) => (
             <TR key={b.id}>
               <TD>
-                <Link className="text-sky-700 hover:underline dark:text-sky-400" href={taskListHref({ batch: b.batchName })}>
+                <Link
+                  className="text-sky-700 hover:underline dark:text-sky-400"
+                  href={taskListHref({ batch: b.batchName })}
+                >
                   {b.batchName}
                 </Link>
               </TD>

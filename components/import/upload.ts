@@ -2,7 +2,11 @@ import { z } from "zod";
 import type { ImportSummary } from "@/server/tasks/import-tasks";
 
 /** Streams the file as the request body; the server parses while it arrives, so this is the import's progress. */
-export function uploadFile(url: string, file: File, onProgress: (loaded: number, total: number) => void): Promise<{ status: number; body: unknown }> {
+export function uploadFile(
+  url: string,
+  file: File,
+  onProgress: (loaded: number, total: number) => void,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
@@ -21,7 +25,12 @@ export function uploadFile(url: string, file: File, onProgress: (loaded: number,
 }
 
 const errorBody = z.object({ error: z.object({ message: z.string() }) });
-const summaryShape = z.object({ status: z.string(), batch: z.object({ name: z.string() }), linesRead: z.number(), errors: z.array(z.unknown()) });
+const summaryShape = z.object({
+  status: z.string(),
+  batch: z.object({ name: z.string() }),
+  linesRead: z.number(),
+  errors: z.array(z.unknown()),
+});
 
 /** The import endpoint's answer: its summary, or the error it refused the file with. */
 export function readImportReply(status: number, body: unknown): { summary: ImportSummary } | { error: string } {

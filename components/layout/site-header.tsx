@@ -24,7 +24,12 @@ export function SiteHeader() {
         {NAV.map((n) => {
           const current = pathname === n.href || pathname.startsWith(`${n.href}/`);
           return (
-            <Link key={n.href} href={n.href} aria-current={current ? "page" : undefined} className={`${item} ${current ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100" : ""}`}>
+            <Link
+              key={n.href}
+              href={n.href}
+              aria-current={current ? "page" : undefined}
+              className={`${item} ${current ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100" : ""}`}
+            >
               {n.label}
             </Link>
           );

@@ -10,7 +10,14 @@ export function ThemeToggle() {
     localStorage.setItem("cat-theme", next ? "dark" : "light");
   };
   return (
-    <Button variant="ghost" size="sm" className="text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100" onClick={toggle} aria-label={dark ? "Switch to light theme" : "Switch to dark theme"} title="Toggle theme">
+    <Button
+      variant="ghost"
+      size="sm"
+      className="text-zinc-500 hover:text-zinc-900 dark:hover:text-zinc-100"
+      onClick={toggle}
+      aria-label={dark ? "Switch to light theme" : "Switch to dark theme"}
+      title="Toggle theme"
+    >
       {dark ? "☀ Light" : "☾ Dark"}
     </Button>
   );

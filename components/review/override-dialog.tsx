@@ -30,13 +30,39 @@ export function OverrideDialog({
   onConfirm: (reason: string) => void;
 }) {
   return (
-    <Dialog open={open} onClose={onClose} title={count === 1 ? "Approve anyway?" : `Approve ${count.toLocaleString()} tasks anyway?`} data-testid="override-dialog">
-      <OverrideForm refused={refused} count={count} pending={pending} error={error} onConfirm={onConfirm} onCancel={onClose} />
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={count === 1 ? "Approve anyway?" : `Approve ${count.toLocaleString()} tasks anyway?`}
+      data-testid="override-dialog"
+    >
+      <OverrideForm
+        refused={refused}
+        count={count}
+        pending={pending}
+        error={error}
+        onConfirm={onConfirm}
+        onCancel={onClose}
+      />
     </Dialog>
   );
 }
 
-function OverrideForm({ refused, count, pending, error, onConfirm, onCancel }: { refused: RefusedApproval[]; count: number; pending: boolean; error?: string | null; onConfirm: (reason: string) => void; onCancel: () => void }) {
+function OverrideForm({
+  refused,
+  count,
+  pending,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  refused: RefusedApproval[];
+  count: number;
+  pending: boolean;
+  error?: string | null;
+  onConfirm: (reason: string) => void;
+  onCancel: () => void;
+}) {
   const [reason, setReason] = useState("");
   return (
     <form
@@ -47,8 +73,9 @@ function OverrideForm({ refused, count, pending, error, onConfirm, onCancel }: {
       }}
     >
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        The filter did not accept {count === 1 ? "this task" : "these tasks"} on the current revision. An approval by override records your reason; it is shown on the task, counted
-        on the statistics page, and marked in exports and the dataset card.
+        The filter did not accept {count === 1 ? "this task" : "these tasks"} on the current revision. An approval by
+        override records your reason; it is shown on the task, counted on the statistics page, and marked in exports and
+        the dataset card.
       </p>
       <ul className="max-h-40 list-disc overflow-y-auto pl-5 text-xs">
         {refused.map((r) => (
@@ -57,7 +84,15 @@ function OverrideForm({ refused, count, pending, error, onConfirm, onCancel }: {
         {count > refused.length ? <li>…and {(count - refused.length).toLocaleString()} more</li> : null}
       </ul>
       <Field label="Why approve it anyway (required)">
-        <Textarea autoFocus required maxLength={2000} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. the verifier is right; the failure case itself is wrong and is fixed upstream" />
+        <Textarea
+          autoFocus
+          required
+          maxLength={2000}
+          rows={3}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. the verifier is right; the failure case itself is wrong and is fixed upstream"
+        />
       </Field>
       {error ? <ErrorText>{error}</ErrorText> : null}
       <div className="flex justify-end gap-2">

@@ -15,14 +15,20 @@ const refusedSchema = z.object({
 const detailsSchema = z.object({ refused: z.array(refusedSchema) });
 
 /** The refused approvals an error carries, or null when it is some other error. */
-export function refusedApprovals(error: { data?: { code?: string; details?: unknown } | null } | null | undefined): RefusedApproval[] | null {
+export function refusedApprovals(
+  error: { data?: { code?: string; details?: unknown } | null } | null | undefined,
+): RefusedApproval[] | null {
   if (error?.data?.code !== "CONFLICT") return null;
   const parsed = detailsSchema.safeParse(error.data.details);
   return parsed.success && parsed.data.refused.length ? parsed.data.refused : null;
 }
 
 /** "approved 3; 2 not approved because 1 rejected by the filter, 1 not run on its current revision". */
-export function bulkApprovalSummary(result: { changed: number; matched: number; refused: { count: number; tasks: RefusedApproval[] } }): string {
+export function bulkApprovalSummary(result: {
+  changed: number;
+  matched: number;
+  refused: { count: number; tasks: RefusedApproval[] };
+}): string {
   const head = `approved ${result.changed.toLocaleString()}${result.matched - result.changed - result.refused.count > 0 ? ` (${(result.matched - result.changed - result.refused.count).toLocaleString()} already were)` : ""}`;
   if (!result.refused.count) return head;
   const why = new Map<RefusedApproval["block"], number>();
@@ -30,7 +36,9 @@ export function bulkApprovalSummary(result: { changed: number; matched: number; 
   const listed = result.refused.tasks.length;
   const reasons = [...why].map(([block, n]) => `${n} ${BLOCK_TEXT[block]}`).join(", ");
   const n = result.refused.count.toLocaleString();
-  return listed < result.refused.count ? `${head}; ${n} not approved (of the first ${listed}: ${reasons})` : `${head}; ${n} not approved because ${reasons}`;
+  return listed < result.refused.count
+    ? `${head}; ${n} not approved (of the first ${listed}: ${reasons})`
+    : `${head}; ${n} not approved because ${reasons}`;
 }
 
 // The same words as the server's APPROVAL_BLOCK_TEXT (that module is server-only).

@@ -23,7 +23,10 @@ export function ReviewQueueStart() {
   if (first.data && !first.data.items.length) {
     return (
       <p className="p-8 text-center text-zinc-500">
-        No task matches this filter. <Link className="text-sky-700 underline dark:text-sky-400" href={`/tasks?${query}`}>Back to the list</Link>
+        No task matches this filter.{" "}
+        <Link className="text-sky-700 underline dark:text-sky-400" href={`/tasks?${query}`}>
+          Back to the list
+        </Link>
       </p>
     );
   }

@@ -48,7 +48,15 @@ export function Funnel({ row, by }: { row: Row; by: FunnelGroupBy }) {
             return (
               <div key={s.key} className="grid grid-cols-[14rem_1fr_6rem_11rem] items-center gap-2 text-xs">
                 <span className="text-zinc-600 dark:text-zinc-400">{s.label}</span>
-                <Link href={target.href} className="block h-4 rounded bg-zinc-100 hover:ring-2 hover:ring-sky-400 dark:bg-zinc-900" aria-label={lost === null ? `${s.label}: show the ${n} ${target.what}` : `${s.label}: show the ${lost} ${target.what}`}>
+                <Link
+                  href={target.href}
+                  className="block h-4 rounded bg-zinc-100 hover:ring-2 hover:ring-sky-400 dark:bg-zinc-900"
+                  aria-label={
+                    lost === null
+                      ? `${s.label}: show the ${n} ${target.what}`
+                      : `${s.label}: show the ${lost} ${target.what}`
+                  }
+                >
                   <div className="h-full" role="img" aria-label={`${s.label}: ${n} (${pct.toFixed(1)}%)`}>
                     <div className={`h-full rounded ${s.color}`} style={{ width: `${pct}%` }} />
                   </div>

@@ -61,14 +61,18 @@ export function StatisticsCharts() {
                       {d.dataset} v{d.version}
                     </Link>
                   </TD>
-                  {[d.tasks, d.run, d.verifierLoads, d.solutionPasses, d.accepted].map((n, i) => (
-                    <TD key={i} numeric>
-                      {n}
+                  {(["tasks", "run", "verifierLoads", "solutionPasses", "accepted"] as const).map((k) => (
+                    <TD key={k} numeric>
+                      {d[k]}
                     </TD>
                   ))}
                   <TD numeric>
                     {/* Approvals by override in the working set: what the next version would carry. */}
-                    <Link className={linkClass} href={taskListHref({ dataset: d.dataset, override: "yes" })} title="In this version; the link lists the working set's">
+                    <Link
+                      className={linkClass}
+                      href={taskListHref({ dataset: d.dataset, override: "yes" })}
+                      title="In this version; the link lists the working set's"
+                    >
                       {d.overrides}
                     </Link>
                   </TD>
@@ -82,11 +86,19 @@ export function StatisticsCharts() {
       <Section title="What curation found">
         <ul className="flex flex-col gap-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid="curation-findings">
           <li>
-            <Count n={s.falsePositives.labelled} href={taskListHref({ label: "false positive" })} testId="false-positives-labelled">
+            <Count
+              n={s.falsePositives.labelled}
+              href={taskListHref({ label: "false positive" })}
+              testId="false-positives-labelled"
+            >
               false positives found
             </Count>{" "}
             (every task labelled false positive) ·{" "}
-            <Count n={s.falsePositives.flippedByEdit} href={taskListHref({ edit: "newly_rejected" })} testId="false-positives-flipped">
+            <Count
+              n={s.falsePositives.flippedByEdit}
+              href={taskListHref({ edit: "newly_rejected" })}
+              testId="false-positives-flipped"
+            >
               accepted → rejected by an edit
             </Count>{" "}
             (a stricter verifier the failure cases now catch)
@@ -122,14 +134,23 @@ export function StatisticsCharts() {
       </Section>
 
       <Section title="Labels">
-        <div className="h-56" role="img" aria-label={`Label distribution: ${s.labels.map((l) => `${l.name} ${l.n}`).join(", ")}`}>
+        <div
+          className="h-56"
+          role="img"
+          aria-label={`Label distribution: ${s.labels.map((l) => `${l.name} ${l.n}`).join(", ")}`}
+        >
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={s.labels} layout="vertical" margin={{ left: 40 }}>
               <CartesianGrid strokeDasharray="3 3" stroke={dark ? "#27272a" : "#e4e4e7"} />
               <XAxis type="number" allowDecimals={false} stroke={axis} fontSize={11} />
               <YAxis type="category" dataKey="name" width={130} stroke={axis} fontSize={11} />
               <Tooltip />
-              <Bar dataKey="n" name="tasks" cursor="pointer" onClick={(d: { name?: string }) => d.name && router.push(taskListHref({ label: d.name }))}>
+              <Bar
+                dataKey="n"
+                name="tasks"
+                cursor="pointer"
+                onClick={(d: { name?: string }) => d.name && router.push(taskListHref({ label: d.name }))}
+              >
                 {s.labels.map((l) => (
                   <Cell key={l.name} fill={l.color ?? "#0284c7"} />
                 ))}
@@ -138,13 +159,15 @@ export function StatisticsCharts() {
           </ResponsiveContainer>
         </div>
         {/* The same counts as links: the chart's bars are not reachable by keyboard. */}
-        <p className="flex flex-wrap gap-x-3 text-xs" aria-label="Tasks per label">
+        <ul className="flex flex-wrap gap-x-3 text-xs" aria-label="Tasks per label">
           {s.labels.map((l) => (
-            <Count key={l.name} n={l.n} href={taskListHref({ label: l.name })}>
-              {l.name}
-            </Count>
+            <li key={l.name}>
+              <Count n={l.n} href={taskListHref({ label: l.name })}>
+                {l.name}
+              </Count>
+            </li>
           ))}
-        </p>
+        </ul>
       </Section>
 
       <Section title="Review throughput, last 30 days">

@@ -19,7 +19,15 @@ type Refusal = { selection: TaskSelection; count: number; tasks: RefusedApproval
  * dataset — or, on a dataset's page, remove from it. Approving reports what it could not approve
  * and why, and offers the same override for those.
  */
-export function BulkActions({ selection, total, dataset }: { selection: Selection; total: number | undefined; dataset?: string }) {
+export function BulkActions({
+  selection,
+  total,
+  dataset,
+}: {
+  selection: Selection;
+  total: number | undefined;
+  dataset?: string;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const labels = useQuery(trpc.review.labels.queryOptions());
@@ -27,9 +35,18 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
   const [message, setMessage] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [overriding, setOverriding] = useState(false);
-  const invalidate = (...keys: Array<readonly unknown[]>) => Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
+  const invalidate = (...keys: Array<readonly unknown[]>) =>
+    Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
   // A review decision changes the rows, the counts, any open task page, and what a dataset would publish.
-  const afterReview = () => invalidate(trpc.task.list.pathKey(), trpc.task.facetCounts.pathKey(), trpc.task.count.pathKey(), trpc.task.get.pathKey(), trpc.review.history.pathKey(), trpc.dataset.previewPublish.pathKey());
+  const afterReview = () =>
+    invalidate(
+      trpc.task.list.pathKey(),
+      trpc.task.facetCounts.pathKey(),
+      trpc.task.count.pathKey(),
+      trpc.task.get.pathKey(),
+      trpc.review.history.pathKey(),
+      trpc.dataset.previewPublish.pathKey(),
+    );
 
   const rerun = useMutation(
     trpc.filter.rerun.mutationOptions({
@@ -45,7 +62,11 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
         setOverriding(false);
         if (vars.status === "approved") {
           setMessage(vars.override ? `approved ${r.changed.toLocaleString()} by override` : bulkApprovalSummary(r));
-          setRefusal(!vars.override && r.refused.count ? { selection: vars.selection, count: r.refused.count, tasks: r.refused.tasks } : null);
+          setRefusal(
+            !vars.override && r.refused.count
+              ? { selection: vars.selection, count: r.refused.count, tasks: r.refused.tasks }
+              : null,
+          );
         } else setMessage(`${r.changed.toLocaleString()} changed`);
         return afterReview();
       },
@@ -53,7 +74,9 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
         // One selected task that cannot be approved is refused as a whole: the same report.
         const tasks = vars.override ? null : refusedApprovals(err);
         if (tasks) {
-          setMessage(bulkApprovalSummary({ matched: tasks.length, changed: 0, refused: { count: tasks.length, tasks } }));
+          setMessage(
+            bulkApprovalSummary({ matched: tasks.length, changed: 0, refused: { count: tasks.length, tasks } }),
+          );
           setRefusal({ selection: vars.selection, count: tasks.length, tasks });
         }
       },
@@ -63,7 +86,12 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
     trpc.review.setLabel.mutationOptions({
       onSuccess: (r) => {
         setMessage(`labelled ${r.changed.toLocaleString()}`);
-        return invalidate(trpc.task.facetCounts.pathKey(), trpc.review.labels.queryKey(), trpc.task.get.pathKey(), trpc.review.history.pathKey());
+        return invalidate(
+          trpc.task.facetCounts.pathKey(),
+          trpc.review.labels.queryKey(),
+          trpc.task.get.pathKey(),
+          trpc.review.history.pathKey(),
+        );
       },
     }),
   );
@@ -79,11 +107,22 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
     trpc.dataset.remove.mutationOptions({
       onSuccess: (r) => {
         setMessage(`${r.removed.toLocaleString()} removed from ${dataset}`);
-        return invalidate(trpc.task.list.pathKey(), trpc.task.facetCounts.pathKey(), trpc.task.count.pathKey(), trpc.dataset.list.queryKey(), trpc.dataset.previewPublish.pathKey());
+        return invalidate(
+          trpc.task.list.pathKey(),
+          trpc.task.facetCounts.pathKey(),
+          trpc.task.count.pathKey(),
+          trpc.dataset.list.queryKey(),
+          trpc.dataset.previewPublish.pathKey(),
+        );
       },
     }),
   );
-  const error = rerun.error ?? (refusal ? null : setStatus.error) ?? setLabel.error ?? addToDataset.error ?? removeFromDataset.error;
+  const error =
+    rerun.error ??
+    (refusal ? null : setStatus.error) ??
+    setLabel.error ??
+    addToDataset.error ??
+    removeFromDataset.error;
   const n = selection.count;
   const confirmLarge = () => n <= 1000 || window.confirm(`Apply to all ${n.toLocaleString()} tasks?`);
   const act = (f: () => void) => () => {
@@ -95,7 +134,11 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
   const decide = (status: ReviewStatus) => act(() => setStatus.mutate({ selection: selection.input, status }));
 
   return (
-    <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 bg-zinc-50 px-4 py-1.5 text-xs dark:border-zinc-800 dark:bg-zinc-900/50" role="toolbar" aria-label="Bulk actions">
+    <div
+      className="flex flex-wrap items-center gap-2 border-b border-zinc-200 bg-zinc-50 px-4 py-1.5 text-xs dark:border-zinc-800 dark:bg-zinc-900/50"
+      role="toolbar"
+      aria-label="Bulk actions"
+    >
       <span className="text-zinc-500" data-testid="selection-count">
         {n ? `${n.toLocaleString()} selected` : "Select rows (x) or"}
       </span>
@@ -122,7 +165,14 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
           <Button size="sm" variant="warn" onClick={decide("needs_edit")}>
             Needs edit
           </Button>
-          <Select aria-label="Add a label to the selection" value="" onChange={(e) => e.target.value && act(() => setLabel.mutate({ selection: selection.input, labelId: Number(e.target.value), on: true }))()}>
+          <Select
+            aria-label="Add a label to the selection"
+            value=""
+            onChange={(e) =>
+              e.target.value &&
+              act(() => setLabel.mutate({ selection: selection.input, labelId: Number(e.target.value), on: true }))()
+            }
+          >
             <option value="">Label…</option>
             {labels.data?.map((l) => (
               <option key={l.id} value={l.id}>
@@ -131,11 +181,22 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
             ))}
           </Select>
           {dataset ? (
-            <Button size="sm" variant="reject" onClick={act(() => removeFromDataset.mutate({ dataset, selection: selection.input }))}>
+            <Button
+              size="sm"
+              variant="reject"
+              onClick={act(() => removeFromDataset.mutate({ dataset, selection: selection.input }))}
+            >
               Remove from {dataset}
             </Button>
           ) : (
-            <Select aria-label="Add the selection to a dataset" value="" onChange={(e) => e.target.value && act(() => addToDataset.mutate({ dataset: e.target.value, selection: selection.input }))()}>
+            <Select
+              aria-label="Add the selection to a dataset"
+              value=""
+              onChange={(e) =>
+                e.target.value &&
+                act(() => addToDataset.mutate({ dataset: e.target.value, selection: selection.input }))()
+              }
+            >
               <option value="">Add to dataset…</option>
               {datasets.data?.map((d) => (
                 <option key={d.id} value={d.name}>
@@ -164,7 +225,9 @@ export function BulkActions({ selection, total, dataset }: { selection: Selectio
         count={refusal?.count ?? 0}
         pending={setStatus.isPending}
         error={overriding ? (setStatus.error?.message ?? null) : null}
-        onConfirm={(reason) => refusal && setStatus.mutate({ selection: refusal.selection, status: "approved", override: { reason } })}
+        onConfirm={(reason) =>
+          refusal && setStatus.mutate({ selection: refusal.selection, status: "approved", override: { reason } })
+        }
       />
     </div>
   );

@@ -18,9 +18,15 @@ export function FacetSelect({
 }) {
   const shown = [...new Set([...options, ...Object.keys(counts ?? {}), ...(value ? [value] : [])])];
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the Select inside is the control
     <label className="flex items-center gap-1.5 text-xs text-zinc-500">
       {label}
-      <Select aria-label={label} className="max-w-40" value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)}>
+      <Select
+        aria-label={label}
+        className="max-w-40"
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value || undefined)}
+      >
         <option value="">all</option>
         {shown.map((o) => (
           <option key={o} value={o}>

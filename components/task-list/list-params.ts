@@ -2,7 +2,7 @@
 // it; the hooks around them only wire the router.
 import { FILTER_KEYS, taskListInputSchema, type TaskFilter, type TaskListInput } from "@/lib/task-query";
 
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
 
 interface ParamsLike {
   get(key: string): string | null;
@@ -12,7 +12,10 @@ interface ParamsLike {
  * The list input and its filter from the URL; an invalid value is dropped rather than failing the
  * page. `fixed` filters (the dataset page's working set) override the URL.
  */
-export function readListParams(params: ParamsLike, fixed: Partial<TaskFilter> = {}): { input: TaskListInput & { limit: number }; filter: TaskFilter } {
+export function readListParams(
+  params: ParamsLike,
+  fixed: Partial<TaskFilter> = {},
+): { input: TaskListInput & { limit: number }; filter: TaskFilter } {
   const raw: Record<string, string> = {};
   for (const k of [...FILTER_KEYS, "sort", "dir"] as const) {
     const v = params.get(k);
@@ -25,7 +28,9 @@ export function readListParams(params: ParamsLike, fixed: Partial<TaskFilter> = 
     parsed = taskListInputSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
   }
   const input = { ...(parsed.success ? parsed.data : taskListInputSchema.parse({})), ...fixed };
-  const filter: TaskFilter = Object.fromEntries(FILTER_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
+  const filter: TaskFilter = Object.fromEntries(
+    FILTER_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]),
+  );
   return { input: { ...input, limit: PAGE_SIZE }, filter };
 }
 

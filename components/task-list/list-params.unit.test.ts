@@ -5,7 +5,9 @@ const params = (qs: string) => new URLSearchParams(qs);
 
 describe("readListParams", () => {
   it("reads filters, sort and direction, and pages by 200", () => {
-    const { input, filter } = readListParams(params("verdict=rejected&reason=verifier_invalid&sort=externalId&dir=asc&junk=1"));
+    const { input, filter } = readListParams(
+      params("verdict=rejected&reason=verifier_invalid&sort=externalId&dir=asc&junk=1"),
+    );
     expect(filter).toEqual({ verdict: "rejected", reason: "verifier_invalid" });
     expect(input).toMatchObject({ verdict: "rejected", sort: "externalId", dir: "asc", limit: 200 });
   });
@@ -15,7 +17,10 @@ describe("readListParams", () => {
     expect(input.sort).toBe("created");
   });
   it("a fixed filter overrides the URL", () => {
-    expect(readListParams(params("dataset=other&review=approved"), { dataset: "mine" }).filter).toEqual({ dataset: "mine", review: "approved" });
+    expect(readListParams(params("dataset=other&review=approved"), { dataset: "mine" }).filter).toEqual({
+      dataset: "mine",
+      review: "approved",
+    });
   });
 });
 

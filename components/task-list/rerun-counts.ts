@@ -17,12 +17,17 @@ export function rerunCounts(r: Pick<RerunProgress, "taskCount" | "runs" | "finis
 }
 
 /** How long a finished rerun stays on screen: long enough to read its result. */
-export const FINISHED_SHOWN_MS = 2 * 60_000;
+const FINISHED_SHOWN_MS = 2 * 60_000;
 
 /**
  * The reruns to show: every one still running, and the ones that finished in the last two minutes
  * (a small rerun that ends while a big one runs must still show its result).
  */
-export function visibleReruns<R extends Pick<RerunProgress, "finished" | "createdAt" | "seconds">>(reruns: R[], now: number): R[] {
-  return reruns.filter((r) => !r.finished || now - (new Date(r.createdAt).getTime() + r.seconds * 1000) < FINISHED_SHOWN_MS);
+export function visibleReruns<R extends Pick<RerunProgress, "finished" | "createdAt" | "seconds">>(
+  reruns: R[],
+  now: number,
+): R[] {
+  return reruns.filter(
+    (r) => !r.finished || now - (new Date(r.createdAt).getTime() + r.seconds * 1000) < FINISHED_SHOWN_MS,
+  );
 }

@@ -20,8 +20,15 @@ const COUNTS_REFRESH_MS = 10_000;
 export function RerunProgress() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const recent = useQuery({ ...trpc.filter.recent.queryOptions(), refetchInterval: (q) => (q.state.data?.some((r) => !r.finished) ? 1000 : 10_000) });
-  const cancel = useMutation(trpc.filter.cancel.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.filter.recent.queryKey() }) }));
+  const recent = useQuery({
+    ...trpc.filter.recent.queryOptions(),
+    refetchInterval: (q) => (q.state.data?.some((r) => !r.finished) ? 1000 : 10_000),
+  });
+  const cancel = useMutation(
+    trpc.filter.cancel.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.filter.recent.queryKey() }),
+    }),
+  );
   const active = recent.data?.filter((r) => !r.finished) ?? [];
 
   // While reruns go, verdicts appear in the list (and, less often, in the facet counts, which cost
@@ -55,16 +62,34 @@ export function RerunProgress() {
   const shown = visibleReruns(recent.data ?? [], Date.now());
   if (!shown.length) return null;
   return (
-    <div className="flex flex-col gap-1 border-b border-zinc-200 bg-zinc-50 px-4 py-2 dark:border-zinc-800 dark:bg-zinc-900/60" aria-live="polite" data-testid="rerun-progress">
+    <div
+      className="flex flex-col gap-1 border-b border-zinc-200 bg-zinc-50 px-4 py-2 dark:border-zinc-800 dark:bg-zinc-900/60"
+      aria-live="polite"
+      data-testid="rerun-progress"
+    >
       {shown.map((r) => {
         const c = rerunCounts(r);
         return (
           <div key={r.id} className="flex flex-wrap items-center gap-3 text-xs" data-testid="rerun">
             <span className="font-medium">Filter rerun #{r.id}</span>
             <span className="text-zinc-500">{r.scope}</span>
-            <div className="flex h-1.5 w-40 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={c.pct} aria-valuemin={0} aria-valuemax={100} aria-label={`Rerun ${r.id} progress`} aria-valuetext={c.text}>
+            <div
+              className="flex h-1.5 w-40 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+              role="progressbar"
+              aria-valuenow={c.pct}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-label={`Rerun ${r.id} progress`}
+              aria-valuetext={c.text}
+            >
               <div className="h-full bg-sky-500 transition-[width]" style={{ width: `${c.pct}%` }} />
-              {c.cancelledPct ? <div className="h-full bg-zinc-400/60 dark:bg-zinc-600/60" style={{ width: `${c.cancelledPct}%` }} title="cancelled" /> : null}
+              {c.cancelledPct ? (
+                <div
+                  className="h-full bg-zinc-400/60 dark:bg-zinc-600/60"
+                  style={{ width: `${c.cancelledPct}%` }}
+                  title="cancelled"
+                />
+              ) : null}
             </div>
             <span className="tabular-nums">{c.text}</span>
             <span className="text-emerald-700 dark:text-emerald-400">{r.verdicts.accepted} accepted</span>
@@ -72,7 +97,9 @@ export function RerunProgress() {
             <span className="text-zinc-500">
               cases: {r.cases.pass} pass · {r.cases.fail} fail · {r.cases.error} error · {r.cases.timeout} timeout
             </span>
-            {r.runs.failed ? <span className="text-amber-700 dark:text-amber-400">{r.runs.failed} could not run</span> : null}
+            {r.runs.failed ? (
+              <span className="text-amber-700 dark:text-amber-400">{r.runs.failed} could not run</span>
+            ) : null}
             {r.finished ? (
               <span className="text-zinc-500">
                 {r.cancelled ? "cancelled" : "finished"} in {r.seconds.toFixed(1)} s

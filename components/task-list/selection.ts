@@ -9,7 +9,10 @@ export interface SelectionState {
   allMatching: boolean;
 }
 
-export type SelectionAction = { type: "toggle"; id: number; on?: boolean } | { type: "allMatching" } | { type: "clear" };
+export type SelectionAction =
+  | { type: "toggle"; id: number; on?: boolean }
+  | { type: "allMatching" }
+  | { type: "clear" };
 
 export const emptySelection = (query: string): SelectionState => ({ query, ids: new Set(), allMatching: false });
 

@@ -17,14 +17,24 @@ import { useSelection } from "./use-selection";
  * selection or on all matching. `fixed` pins filters the user cannot change (a dataset page lists
  * its working set this way, with `exclusions` saying what the next version would leave out).
  */
-export function TaskList({ fixed = {}, exclusions, className = "h-[calc(100vh-2.75rem)]" }: { fixed?: Partial<TaskFilter>; exclusions?: Exclusions; className?: string }) {
+export function TaskList({
+  fixed = {},
+  exclusions,
+  className = "h-[calc(100vh-2.75rem)]",
+}: {
+  fixed?: Partial<TaskFilter>;
+  exclusions?: Exclusions;
+  className?: string;
+}) {
   const trpc = useTRPC();
   const { input, filter, query, setParams, clear } = useListParams(fixed);
   const counts = useQuery({ ...trpc.task.facetCounts.queryOptions(filter), placeholderData: (prev) => prev });
   // The total comes with the facet counts (one pass over the tasks for both); while a new filter
   // loads, the previous figures stay rather than flashing.
   const total = counts.isPlaceholderData ? undefined : counts.data?.total;
-  const list = useInfiniteQuery(trpc.task.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }));
+  const list = useInfiniteQuery(
+    trpc.task.list.infiniteQueryOptions(input, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+  );
   // The list this is, as the task page and the review queue read it (the fixed filters included).
   const listQuery = withParams(query, fixed);
   const selection = useSelection(listQuery, filter, total);
@@ -34,7 +44,17 @@ export function TaskList({ fixed = {}, exclusions, className = "h-[calc(100vh-2.
 
   return (
     <div className={`flex flex-col ${className}`}>
-      <FacetBar input={input} counts={counts.data} total={total} fixed={fixed} anyFilter={anyFilter} query={listQuery} setParams={setParams} clear={clear} searchRef={searchRef} />
+      <FacetBar
+        input={input}
+        counts={counts.data}
+        total={total}
+        fixed={fixed}
+        anyFilter={anyFilter}
+        query={listQuery}
+        setParams={setParams}
+        clear={clear}
+        searchRef={searchRef}
+      />
       <BulkActions selection={selection} total={total} dataset={fixed.dataset} />
       <RerunProgress />
       {list.error ? <p className="p-4 text-rose-600">Could not load tasks: {list.error.message}</p> : null}
@@ -46,7 +66,10 @@ export function TaskList({ fixed = {}, exclusions, className = "h-[calc(100vh-2.
         exclusions={exclusions}
         empty={
           fixed.dataset ? (
-            <>No task of the working set matches{anyFilter ? ": clear the filters" : ". Add approved tasks from the task list"}.</>
+            <>
+              No task of the working set matches
+              {anyFilter ? ": clear the filters" : ". Add approved tasks from the task list"}.
+            </>
           ) : (
             <>
               No tasks match. {anyFilter ? "Clear the filters, or " : ""}
@@ -58,7 +81,9 @@ export function TaskList({ fixed = {}, exclusions, className = "h-[calc(100vh-2.
           )
         }
       />
-      <p className="border-t border-zinc-200 px-4 py-1 text-[11px] text-zinc-500 dark:border-zinc-800">Keys: / search · j/k move · x select · Enter open · on a task: ? for all shortcuts</p>
+      <p className="border-t border-zinc-200 px-4 py-1 text-[11px] text-zinc-500 dark:border-zinc-800">
+        Keys: / search · j/k move · x select · Enter open · on a task: ? for all shortcuts
+      </p>
     </div>
   );
 }

@@ -1,4 +1,9 @@
+// biome-ignore-all lint/a11y/useSemanticElements: a virtualized table (see below)
+// biome-ignore-all lint/a11y/useFocusableInteractive: rows are reached by j/k, not by Tab
+// biome-ignore-all lint/a11y/useKeyWithClickEvents: a click only marks the row active; j/k do that by keyboard
 "use client";
+// A virtualized table: rows are absolutely positioned in a scrolling box, which <table> layout does
+// not allow, so the table semantics are ARIA roles on divs.
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -11,14 +16,22 @@ import { useHotkeys } from "../ui/use-hotkeys";
 import type { Selection } from "./use-selection";
 
 type Page = RouterOutputs["task"]["list"];
-export type TaskRow = Page["items"][number];
 /** Why a working-set task would be left out of the next version (dataset page), by task id. */
 export type Exclusions = { byExternalId: Map<string, string>; complete: boolean };
 
 const ROW_PX = 30;
 const COLS = "grid-cols-[2rem_11rem_6rem_9rem_15rem_8rem_3rem_3rem_minmax(0,1fr)]";
 const COLS_WITH_PUBLISH = "grid-cols-[2rem_11rem_6rem_9rem_15rem_8rem_3rem_3rem_minmax(0,1fr)_13rem]";
-const HEADERS: Array<[string, string?]> = [["Task"], ["Environment"], ["Batch"], ["Verdict"], ["Review"], ["Rev", "Revisions"], ["FC", "Failure cases"], ["Instruction"]];
+const HEADERS: Array<[string, string?]> = [
+  ["Task"],
+  ["Environment"],
+  ["Batch"],
+  ["Verdict"],
+  ["Review"],
+  ["Rev", "Revisions"],
+  ["FC", "Failure cases"],
+  ["Instruction"],
+];
 
 /**
  * The rows, virtualized (only what is in view is in the DOM) and paged by keyset cursor as you
@@ -33,7 +46,14 @@ export function TaskTable({
   empty,
 }: {
   /** The list's infinite query (what of it the table reads). */
-  list: { data?: { pages: Page[] }; hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown; isPending: boolean; error: unknown };
+  list: {
+    data?: { pages: Page[] };
+    hasNextPage: boolean;
+    isFetchingNextPage: boolean;
+    fetchNextPage: () => unknown;
+    isPending: boolean;
+    error: unknown;
+  };
   selection: Selection;
   openHref: (taskId: number) => string;
   onSearchKey: () => void;
@@ -43,7 +63,12 @@ export function TaskTable({
   const router = useRouter();
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 20 });
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_PX,
+    overscan: 20,
+  });
   const items = virtual.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
@@ -70,7 +95,11 @@ export function TaskTable({
   const cols = exclusions ? COLS_WITH_PUBLISH : COLS;
   return (
     <div className="flex min-h-0 flex-1 flex-col" role="table" aria-label="Tasks" aria-rowcount={rows.length + 1}>
-      <div className={`grid ${cols} border-b border-zinc-200 bg-zinc-50 text-[11px] uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900`} role="row" aria-rowindex={1}>
+      <div
+        className={`grid ${cols} border-b border-zinc-200 bg-zinc-50 text-[11px] uppercase tracking-wide text-zinc-500 dark:border-zinc-800 dark:bg-zinc-900`}
+        role="row"
+        aria-rowindex={1}
+      >
         <span className="px-2 py-1.5" role="columnheader">
           <span className="sr-only">Selected</span>
         </span>
@@ -102,7 +131,12 @@ export function TaskTable({
                 onClick={() => setActive(v.index)}
               >
                 <span className="px-2" role="cell">
-                  <Checkbox aria-label={`Select ${t.externalId}`} checked={selection.isSelected(t.id)} disabled={selection.allMatching} onChange={(e) => selection.toggle(t.id, e.target.checked)} />
+                  <Checkbox
+                    aria-label={`Select ${t.externalId}`}
+                    checked={selection.isSelected(t.id)}
+                    disabled={selection.allMatching}
+                    onChange={(e) => selection.toggle(t.id, e.target.checked)}
+                  />
                 </span>
                 <span className="truncate px-2 font-mono text-xs" role="cell">
                   <Link href={openHref(t.id)} className="text-sky-700 hover:underline dark:text-sky-400">
@@ -119,7 +153,11 @@ export function TaskTable({
                   <VerdictBadge status={t.verdictStatus} reason={t.verdictReason} />
                 </span>
                 <span className="px-2" role="cell">
-                  <ReviewBadge status={t.reviewStatus} stale={"reviewStale" in t && t.reviewStale === true} override={"reviewOverride" in t && !!t.reviewOverride} />
+                  <ReviewBadge
+                    status={t.reviewStatus}
+                    stale={"reviewStale" in t && t.reviewStale === true}
+                    override={"reviewOverride" in t && !!t.reviewOverride}
+                  />
                 </span>
                 <span className="px-2 text-right text-xs tabular-nums" role="cell">
                   {t.revisionCount}
@@ -140,7 +178,9 @@ export function TaskTable({
           })}
         </div>
         {list.isPending ? <p className="p-4 text-zinc-500">Loading…</p> : null}
-        {!list.isPending && !list.error && rows.length === 0 ? <div className="p-8 text-center text-zinc-500">{empty}</div> : null}
+        {!list.isPending && !list.error && rows.length === 0 ? (
+          <div className="p-8 text-center text-zinc-500">{empty}</div>
+        ) : null}
         {list.isFetchingNextPage ? <p className="px-4 pb-4 text-xs text-zinc-500">Loading more…</p> : null}
       </div>
     </div>
@@ -148,7 +188,12 @@ export function TaskTable({
 }
 
 function PublishStatus({ reason, complete }: { reason: string | undefined; complete: boolean }) {
-  if (reason) return <Badge tone="amber" title={`Left out of the next version: ${reason}`}>left out: {reason}</Badge>;
+  if (reason)
+    return (
+      <Badge tone="amber" title={`Left out of the next version: ${reason}`}>
+        left out: {reason}
+      </Badge>
+    );
   if (!complete) return <span className="text-zinc-500">—</span>;
   return <Badge tone="green">goes in</Badge>;
 }

@@ -10,9 +10,12 @@ export function useListParams(fixed: Partial<TaskFilter> = {}) {
   const router = useRouter();
   const pathname = usePathname();
   const query = params.toString();
+  // By value: callers pass a new object each render.
   const fixedKey = JSON.stringify(fixed);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- fixed is compared by value
-  const { input, filter } = useMemo(() => readListParams(params, fixed), [params, fixedKey]);
+  const { input, filter } = useMemo(
+    () => readListParams(params, JSON.parse(fixedKey) as Partial<TaskFilter>),
+    [params, fixedKey],
+  );
   const setParams = (changes: Record<string, string | undefined>) => {
     const qs = withParams(query, changes);
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });

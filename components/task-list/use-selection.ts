@@ -1,7 +1,14 @@
 "use client";
 import { useState } from "react";
 import type { TaskFilter } from "@/lib/task-query";
-import { current, emptySelection, reduceSelection, selectionCount, selectionInput, type SelectionAction } from "./selection";
+import {
+  current,
+  emptySelection,
+  reduceSelection,
+  selectionCount,
+  selectionInput,
+  type SelectionAction,
+} from "./selection";
 
 /** The list's selection, tied to the list's query (see selection.ts). */
 export function useSelection(query: string, filter: TaskFilter, total: number | undefined) {

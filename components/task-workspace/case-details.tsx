@@ -9,7 +9,9 @@ function Pre({ children, label }: { children: string; label: string }) {
   return (
     <div className="flex flex-col gap-0.5">
       <span className="text-[11px] uppercase tracking-wide text-zinc-500">{label}</span>
-      <pre className="max-h-64 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] whitespace-pre-wrap dark:bg-zinc-900">{children}</pre>
+      <pre className="max-h-64 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] whitespace-pre-wrap dark:bg-zinc-900">
+        {children}
+      </pre>
     </div>
   );
 }
@@ -33,11 +35,14 @@ export function CaseDetails({ c }: { c: RunCase }) {
           <Table className="font-mono text-[11px]" aria-label="Tool calls">
             <tbody>
               {calls.map((t, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a recorded call sequence, never reordered
                 <TR key={i}>
                   <TD className="w-6 text-zinc-400">{i + 1}</TD>
                   <TD className="whitespace-nowrap">{t.name}</TD>
                   <TD className="break-all">{JSON.stringify(t.args)}</TD>
-                  <TD className={`break-all ${t.error ? "text-amber-700 dark:text-amber-400" : "text-zinc-500"}`}>{t.error ?? t.result}</TD>
+                  <TD className={`break-all ${t.error ? "text-amber-700 dark:text-amber-400" : "text-zinc-500"}`}>
+                    {t.error ?? t.result}
+                  </TD>
                 </TR>
               ))}
             </tbody>
@@ -46,7 +51,9 @@ export function CaseDetails({ c }: { c: RunCase }) {
       ) : (
         <span className="text-[11px] text-zinc-500">No tool calls.</span>
       )}
-      {c.messages.length ? <Pre label="respond() messages">{c.messages.map((m, i) => `${i + 1}. ${m}`).join("\n")}</Pre> : null}
+      {c.messages.length ? (
+        <Pre label="respond() messages">{c.messages.map((m, i) => `${i + 1}. ${m}`).join("\n")}</Pre>
+      ) : null}
       {c.stdout ? <Pre label="stdout">{c.stdout}</Pre> : null}
       {c.stderr ? <Pre label="stderr">{c.stderr}</Pre> : null}
     </div>

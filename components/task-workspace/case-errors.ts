@@ -12,9 +12,14 @@ const caseErrorSchema = z.object({
 });
 export type CaseErrorInfo = z.infer<typeof caseErrorSchema>;
 
-const caseErrorsSchema = z.object({ case: caseErrorSchema.nullable().default(null), verify: caseErrorSchema.nullable().default(null) });
+const caseErrorsSchema = z.object({
+  case: caseErrorSchema.nullable().default(null),
+  verify: caseErrorSchema.nullable().default(null),
+});
 
-const toolCallsSchema = z.array(z.object({ name: z.string(), args: z.unknown(), result: z.string().optional(), error: z.string().optional() }));
+const toolCallsSchema = z.array(
+  z.object({ name: z.string(), args: z.unknown(), result: z.string().optional(), error: z.string().optional() }),
+);
 export type ToolCallInfo = z.infer<typeof toolCallsSchema>[number];
 
 export function readCaseError(json: unknown): CaseErrorInfo | null {

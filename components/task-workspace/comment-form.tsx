@@ -15,7 +15,10 @@ export function CommentForm({ taskId }: { taskId: number }) {
       onSuccess: () => {
         setBody("");
         // The history shows it; the list's "has comments" facet counts it.
-        return Promise.all([queryClient.invalidateQueries({ queryKey: trpc.review.history.queryKey({ taskId }) }), queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() })]);
+        return Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.review.history.queryKey({ taskId }) }),
+          queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() }),
+        ]);
       },
     }),
   );
@@ -27,7 +30,13 @@ export function CommentForm({ taskId }: { taskId: number }) {
         if (body.trim()) comment.mutate({ taskId, body });
       }}
     >
-      <Textarea className="min-h-14 bg-transparent" placeholder="Comment…" aria-label="Comment" value={body} onChange={(e) => setBody(e.target.value)} />
+      <Textarea
+        className="min-h-14 bg-transparent"
+        placeholder="Comment…"
+        aria-label="Comment"
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+      />
       <div className="flex items-center gap-2">
         <Button type="submit" size="sm" disabled={!body.trim() || comment.isPending}>
           Comment

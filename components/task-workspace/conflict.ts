@@ -19,7 +19,9 @@ const conflictSchema = z.object({
 
 export type ConflictingRevision = ConflictDetails["current"];
 
-export function conflictOf(error: { data?: { code?: string; details?: unknown } | null } | null | undefined): ConflictingRevision | null {
+export function conflictOf(
+  error: { data?: { code?: string; details?: unknown } | null } | null | undefined,
+): ConflictingRevision | null {
   if (error?.data?.code !== "CONFLICT") return null;
   const parsed = conflictSchema.safeParse(error.data.details);
   return parsed.success ? parsed.data.current : null;

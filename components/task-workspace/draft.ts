@@ -17,13 +17,24 @@ export function contentOf(r: TaskContent): TaskContent {
 }
 
 export function sameContent(a: TaskContent, b: TaskContent): boolean {
-  return a.instruction === b.instruction && a.verifier === b.verifier && a.solution === b.solution && a.failureCases.length === b.failureCases.length && a.failureCases.every((f, i) => f === b.failureCases[i]);
+  return (
+    a.instruction === b.instruction &&
+    a.verifier === b.verifier &&
+    a.solution === b.solution &&
+    a.failureCases.length === b.failureCases.length &&
+    a.failureCases.every((f, i) => f === b.failureCases[i])
+  );
 }
 
 // Stored by an older version of this page or edited by hand: checked before it is trusted.
 const storedDraftSchema = z.object({
   base: z.number().int().positive(),
-  content: z.object({ instruction: z.string(), verifier: z.string(), solution: z.string(), failureCases: z.array(z.string()) }),
+  content: z.object({
+    instruction: z.string(),
+    verifier: z.string(),
+    solution: z.string(),
+    failureCases: z.array(z.string()),
+  }),
   savedAt: z.string(),
 });
 

@@ -9,14 +9,34 @@ import type { EditActions, TryResult } from "./use-edit-actions";
 import { isActive, type TaskRun } from "./use-task-runs";
 
 /** Try and Save, what they did, and the live state of the saved revision's filter run. */
-export function EditPanel({ actions, dirty, runs }: { actions: EditActions; dirty: boolean; runs: TaskRun[] | undefined }) {
+export function EditPanel({
+  actions,
+  dirty,
+  runs,
+}: {
+  actions: EditActions;
+  dirty: boolean;
+  runs: TaskRun[] | undefined;
+}) {
   return (
     <Section card aria-label="Edit">
       <div className="flex flex-wrap items-center gap-2">
-        <Button variant="info" data-testid="try" onClick={actions.tryEdit} disabled={actions.trying} title="Run this edit in the sandbox without saving (t, Ctrl+Enter)">
+        <Button
+          variant="info"
+          data-testid="try"
+          onClick={actions.tryEdit}
+          disabled={actions.trying}
+          title="Run this edit in the sandbox without saving (t, Ctrl+Enter)"
+        >
           {actions.trying ? "Trying…" : "Try"}
         </Button>
-        <Button variant="primary" data-testid="save" onClick={actions.save} disabled={!dirty || actions.saving} title="Save as a new revision and rerun the filter (Ctrl+S)">
+        <Button
+          variant="primary"
+          data-testid="save"
+          onClick={actions.save}
+          disabled={!dirty || actions.saving || actions.merging}
+          title="Save as a new revision and rerun the filter (Ctrl+S)"
+        >
           {actions.saving ? "Saving…" : "Save revision"}
         </Button>
         {dirty ? (
@@ -33,7 +53,13 @@ export function EditPanel({ actions, dirty, runs }: { actions: EditActions; dirt
       {actions.tryError ? <ErrorText>{actions.tryError}</ErrorText> : null}
       {actions.saveError ? <ErrorText>{actions.saveError}</ErrorText> : null}
       {actions.saved && !dirty ? <SaveNote saved={actions.saved} runs={runs} /> : null}
-      {actions.tried ? <TryResultView result={actions.tried} /> : <p className="text-[11px] text-zinc-500">Try runs your edit in the sandbox and shows, case by case, what flips — nothing is saved.</p>}
+      {actions.tried ? (
+        <TryResultView result={actions.tried} />
+      ) : (
+        <p className="text-[11px] text-zinc-500">
+          Try runs your edit in the sandbox and shows, case by case, what flips — nothing is saved.
+        </p>
+      )}
     </Section>
   );
 }
@@ -62,7 +88,11 @@ function TryResultView({ result }: { result: TryResult }) {
     <div className="flex flex-col gap-1.5" data-testid="try-result" aria-live="polite">
       <div className="flex flex-wrap items-center gap-2 text-xs">
         <span className="text-zinc-500">Verdict</span>
-        {result.before ? <VerdictBadge status={result.before.status} reason={result.before.reason} /> : <span className="text-zinc-500">not run before</span>}
+        {result.before ? (
+          <VerdictBadge status={result.before.status} reason={result.before.reason} />
+        ) : (
+          <span className="text-zinc-500">not run before</span>
+        )}
         <span>→</span>
         <VerdictBadge status={result.after.status} reason={result.after.reason} />
       </div>
@@ -80,11 +110,20 @@ function TryResultView({ result }: { result: TryResult }) {
         </THead>
         <tbody>
           {result.flips.map((f) => (
-            <TR key={`${f.role}-${f.index}`} data-testid="flip-row" data-flipped={f.flipped} className={f.flipped ? "bg-sky-50 dark:bg-sky-950/30" : ""} title={f.error ?? undefined}>
+            <TR
+              key={`${f.role}-${f.index}`}
+              data-testid="flip-row"
+              data-flipped={f.flipped}
+              className={f.flipped ? "bg-sky-50 dark:bg-sky-950/30" : ""}
+              title={f.error ?? undefined}
+            >
               <TD>{f.role === "solution" ? "Solution" : `Failure case ${f.index + 1}`}</TD>
               <TD>{f.expected}</TD>
               <TD className="font-mono">
-                {f.before ?? "—"} → <span className={f.after === f.expected ? "text-emerald-700 dark:text-emerald-400" : "text-rose-600"}>{f.after}</span>
+                {f.before ?? "—"} →{" "}
+                <span className={f.after === f.expected ? "text-emerald-700 dark:text-emerald-400" : "text-rose-600"}>
+                  {f.after}
+                </span>
                 {f.flipped ? <span className="ml-1 font-sans text-sky-700 dark:text-sky-400">flipped</span> : null}
               </TD>
             </TR>

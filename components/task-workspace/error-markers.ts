@@ -12,7 +12,8 @@ export interface CaseErrors {
   verifyError?: CaseErrorInfo | null;
 }
 
-export const editorKey = (role: "solution" | "failure", index: number) => (role === "solution" ? "solution" : `failure-${index}`);
+const editorKey = (role: "solution" | "failure", index: number) =>
+  role === "solution" ? "solution" : `failure-${index}`;
 
 /**
  * The case's own error goes to the case's editor and verify's error to the verifier — unless the
@@ -20,13 +21,19 @@ export const editorKey = (role: "solution" | "failure", index: number) => (role 
  * helpers, and verify can fail inside state the case left). The same error on several cases (a
  * verifier that raises on every case) is marked once.
  */
-export function errorMarkers({ verifierError, cases }: { verifierError?: CaseErrorInfo | null; cases: CaseErrors[] }): MarkerMap {
+export function errorMarkers({
+  verifierError,
+  cases,
+}: {
+  verifierError?: CaseErrorInfo | null;
+  cases: CaseErrors[];
+}): MarkerMap {
   const out: MarkerMap = { verifier: [], solution: [] };
   const add = (key: string, e: CaseErrorInfo | null | undefined, prefix: string) => {
     if (!e?.line) return;
     const marker = { line: e.line, message: `${prefix}${e.type}: ${e.message}` };
-    const list = (out[key] ??= []);
-    if (!list.some((m) => m.line === marker.line && m.message === marker.message)) list.push(marker);
+    const list = out[key] ?? [];
+    if (!list.some((m) => m.line === marker.line && m.message === marker.message)) out[key] = [...list, marker];
   };
   add("verifier", verifierError, "");
   for (const c of cases) {
@@ -38,7 +45,10 @@ export function errorMarkers({ verifierError, cases }: { verifierError?: CaseErr
 }
 
 /** The same, from a stored filter run (its JSON columns). */
-export function runErrorMarkers(run: { verifierError: unknown; cases: Array<{ role: "solution" | "failure"; index: number; error: unknown }> }): MarkerMap {
+export function runErrorMarkers(run: {
+  verifierError: unknown;
+  cases: Array<{ role: "solution" | "failure"; index: number; error: unknown }>;
+}): MarkerMap {
   return errorMarkers({
     verifierError: readCaseError(run.verifierError),
     cases: run.cases.map((c) => {

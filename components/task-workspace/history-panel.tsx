@@ -41,8 +41,8 @@ export function HistoryPanel({ taskId }: { taskId: number }) {
       ) : null}
       {compare.a && compare.b ? <CompareRevisions taskId={taskId} a={compare.a} b={compare.b} /> : null}
       <ol className="flex flex-col gap-1.5 text-xs" data-testid="history">
-        {history.data?.entries.map((e, i) => (
-          <HistoryEntry key={i} e={e} />
+        {history.data?.entries.map((e) => (
+          <HistoryEntry key={e.key} e={e} />
         ))}
       </ol>
     </Section>
@@ -55,7 +55,9 @@ function HistoryEntry({ e }: { e: Entry }) {
     <li className="flex flex-col border-l-2 border-zinc-200 pl-2 dark:border-zinc-800">
       <span className="flex flex-wrap items-center gap-1">
         <span className="font-medium">{e.who}</span> {e.text}
-        {d?.supersededBy ? <span className="text-amber-700 dark:text-amber-400">— superseded by r{d.supersededBy}</span> : null}
+        {d?.supersededBy ? (
+          <span className="text-amber-700 dark:text-amber-400">— superseded by r{d.supersededBy}</span>
+        ) : null}
         {d?.run?.verdict ? (
           <span className="text-zinc-500">
             (verdict {d.run.verdict}

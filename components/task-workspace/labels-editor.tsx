@@ -7,18 +7,28 @@ import { ErrorText } from "../ui/notice";
 import { useInvalidateTask } from "./use-invalidate-task";
 
 /** The task's labels as toggles, and a field that makes a new label. */
-export function LabelsEditor({ taskId, on, groupRef }: { taskId: number; on: number[]; groupRef: RefObject<HTMLDivElement | null> }) {
+export function LabelsEditor({
+  taskId,
+  on,
+  groupRef,
+}: {
+  taskId: number;
+  on: number[];
+  groupRef: RefObject<HTMLFieldSetElement | null>;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const invalidate = useInvalidateTask(taskId);
   const labels = useQuery(trpc.review.labels.queryOptions());
   const invalidateLabels = () => queryClient.invalidateQueries({ queryKey: trpc.review.labels.queryKey() });
-  const setLabel = useMutation(trpc.review.setLabel.mutationOptions({ onSuccess: () => Promise.all([invalidate(), invalidateLabels()]) }));
+  const setLabel = useMutation(
+    trpc.review.setLabel.mutationOptions({ onSuccess: () => Promise.all([invalidate(), invalidateLabels()]) }),
+  );
   const createLabel = useMutation(trpc.review.createLabel.mutationOptions({ onSuccess: invalidateLabels }));
   const [name, setName] = useState("");
   return (
     <>
-      <div ref={groupRef} className="flex flex-wrap gap-1.5" aria-label="Labels" role="group">
+      <fieldset ref={groupRef} className="flex flex-wrap gap-1.5" aria-label="Labels">
         {labels.data?.map((l) => {
           const active = on.includes(l.id);
           return (
@@ -29,7 +39,11 @@ export function LabelsEditor({ taskId, on, groupRef }: { taskId: number; on: num
               onClick={() => setLabel.mutate({ selection: { taskIds: [taskId] }, labelId: l.id, on: !active })}
               className={`rounded-full border px-2 py-0.5 text-[11px] ${active ? "text-white" : ""}`}
               // A label's own colour, chosen by its author: inline because it is data, not a theme.
-              style={active ? { background: l.color ?? "#0284c7", borderColor: l.color ?? "#0284c7" } : { borderColor: l.color ?? undefined, color: l.color ?? undefined }}
+              style={
+                active
+                  ? { background: l.color ?? "#0284c7", borderColor: l.color ?? "#0284c7" }
+                  : { borderColor: l.color ?? undefined, color: l.color ?? undefined }
+              }
               title={l.description ?? undefined}
             >
               {l.name}
@@ -43,9 +57,16 @@ export function LabelsEditor({ taskId, on, groupRef }: { taskId: number; on: num
             if (name.trim()) createLabel.mutate({ name }, { onSuccess: () => setName("") });
           }}
         >
-          <Input size="sm" className="w-28 bg-transparent text-[11px]" placeholder="+ new label" aria-label="New label" value={name} onChange={(e) => setName(e.target.value)} />
+          <Input
+            size="sm"
+            className="w-28 bg-transparent text-[11px]"
+            placeholder="+ new label"
+            aria-label="New label"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
         </form>
-      </div>
+      </fieldset>
       {createLabel.error ? <ErrorText>{createLabel.error.message}</ErrorText> : null}
       {setLabel.error ? <ErrorText>{setLabel.error.message}</ErrorText> : null}
     </>

@@ -3,13 +3,22 @@ import type { TaskContent } from "@/lib/cat";
 import { parseStoredDraft, sameContent } from "./draft";
 import { mergeDraft } from "./merge-draft";
 
-const base: TaskContent = { instruction: "Cancel the order.", verifier: "def verify(s, a):\n    return True\n", solution: "respond('x')", failureCases: ["pass"] };
+const base: TaskContent = {
+  instruction: "Cancel the order.",
+  verifier: "def verify(s, a):\n    return True\n",
+  solution: "respond('x')",
+  failureCases: ["pass"],
+};
 
 describe("mergeDraft", () => {
   it("takes their version of the fields I did not touch and keeps mine where I edited", () => {
     const theirs = { ...base, instruction: "Alice's instruction" };
     const mine = { ...base, solution: "respond('Bob')" };
-    expect(mergeDraft({ ancestor: base, mine, theirs })).toEqual({ ...base, instruction: "Alice's instruction", solution: "respond('Bob')" });
+    expect(mergeDraft({ ancestor: base, mine, theirs })).toEqual({
+      ...base,
+      instruction: "Alice's instruction",
+      solution: "respond('Bob')",
+    });
   });
   it("keeps my change when we both changed the same field", () => {
     const theirs = { ...base, verifier: "theirs" };

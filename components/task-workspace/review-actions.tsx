@@ -21,7 +21,7 @@ export function ReviewActions({ task, review }: { task: Task; review: ReviewDeci
   const status: ReviewStatus = task.reviewStatus;
   return (
     <div className="flex flex-col gap-2">
-      <div className="flex flex-wrap gap-2" role="group" aria-label="Review decision">
+      <fieldset className="flex flex-wrap gap-2" aria-label="Review decision">
         {BUTTONS.map((b) => (
           <Button
             key={b.status}
@@ -34,7 +34,7 @@ export function ReviewActions({ task, review }: { task: Task; review: ReviewDeci
             {b.label} <span className="opacity-60">{b.key}</span>
           </Button>
         ))}
-      </div>
+      </fieldset>
       <DecisionSummary task={task} />
       {review.refused ? (
         <Notice tone="warn" role="alert" data-testid="approval-refused">
@@ -64,7 +64,9 @@ function DecisionSummary({ task }: { task: Task }) {
   if (task.reviewStatus === "unreviewed") {
     return (
       <p className="text-xs text-zinc-500" data-testid="review-decision">
-        {task.reviewStale ? `Unreviewed: the last decision was about an older revision; revision ${current} has not been reviewed.` : "Not reviewed yet."}
+        {task.reviewStale
+          ? `Unreviewed: the last decision was about an older revision; revision ${current} has not been reviewed.`
+          : "Not reviewed yet."}
       </p>
     );
   }
@@ -76,12 +78,18 @@ function DecisionSummary({ task }: { task: Task }) {
         <span className="font-medium">
           {humanize(task.reviewStatus).replace(/^./, (c) => c.toUpperCase())} on r{on ?? "?"}
         </span>
-        {on !== undefined && current !== undefined && on !== current ? <span className="text-amber-700 dark:text-amber-400">— superseded by r{current}</span> : null}
+        {on !== undefined && current !== undefined && on !== current ? (
+          <span className="text-amber-700 dark:text-amber-400">— superseded by r{current}</span>
+        ) : null}
         <span className="text-zinc-500">·</span>
         {run ? (
           <>
             <span className="text-zinc-500">verdict</span>
-            {run.verdictStatus ? <VerdictBadge status={run.verdictStatus} reason={run.verdictReason} /> : <span>not finished</span>}
+            {run.verdictStatus ? (
+              <VerdictBadge status={run.verdictStatus} reason={run.verdictReason} />
+            ) : (
+              <span>not finished</span>
+            )}
             <span className="text-zinc-500" title={run.pack?.hash}>
               run #{run.id}
               {run.pack ? ` · pack ${run.pack.hash.slice(0, 8)}` : ""}
@@ -92,7 +100,10 @@ function DecisionSummary({ task }: { task: Task }) {
         )}
       </p>
       {task.reviewOverride !== null ? (
-        <p className="rounded bg-purple-50 p-1.5 text-purple-900 dark:bg-purple-950/40 dark:text-purple-200" data-testid="override-reason">
+        <p
+          className="rounded bg-purple-50 p-1.5 text-purple-900 dark:bg-purple-950/40 dark:text-purple-200"
+          data-testid="override-reason"
+        >
           <span className="font-medium">Approved by override:</span> {task.reviewOverride}
         </p>
       ) : null}

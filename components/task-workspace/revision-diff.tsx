@@ -9,7 +9,21 @@ import { Button } from "../ui/button";
 import { Section } from "../ui/section";
 
 /** What the editor holds against the previous revision or the imported original. */
-export function DiffSection({ taskId, currentId, previousId, originalId, content, dirty }: { taskId: number; currentId: number; previousId?: number; originalId?: number; content: TaskContent; dirty: boolean }) {
+export function DiffSection({
+  taskId,
+  currentId,
+  previousId,
+  originalId,
+  content,
+  dirty,
+}: {
+  taskId: number;
+  currentId: number;
+  previousId?: number;
+  originalId?: number;
+  content: TaskContent;
+  dirty: boolean;
+}) {
   const [diff, setDiff] = useState<"previous" | "original" | null>(null);
   // With an unsaved edit, "previous" is the revision the edit is on; without one, the one before it.
   const otherId = diff === "previous" ? (dirty ? currentId : previousId) : originalId;
@@ -18,21 +32,48 @@ export function DiffSection({ taskId, currentId, previousId, originalId, content
       title="Diff"
       actions={
         <>
-          <Button size="xs" pressed={diff === "previous"} disabled={!previousId && !dirty} onClick={() => setDiff(diff === "previous" ? null : "previous")}>
+          <Button
+            size="xs"
+            pressed={diff === "previous"}
+            disabled={!previousId && !dirty}
+            onClick={() => setDiff(diff === "previous" ? null : "previous")}
+          >
             vs previous revision
           </Button>
-          <Button size="xs" pressed={diff === "original"} disabled={!originalId || (originalId === currentId && !dirty)} onClick={() => setDiff(diff === "original" ? null : "original")}>
+          <Button
+            size="xs"
+            pressed={diff === "original"}
+            disabled={!originalId || (originalId === currentId && !dirty)}
+            onClick={() => setDiff(diff === "original" ? null : "original")}
+          >
             vs imported original
           </Button>
         </>
       }
     >
-      {diff && otherId ? <RevisionDiff taskId={taskId} otherId={otherId} current={content} label={diff === "previous" ? "Diff against the previous revision" : "Diff against the imported original"} /> : null}
+      {diff && otherId ? (
+        <RevisionDiff
+          taskId={taskId}
+          otherId={otherId}
+          current={content}
+          label={diff === "previous" ? "Diff against the previous revision" : "Diff against the imported original"}
+        />
+      ) : null}
     </Section>
   );
 }
 
-function RevisionDiff({ taskId, otherId, current, label }: { taskId: number; otherId: number; current: TaskContent; label: string }) {
+function RevisionDiff({
+  taskId,
+  otherId,
+  current,
+  label,
+}: {
+  taskId: number;
+  otherId: number;
+  current: TaskContent;
+  label: string;
+}) {
   const trpc = useTRPC();
   const revs = useQuery(trpc.review.revisions.queryOptions({ taskId, ids: [otherId] }));
   const other = revs.data?.[0];
@@ -54,5 +95,12 @@ export function CompareRevisions({ taskId, a, b }: { taskId: number; a: number; 
   const ra = revs.data?.find((r) => r.id === a);
   const rb = revs.data?.find((r) => r.id === b);
   if (!ra || !rb) return <p className="text-xs text-zinc-500">Loading…</p>;
-  return <TextDiff original={renderTask(ra)} modified={renderTask(rb)} label={`Revision ${ra.number} against revision ${rb.number}`} height={360} />;
+  return (
+    <TextDiff
+      original={renderTask(ra)}
+      modified={renderTask(rb)}
+      label={`Revision ${ra.number} against revision ${rb.number}`}
+      height={360}
+    />
+  );
 }

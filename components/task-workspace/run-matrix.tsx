@@ -29,7 +29,10 @@ export function RunMatrix({ taskId, latest }: { taskId: number; latest: TaskRuns
     trpc.filter.rerun.mutationOptions({
       onSuccess: async () => {
         setRunId(undefined);
-        await Promise.all([queryClient.invalidateQueries({ queryKey: trpc.filter.taskRuns.queryKey({ taskId }) }), queryClient.invalidateQueries({ queryKey: trpc.filter.recent.queryKey() })]);
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.filter.taskRuns.queryKey({ taskId }) }),
+          queryClient.invalidateQueries({ queryKey: trpc.filter.recent.queryKey() }),
+        ]);
       },
     }),
   );
@@ -45,30 +48,57 @@ export function RunMatrix({ taskId, latest }: { taskId: number; latest: TaskRuns
       title="CaT filter"
       actions={
         <>
-          <Button variant="primary" data-testid="rerun-task" disabled={busy} onClick={() => rerun.mutate({ taskIds: [taskId] })} title="Run the solution and every failure case in the sandbox">
+          <Button
+            variant="primary"
+            data-testid="rerun-task"
+            disabled={busy}
+            onClick={() => rerun.mutate({ taskIds: [taskId] })}
+            title="Run the solution and every failure case in the sandbox"
+          >
             {busy ? (newest?.status === "running" ? "Running…" : "Queued…") : "Rerun in sandbox"}
           </Button>
           {data && data.runs.length > 1 ? (
-            <label className="flex items-center gap-1 text-xs text-zinc-500">
+            <span className="flex items-center gap-1 text-xs text-zinc-500">
               Run
-              <Select className="max-w-56" aria-label="Filter run shown" value={shown?.id ?? ""} onChange={(e) => setRunId(Number(e.target.value))}>
+              <Select
+                className="max-w-56"
+                aria-label="Filter run shown"
+                value={shown?.id ?? ""}
+                onChange={(e) => setRunId(Number(e.target.value))}
+              >
                 {data.runs.map((r) => (
                   <option key={r.id} value={r.id}>
-                    #{r.id} · rev {r.revision.number} · {r.status === "done" ? `${r.verdictStatus}${r.verdictReason ? ` (${r.verdictReason})` : ""}` : r.status} · {when(r.createdAt)}
+                    #{r.id} · rev {r.revision.number} ·{" "}
+                    {r.status === "done"
+                      ? `${r.verdictStatus}${r.verdictReason ? ` (${r.verdictReason})` : ""}`
+                      : r.status}{" "}
+                    · {when(r.createdAt)}
                   </option>
                 ))}
               </Select>
-            </label>
+            </span>
           ) : null}
         </>
       }
     >
       {rerun.error ? <ErrorText>{rerun.error.message}</ErrorText> : null}
-      {!data?.runs.length ? <p className="text-xs text-zinc-500">Not run yet: the verdict is pending. Rerun to see every case&apos;s outcome.</p> : null}
+      {!data?.runs.length ? (
+        <p className="text-xs text-zinc-500">
+          Not run yet: the verdict is pending. Rerun to see every case&apos;s outcome.
+        </p>
+      ) : null}
       {shownRun ? (
-        <div className="flex flex-wrap items-center gap-3 text-xs text-zinc-500" data-testid="run-summary" aria-live="polite">
+        <div
+          className="flex flex-wrap items-center gap-3 text-xs text-zinc-500"
+          data-testid="run-summary"
+          aria-live="polite"
+        >
           <span>Run #{shownRun.id}</span>
-          {shownRun.status === "done" ? <VerdictBadge status={shownRun.verdictStatus ?? "pending"} reason={shownRun.verdictReason} /> : <span className="font-medium">{shownRun.status}</span>}
+          {shownRun.status === "done" ? (
+            <VerdictBadge status={shownRun.verdictStatus ?? "pending"} reason={shownRun.verdictReason} />
+          ) : (
+            <span className="font-medium">{shownRun.status}</span>
+          )}
           <span>
             revision {shownRun.revision.number}
             {data && shownRun.revisionId !== data.currentRevisionId ? " (not the current one)" : ""}
@@ -94,13 +124,24 @@ export function RunMatrix({ taskId, latest }: { taskId: number; latest: TaskRuns
               const expected = c.role === "solution" ? "pass" : "fail";
               const ok = c.outcome === expected;
               const err = readCaseErrors(c.error);
-              const why = err.verify ? `verify raised ${err.verify.type}` : err.case ? `case raised ${err.case.type}` : c.returnRepr !== null ? `verify returned ${c.returnRepr.slice(0, 60)}` : "";
+              const why = err.verify
+                ? `verify raised ${err.verify.type}`
+                : err.case
+                  ? `case raised ${err.case.type}`
+                  : c.returnRepr !== null
+                    ? `verify returned ${c.returnRepr.slice(0, 60)}`
+                    : "";
               const label = c.role === "solution" ? "Solution" : `Failure case ${c.index + 1}`;
               return (
                 <Fragment key={key}>
                   <TR data-testid="case-row" data-ok={ok} className={ok ? "" : "bg-rose-50/60 dark:bg-rose-950/20"}>
                     <TD className="font-medium">
-                      <button type="button" className="text-left hover:underline" aria-expanded={open === key} onClick={() => setOpen(open === key ? null : key)}>
+                      <button
+                        type="button"
+                        className="text-left hover:underline"
+                        aria-expanded={open === key}
+                        onClick={() => setOpen(open === key ? null : key)}
+                      >
                         {label}
                       </button>
                     </TD>
@@ -108,7 +149,14 @@ export function RunMatrix({ taskId, latest }: { taskId: number; latest: TaskRuns
                       <OutcomeBadge outcome={expected} />
                     </TD>
                     <TD>
-                      <OutcomeBadge outcome={c.outcome} /> {ok ? "" : <span className="text-rose-600" aria-label="not as expected">✗</span>}
+                      <OutcomeBadge outcome={c.outcome} />{" "}
+                      {ok ? (
+                        ""
+                      ) : (
+                        <span className="text-rose-600">
+                          ✗<span className="sr-only">not as expected</span>
+                        </span>
+                      )}
                     </TD>
                     <TD className="max-w-md truncate font-mono text-[11px] text-zinc-500">{why}</TD>
                     <TD numeric className="text-zinc-500">

@@ -1,7 +1,7 @@
 "use client";
 import { Dialog } from "../ui/dialog";
 
-export const SHORTCUTS: Array<[string, string]> = [
+const SHORTCUTS: Array<[string, string]> = [
   ["j / k", "next / previous task in the list"],
   ["a", "approve (asks for a reason when the filter did not accept the task)"],
   ["r", "reject"],

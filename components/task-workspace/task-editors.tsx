@@ -42,12 +42,27 @@ export function TaskEditors({
         />
       </Section>
       <Section title="Verifier">
-        <CodeView code={content.verifier} label="Verifier" onChange={(v) => edit({ verifier: v })} markers={markers.verifier} editorRef={(ed) => (verifierEditor.current = ed)} />
+        <CodeView
+          code={content.verifier}
+          label="Verifier"
+          onChange={(v) => edit({ verifier: v })}
+          markers={markers.verifier}
+          editorRef={(ed) => (verifierEditor.current = ed)}
+        />
       </Section>
       <Section title="Solution">
-        <CodeView code={content.solution} label="Solution" onChange={(v) => edit({ solution: v })} markers={markers.solution} />
+        <CodeView
+          code={content.solution}
+          label="Solution"
+          onChange={(v) => edit({ solution: v })}
+          markers={markers.solution}
+        />
       </Section>
-      <FailureCasesEditor cases={content.failureCases} onChange={(failureCases) => edit({ failureCases })} markers={markers} />
+      <FailureCasesEditor
+        cases={content.failureCases}
+        onChange={(failureCases) => edit({ failureCases })}
+        markers={markers}
+      />
       <DiffSection
         taskId={task.id}
         currentId={base.id}
@@ -58,7 +73,9 @@ export function TaskEditors({
       />
       <Section title="Metadata">
         {base.metadata ? (
-          <pre className="overflow-x-auto rounded border border-zinc-200 bg-zinc-50 p-3 font-mono text-xs dark:border-zinc-800 dark:bg-zinc-900">{JSON.stringify(base.metadata, null, 2)}</pre>
+          <pre className="overflow-x-auto rounded border border-zinc-200 bg-zinc-50 p-3 font-mono text-xs dark:border-zinc-800 dark:bg-zinc-900">
+            {JSON.stringify(base.metadata, null, 2)}
+          </pre>
         ) : (
           <p className="text-xs text-zinc-500">None.</p>
         )}

@@ -34,20 +34,31 @@ export function TaskHeader({
       <VerdictBadge status={task.verdictStatus} reason={task.verdictReason} />
       <ReviewBadge status={task.reviewStatus} stale={task.reviewStale} override={task.reviewOverride !== null} />
       {task.labels.map((l) => (
-        <span key={l.label.id} className="rounded-full border px-2 py-0.5 text-[11px]" style={{ borderColor: l.label.color ?? undefined, color: l.label.color ?? undefined }}>
+        <span
+          key={l.label.id}
+          className="rounded-full border px-2 py-0.5 text-[11px]"
+          style={{ borderColor: l.label.color ?? undefined, color: l.label.color ?? undefined }}
+        >
           {l.label.name}
         </span>
       ))}
       {queue ? <Badge tone="sky">review queue</Badge> : null}
       <div className="ml-auto flex items-center gap-2 text-xs text-zinc-500">
         <span>
-          {task.environment.name} · {batches.length ? batches.join(", ") : "—"} · <span data-testid="revision-count">{task.revisionCount}</span> revision
+          {task.environment.name} · {batches.length ? batches.join(", ") : "—"} ·{" "}
+          <span data-testid="revision-count">{task.revisionCount}</span> revision
           {task.revisionCount === 1 ? "" : "s"}
         </span>
         <Button size="xs" disabled={!prevId} onClick={() => prevId && go(prevId)} title="Previous (k)">
           ↑ k
         </Button>
-        <Button size="xs" disabled={!nextId} onClick={() => nextId && go(nextId)} title="Next (j)" data-testid="next-task">
+        <Button
+          size="xs"
+          disabled={!nextId}
+          onClick={() => nextId && go(nextId)}
+          title="Next (j)"
+          data-testid="next-task"
+        >
           j ↓
         </Button>
         <Button size="xs" onClick={onHelp} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">

@@ -42,7 +42,8 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
   const neighbors = useQuery(trpc.review.neighbors.queryOptions({ ...listInput, cursor: undefined, taskId: id }));
   const runs = useTaskRuns(id);
   const back = `/tasks${backQuery ? `?${backQuery}` : ""}`;
-  const go = (taskId: number) => router.push(`/tasks/${taskId}?from=${encodeURIComponent(backQuery)}${queue ? "&queue=1" : ""}`);
+  const go = (taskId: number) =>
+    router.push(`/tasks/${taskId}?from=${encodeURIComponent(backQuery)}${queue ? "&queue=1" : ""}`);
   const { prevId, nextId } = neighbors.data ?? {};
 
   const base = task.data?.currentRevision ?? null;
@@ -64,7 +65,7 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
 
   const [help, setHelp] = useState(false);
   const verifierEditor = useRef<MonacoEditor | null>(null);
-  const labelsRef = useRef<HTMLDivElement>(null);
+  const labelsRef = useRef<HTMLFieldSetElement>(null);
   useTaskShortcuts({
     prevId,
     nextId,
@@ -100,22 +101,48 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
   return (
     <EditorCommandsProvider commands={{ tryEdit: actions.tryEdit, save: actions.save }}>
       <div className="mx-auto flex max-w-[100rem] flex-col gap-4 px-4 py-4">
-        <TaskHeader task={t} back={back} queue={queue} prevId={prevId} nextId={nextId} go={go} onHelp={() => setHelp(true)} />
+        <TaskHeader
+          task={t}
+          back={back}
+          queue={queue}
+          prevId={prevId}
+          nextId={nextId}
+          go={go}
+          onHelp={() => setHelp(true)}
+        />
         <ShortcutHelp open={help} onClose={() => setHelp(false)} />
         {draft.restoredAt && draft.dirty ? (
           <Notice tone="warn">
             Restored your unsaved edit from {when(draft.restoredAt)}
-            {draft.draft && draft.draft.base !== base.id ? " — it was made on an older revision; saving will show both versions" : ""}.{" "}
+            {draft.draft && draft.draft.base !== base.id
+              ? " — it was made on an older revision; saving will show both versions"
+              : ""}
+            .{" "}
             <Button variant="link" size="xs" onClick={actions.discard}>
               Discard it
             </Button>
           </Notice>
         ) : null}
         <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_26rem]">
-          <TaskEditors task={t} content={draft.content} dirty={draft.dirty} edit={draft.edit} markers={markers} verifierEditor={verifierEditor} />
+          <TaskEditors
+            task={t}
+            content={draft.content}
+            dirty={draft.dirty}
+            edit={draft.edit}
+            markers={markers}
+            verifierEditor={verifierEditor}
+          />
           <aside className="flex min-w-0 flex-col gap-4 lg:sticky lg:top-14 lg:max-h-[calc(100vh-4rem)] lg:overflow-y-auto">
             <EditPanel actions={actions} dirty={draft.dirty} runs={runs.data?.runs} />
-            {actions.conflict ? <ConflictPanel theirs={actions.conflict} mine={draft.content} onKeepMine={actions.keepMine} onTakeTheirs={actions.takeTheirs} /> : null}
+            {actions.conflict ? (
+              <ConflictPanel
+                theirs={actions.conflict}
+                merging={actions.merging}
+                mine={draft.content}
+                onKeepMine={actions.keepMine}
+                onTakeTheirs={actions.takeTheirs}
+              />
+            ) : null}
             <RunMatrix taskId={id} latest={runs.data} />
             <Section card aria-label="Review">
               <ReviewActions task={t} review={review} />

@@ -39,9 +39,16 @@ export function useDraft(taskId: number, base: (TaskContent & { id: number }) | 
   const edit = (change: Partial<TaskContent>) => {
     if (!baseContent || baseId === undefined) return;
     // From the previous draft, not from this render's content: two edits in one tick both count.
-    setDraft((prev) => store({ base: prev?.base ?? baseId, content: { ...(prev?.content ?? baseContent), ...change }, savedAt: new Date().toISOString() }));
+    setDraft((prev) =>
+      store({
+        base: prev?.base ?? baseId,
+        content: { ...(prev?.content ?? baseContent), ...change },
+        savedAt: new Date().toISOString(),
+      }),
+    );
   };
-  const replace = (next: { base: number; content: TaskContent }) => setDraft(store({ ...next, savedAt: new Date().toISOString() }));
+  const replace = (next: { base: number; content: TaskContent }) =>
+    setDraft(store({ ...next, savedAt: new Date().toISOString() }));
   const discard = () => {
     setDraft(store(null));
     setRestoredAt(null);

@@ -17,6 +17,8 @@ export function useEditActions(taskId: number, edit: DraftState) {
   const [tried, setTried] = useState<TryResult | null>(null);
   const [saved, setSaved] = useState<{ revisionId: number; number: number } | null>(null);
   const [conflict, setConflict] = useState<ConflictingRevision | null>(null);
+  // While a merge fetches the revision the edit started from, Save would still send the old base.
+  const [merging, setMerging] = useState(false);
 
   const tryMut = useMutation(trpc.review.try.mutationOptions({ onSuccess: setTried }));
   const saveMut = useMutation(
@@ -37,14 +39,25 @@ export function useEditActions(taskId: number, edit: DraftState) {
     if (edit.content && !tryMut.isPending) tryMut.mutate({ taskId, content: edit.content });
   };
   const save = () => {
-    if (edit.content && edit.draft && edit.dirty && !saveMut.isPending) saveMut.mutate({ taskId, baseRevisionId: edit.draft.base, content: edit.content });
+    if (edit.content && edit.draft && edit.dirty && !saveMut.isPending && !merging)
+      saveMut.mutate({ taskId, baseRevisionId: edit.draft.base, content: edit.content });
   };
   /** My edit on top of theirs: fields I did not touch take their version. */
   const keepMine = async () => {
-    if (!conflict || !edit.content) return;
-    const [ancestor] = edit.draft ? await queryClient.fetchQuery(trpc.review.revisions.queryOptions({ taskId, ids: [edit.draft.base] })) : [];
-    edit.replace({ base: conflict.id, content: mergeDraft({ ancestor: ancestor ?? null, mine: edit.content, theirs: conflict }) });
-    setConflict(null);
+    if (!conflict || !edit.content || merging) return;
+    setMerging(true);
+    try {
+      const [ancestor] = edit.draft
+        ? await queryClient.fetchQuery(trpc.review.revisions.queryOptions({ taskId, ids: [edit.draft.base] }))
+        : [];
+      edit.replace({
+        base: conflict.id,
+        content: mergeDraft({ ancestor: ancestor ?? null, mine: edit.content, theirs: conflict }),
+      });
+      setConflict(null);
+    } finally {
+      setMerging(false);
+    }
     await invalidate();
   };
   const takeTheirs = async () => {
@@ -68,6 +81,7 @@ export function useEditActions(taskId: number, edit: DraftState) {
     tryError: tryMut.error?.message ?? null,
     saved,
     saving: saveMut.isPending,
+    merging,
     saveError: conflict ? null : (saveMut.error?.message ?? null),
     conflict,
   };

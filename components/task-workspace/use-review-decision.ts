@@ -11,7 +11,13 @@ import { useInvalidateTask } from "./use-invalidate-task";
  * Approve / reject / needs edit on the task's current revision. Approving a task the filter did not
  * accept is refused with the reason; the reviewer can then approve anyway with a written reason.
  */
-export function useReviewDecision({ taskId, onDecided }: { taskId: number; onDecided: (status: ReviewStatus) => void }) {
+export function useReviewDecision({
+  taskId,
+  onDecided,
+}: {
+  taskId: number;
+  onDecided: (status: ReviewStatus) => void;
+}) {
   const trpc = useTRPC();
   const invalidate = useInvalidateTask(taskId);
   const [refused, setRefused] = useState<{ tasks: RefusedApproval[]; message: string } | null>(null);
@@ -35,7 +41,8 @@ export function useReviewDecision({ taskId, onDecided }: { taskId: number; onDec
     setRefused(null);
     mutation.mutate({ selection: { taskIds: [taskId] }, status });
   };
-  const override = (reason: string) => mutation.mutate({ selection: { taskIds: [taskId] }, status: "approved", override: { reason } });
+  const override = (reason: string) =>
+    mutation.mutate({ selection: { taskIds: [taskId] }, status: "approved", override: { reason } });
   const failed = mutation.error && !refused ? mutation.error.message : null;
   return { decide, override, refused, overriding, setOverriding, pending: mutation.isPending, error: failed };
 }

@@ -22,12 +22,15 @@ export function useTaskRuns(taskId: number) {
     refetchInterval: (q) => (q.state.data?.runs.some((r) => isActive(r.status)) ? 1000 : false),
   });
   const latest = runs.data?.runs[0];
+  // What the page has seen of the newest run: a run that was queued, or one that appeared already
+  // finished (a fast run between two polls, or the first run of a task that had none), both count.
+  const latestKey = runs.data ? (latest ? `${latest.id}:${latest.status}` : "none") : null;
+  const ended = !!latest && !isActive(latest.status);
   const seen = useRef<string | null>(null);
   useEffect(() => {
-    if (!latest) return;
-    const now = `${latest.id}:${latest.status}`;
-    if (seen.current !== null && seen.current !== now && !isActive(latest.status)) void invalidate();
-    seen.current = now;
-  }, [latest, invalidate]);
+    if (latestKey === null) return;
+    if (seen.current !== null && seen.current !== latestKey && ended) void invalidate();
+    seen.current = latestKey;
+  }, [latestKey, ended, invalidate]);
   return runs;
 }

@@ -26,7 +26,7 @@ export function useTaskShortcuts({
   save: () => void;
   toggleHelp: () => void;
   verifierEditor: RefObject<MonacoEditor | null>;
-  labels: RefObject<HTMLDivElement | null>;
+  labels: RefObject<HTMLFieldSetElement | null>;
 }) {
   useHotkeys({
     // With a modifier: these work while typing (and Monaco runs them as its own actions).

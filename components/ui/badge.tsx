@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export const TONE = {
+const TONE = {
   green: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300",
   red: "bg-rose-100 text-rose-800 dark:bg-rose-900/50 dark:text-rose-300",
   amber: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-300",
@@ -14,7 +14,10 @@ export type Tone = keyof typeof TONE;
 
 export function Badge({ tone = "zinc", title, children }: { tone?: Tone; title?: string; children: ReactNode }) {
   return (
-    <span className={`inline-flex items-center whitespace-nowrap rounded px-1.5 py-0.5 text-[11px] font-medium leading-none ${TONE[tone]}`} title={title}>
+    <span
+      className={`inline-flex items-center whitespace-nowrap rounded px-1.5 py-0.5 text-[11px] font-medium leading-none ${TONE[tone]}`}
+      title={title}
+    >
       {children}
     </span>
   );

@@ -6,7 +6,8 @@ const VARIANT = {
   secondary: "border border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800",
   ghost: "hover:bg-zinc-100 dark:hover:bg-zinc-800",
   link: "text-sky-700 underline-offset-2 hover:underline dark:text-sky-400",
-  approve: "border border-emerald-600 text-emerald-700 hover:bg-emerald-50 dark:text-emerald-400 dark:hover:bg-emerald-950/40",
+  approve:
+    "border border-emerald-600 text-emerald-700 hover:bg-emerald-50 dark:text-emerald-400 dark:hover:bg-emerald-950/40",
   reject: "border border-rose-600 text-rose-700 hover:bg-rose-50 dark:text-rose-400 dark:hover:bg-rose-950/40",
   warn: "border border-amber-600 text-amber-700 hover:bg-amber-50 dark:text-amber-400 dark:hover:bg-amber-950/40",
   info: "border border-sky-600 text-sky-700 hover:bg-sky-50 dark:text-sky-400 dark:hover:bg-sky-950/40",
@@ -32,7 +33,17 @@ export type Variant = keyof typeof VARIANT;
 export type Size = keyof typeof SIZE;
 
 /** The classes of a button, for links that look like one. */
-export function buttonClass({ variant = "secondary", size = "md", pressed = false, className = "" }: { variant?: Variant; size?: Size; pressed?: boolean; className?: string } = {}) {
+export function buttonClass({
+  variant = "secondary",
+  size = "md",
+  pressed = false,
+  className = "",
+}: {
+  variant?: Variant;
+  size?: Size;
+  pressed?: boolean;
+  className?: string;
+} = {}) {
   // A link-styled button has no box, only the text size of its size.
   const shape = variant === "link" ? (size === "xs" ? "text-[11px]" : "text-xs") : `rounded ${SIZE[size]}`;
   return `inline-flex items-center gap-1 whitespace-nowrap disabled:cursor-not-allowed disabled:opacity-40 ${shape} ${VARIANT[variant]} ${pressed ? (PRESSED[variant] ?? "") : ""} ${className}`.trim();
@@ -46,5 +57,12 @@ export function Button({
   type = "button",
   ...props
 }: ComponentProps<"button"> & { variant?: Variant; size?: Size; pressed?: boolean }) {
-  return <button type={type} aria-pressed={pressed} className={buttonClass({ variant, size, pressed, className })} {...props} />;
+  return (
+    <button
+      type={type}
+      aria-pressed={pressed}
+      className={buttonClass({ variant, size, pressed, className })}
+      {...props}
+    />
+  );
 }

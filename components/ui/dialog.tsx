@@ -47,7 +47,12 @@ export function Dialog({
             <h2 id={titleId} className="text-base font-semibold">
               {title}
             </h2>
-            <button type="button" className="ml-auto rounded px-1.5 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close" onClick={onClose}>
+            <button
+              type="button"
+              className="ml-auto rounded px-1.5 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+              aria-label="Close"
+              onClick={onClose}
+            >
               ✕
             </button>
           </div>

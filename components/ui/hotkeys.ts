@@ -17,7 +17,14 @@ export interface Combo {
   alt: boolean;
 }
 
-const NAMED: Record<string, string> = { enter: "Enter", escape: "Escape", esc: "Escape", space: " ", up: "ArrowUp", down: "ArrowDown" };
+const NAMED: Record<string, string> = {
+  enter: "Enter",
+  escape: "Escape",
+  esc: "Escape",
+  space: " ",
+  up: "ArrowUp",
+  down: "ArrowDown",
+};
 
 /** "mod+enter" → {key: "Enter", mod: true}; "a" → {key: "a"}; "?" → {key: "?"}. */
 export function parseCombo(spec: string): Combo {
@@ -25,7 +32,11 @@ export function parseCombo(spec: string): Combo {
   // "+" itself as the key ("mod++") leaves an empty last part.
   const last = parts.pop() || "+";
   const mods = new Set(parts.map((p) => p.toLowerCase()));
-  return { key: NAMED[last.toLowerCase()] ?? last, mod: mods.has("mod") || mods.has("ctrl") || mods.has("cmd"), alt: mods.has("alt") };
+  return {
+    key: NAMED[last.toLowerCase()] ?? last,
+    mod: mods.has("mod") || mods.has("ctrl") || mods.has("cmd"),
+    alt: mods.has("alt"),
+  };
 }
 
 /**
@@ -41,7 +52,21 @@ export function matchesCombo(combo: Combo, e: KeyLike): boolean {
 }
 
 /** Inputs that take text; a checkbox or a button with focus does not swallow j/k. */
-const TEXT_INPUT_TYPES = new Set(["", "text", "search", "email", "url", "tel", "password", "number", "date", "datetime-local", "month", "time", "week"]);
+const TEXT_INPUT_TYPES = new Set([
+  "",
+  "text",
+  "search",
+  "email",
+  "url",
+  "tel",
+  "password",
+  "number",
+  "date",
+  "datetime-local",
+  "month",
+  "time",
+  "week",
+]);
 
 interface ElementLike {
   tagName?: string;
@@ -66,5 +91,10 @@ export function isActivationTarget(target: unknown): boolean {
   if (!target || typeof target !== "object") return false;
   const el = target as ElementLike;
   const tag = (el.tagName ?? "").toUpperCase();
-  return tag === "A" || tag === "BUTTON" || tag === "SUMMARY" || (tag === "INPUT" && !TEXT_INPUT_TYPES.has((el.type ?? "").toLowerCase()));
+  return (
+    tag === "A" ||
+    tag === "BUTTON" ||
+    tag === "SUMMARY" ||
+    (tag === "INPUT" && !TEXT_INPUT_TYPES.has((el.type ?? "").toLowerCase()))
+  );
 }

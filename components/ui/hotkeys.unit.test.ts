@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { isActivationTarget, isTypingTarget, matchesCombo, parseCombo, type KeyLike } from "./hotkeys";
 
-const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+const key = (k: string, mods: Partial<KeyLike> = {}): KeyLike => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...mods,
+});
 
 describe("parseCombo", () => {
   it("reads modifiers and named keys", () => {

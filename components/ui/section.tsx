@@ -19,7 +19,10 @@ export function Section({
   role?: string;
 }) {
   return (
-    <section className={`flex flex-col gap-2 ${card ? "rounded border border-zinc-200 p-3 dark:border-zinc-800" : ""} ${className}`} {...aria}>
+    <section
+      className={`flex flex-col gap-2 ${card ? "rounded border border-zinc-200 p-3 dark:border-zinc-800" : ""} ${className}`}
+      {...aria}
+    >
       {title || actions ? (
         <div className="flex flex-wrap items-center gap-2">
           {title ? <h2 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">{title}</h2> : null}
@@ -32,7 +35,15 @@ export function Section({
 }
 
 /** The top of a page: its title, what it is for, and its main actions. */
-export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="flex flex-wrap items-start gap-3">
       <div className="flex min-w-0 flex-1 flex-col gap-1">

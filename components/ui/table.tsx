@@ -17,7 +17,11 @@ export function THead({ children }: { children: ReactNode }) {
   );
 }
 
-export function TH({ numeric = false, className = "", ...props }: ThHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
+export function TH({
+  numeric = false,
+  className = "",
+  ...props
+}: ThHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
   return <th scope="col" className={`py-1 pr-3 font-medium ${numeric ? "text-right" : ""} ${className}`} {...props} />;
 }
 
@@ -25,6 +29,12 @@ export function TR({ className = "", ...props }: HTMLAttributes<HTMLTableRowElem
   return <tr className={`border-t border-zinc-100 align-top dark:border-zinc-800 ${className}`} {...props} />;
 }
 
-export function TD({ numeric = false, className = "", ...props }: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
-  return <td className={`py-1 pr-3 ${numeric ? "whitespace-nowrap text-right tabular-nums" : ""} ${className}`} {...props} />;
+export function TD({
+  numeric = false,
+  className = "",
+  ...props
+}: TdHTMLAttributes<HTMLTableCellElement> & { numeric?: boolean }) {
+  return (
+    <td className={`py-1 pr-3 ${numeric ? "whitespace-nowrap text-right tabular-nums" : ""} ${className}`} {...props} />
+  );
 }

@@ -9,5 +9,9 @@ const subscribe = (cb: () => void) => {
 };
 
 export function useDark() {
-  return useSyncExternalStore(subscribe, () => document.documentElement.classList.contains("dark"), () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => document.documentElement.classList.contains("dark"),
+    () => false,
+  );
 }

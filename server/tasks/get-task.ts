@@ -50,13 +50,26 @@ export async function getTask({ db, id }: { db: Db; id: number }) {
  * A task by its external id (what files, the CLI and the API use), within an environment when
  * given. The same id in two environments is ambiguous without one, and says so.
  */
-export async function findTaskByRef({ db, externalId, environment }: { db: Db; externalId: string; environment?: string }): Promise<{ id: number; environment: string }> {
+export async function findTaskByRef({
+  db,
+  externalId,
+  environment,
+}: {
+  db: Db;
+  externalId: string;
+  environment?: string;
+}): Promise<{ id: number; environment: string }> {
   const rows = await db.prisma.task.findMany({
     where: { externalId, ...(environment ? { environment: { name: environment } } : {}) },
     select: { id: true, environment: { select: { name: true } } },
     take: 5,
   });
-  if (!rows.length) throw new AppError("NOT_FOUND", `No task '${externalId}'${environment ? ` in environment '${environment}'` : ""}.`);
-  if (rows.length > 1) throw new AppError("BAD_INPUT", `Task id '${externalId}' exists in several environments (${rows.map((r) => r.environment.name).join(", ")}): name one with --env.`);
+  if (!rows.length)
+    throw new AppError("NOT_FOUND", `No task '${externalId}'${environment ? ` in environment '${environment}'` : ""}.`);
+  if (rows.length > 1)
+    throw new AppError(
+      "BAD_INPUT",
+      `Task id '${externalId}' exists in several environments (${rows.map((r) => r.environment.name).join(", ")}): name one with --env.`,
+    );
   return { id: rows[0]!.id, environment: rows[0]!.environment.name };
 }
