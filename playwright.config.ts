@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { ADMIN_STATE } from "./e2e/auth";
 
 const PORT = 3211;
 const baseURL = `http://127.0.0.1:${PORT}`;
@@ -11,14 +12,25 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  // The administrator is created and signed in once; every test (and its API calls) starts signed in.
+  globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL,
+    storageState: ADMIN_STATE,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
       // Debian's Chromium: Playwright's own browser downloads are not reachable from every machine.
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+      args: [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+      ],
     },
   },
   webServer: {

@@ -4,6 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { signInAdmin } from "./auth";
 import { catTask, runFilter, uniqueToken } from "./helpers";
 
 test("first start: the demo tasks get their verdicts without a click", async ({ page }) => {
@@ -48,7 +49,7 @@ async function stop(server: ChildProcess, dataDir: string) {
 
 test("a server that cannot run the sandbox says what to install on every page, and its runs stay queued", async ({
   page,
-  request,
+  playwright,
 }) => {
   test.setTimeout(300_000);
   // A second production server (the build the e2e server uses) whose sandbox cannot start for real:
@@ -94,6 +95,12 @@ test("a server that cannot run the sandbox says what to install on every page, a
         { timeout: 240_000, message: "the second server starts" },
       )
       .toBe(200);
+
+    // Its own administrator and session (cookies do not tell ports apart: this replaces the e2e one).
+    const request = await playwright.request.newContext({ storageState: { cookies: [], origins: [] } });
+    await signInAdmin(request, base);
+    await page.context().clearCookies();
+    await page.context().addCookies((await request.storageState()).cookies);
 
     // A task imported and sent to the filter gets a queued run that nothing can take.
     const batch = uniqueToken("e2e-nosandbox-");

@@ -101,7 +101,7 @@ test("two people saving on the same revision: the second sees a conflict with bo
   await typeInto(b, "Solution", ["respond('Bob says cancelled')"]);
   await b.getByTestId("save").click();
   const conflict = b.getByTestId("conflict");
-  await expect(conflict).toContainText("revision 2 by Local researcher");
+  await expect(conflict).toContainText("revision 2 by Ada Curator");
   await expect(conflict.getByRole("region", { name: "Their revision against your edit" })).toContainText("Alice");
   await expect(b.getByTestId("unsaved")).toBeVisible(); // Bob's edit is still there
 

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { UserMenu } from "../auth/user-menu";
 import { ThemeToggle } from "./theme-toggle";
 
 const NAV = [
@@ -38,7 +39,8 @@ export function SiteHeader() {
           Export all
         </a>
       </nav>
-      <div className="ml-auto">
+      <div className="ml-auto flex items-center gap-3">
+        <UserMenu />
         <ThemeToggle />
       </div>
     </header>
