@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 
-export const ADMIN = { email: "curator@e2e.example", name: "Ada Curator", password: "e2e-password-not-secret" };
+const ADMIN = { email: "curator@e2e.example", name: "Ada Curator", password: "e2e-password-not-secret" };
 
 /** The signed-in session the tests start with (config `use.storageState`). */
 export const ADMIN_STATE = path.join(os.tmpdir(), "cat-e2e-admin-state.json");
