@@ -24,6 +24,8 @@ async function handlePost(req: Request): Promise<Response> {
       batchName: params.get("batch") || undefined,
       defaultEnvironment: params.get("env") || undefined,
       format: (format as "jsonl" | "tagged" | null) ?? undefined,
+      // ?filter=1: queue the CaT filter for the tasks this import created or revised.
+      runFilter: params.get("filter") === "1",
     });
     return Response.json(summary, { status: summary.status === "failed" ? 422 : 200 });
   } catch (err) {
