@@ -23,6 +23,8 @@ export const taskFilterSchema = z.object({
   override: z.enum(["yes", "no"]).optional(),
   // What a human edit did to the verdict of the imported revision (the statistics page links here).
   edit: z.enum(["rescued", "newly_rejected"]).optional(),
+  // A stage of the filter's funnel the task reached (the statistics page's bars link here).
+  stage: z.enum(["run", "verifier_loads", "solution_passes", "accepted"]).optional(),
 });
 export const FILTER_KEYS = [
   "environment",
@@ -38,6 +40,7 @@ export const FILTER_KEYS = [
   "dataset",
   "override",
   "edit",
+  "stage",
 ] as const;
 export type TaskFilter = z.infer<typeof taskFilterSchema>;
 

@@ -2,13 +2,14 @@
 // not run, run on an older pack) unless the reviewer overrides with a written reason. The refusal
 // arrives as tRPC error details; this reads them with a check rather than a cast.
 import { z } from "zod";
+import { APPROVAL_BLOCKS, approvalBlockText } from "@/lib/review";
 import type { RefusedApproval } from "@/server/review/review-tasks";
 
 const refusedSchema = z.object({
   id: z.number(),
   externalId: z.string(),
   revision: z.number(),
-  block: z.enum(["not_run", "old_pack", "rejected"]),
+  block: z.enum(APPROVAL_BLOCKS),
   message: z.string(),
 }) satisfies z.ZodType<RefusedApproval>;
 
@@ -34,16 +35,9 @@ export function bulkApprovalSummary(result: {
   const why = new Map<RefusedApproval["block"], number>();
   for (const t of result.refused.tasks) why.set(t.block, (why.get(t.block) ?? 0) + 1);
   const listed = result.refused.tasks.length;
-  const reasons = [...why].map(([block, n]) => `${n} ${BLOCK_TEXT[block]}`).join(", ");
+  const reasons = [...why].map(([block, n]) => `${n} ${approvalBlockText(block, true)}`).join(", ");
   const n = result.refused.count.toLocaleString();
   return listed < result.refused.count
     ? `${head}; ${n} not approved (of the first ${listed}: ${reasons})`
     : `${head}; ${n} not approved because ${reasons}`;
 }
-
-// The same words as the server's APPROVAL_BLOCK_TEXT (that module is server-only).
-const BLOCK_TEXT: Record<RefusedApproval["block"], string> = {
-  not_run: "not run on their current revision",
-  old_pack: "run on an older version of their environment pack",
-  rejected: "rejected by the filter",
-};

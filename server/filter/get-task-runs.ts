@@ -1,5 +1,12 @@
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import type { CaseError, ToolCall } from "../sandbox";
+
+/** How run-filter.ts stores a case's errors: what the case raised, and what verify raised. */
+export interface StoredCaseErrors {
+  case: CaseError | null;
+  verify: CaseError | null;
+}
 
 /** A task's filter runs, newest first, and the full case matrix of one of them (default: the newest). */
 export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: number; runId?: number }) {
@@ -39,5 +46,11 @@ export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: numbe
         },
       })
     : null;
-  return { currentRevisionId: task.currentRevisionId, verdictRunId: task.verdictRunId, runs, shown };
+  // The JSON columns were written by recordVerdict from checked sandbox replies: their shapes are known.
+  const typed = shown && {
+    ...shown,
+    verifierError: shown.verifierError as CaseError | null,
+    cases: shown.cases.map((c) => ({ ...c, error: c.error as StoredCaseErrors | null, toolCalls: c.toolCalls as unknown as ToolCall[] })),
+  };
+  return { currentRevisionId: task.currentRevisionId, verdictRunId: task.verdictRunId, runs, shown: typed };
 }

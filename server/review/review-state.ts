@@ -2,6 +2,8 @@
 // changes a revision, records a decision or publishes a dataset.
 import { Prisma } from "../db/generated/client";
 
+export { type ApprovalBlock, EXCLUSION_TEXT, type ExclusionReason } from "@/lib/review";
+
 /**
  * SET clause for `update tasks` when a task gets a new revision (an edit, an import): a decision was
  * about the revision it was made on, so the task is unreviewed again and a superseded decision is
@@ -11,14 +13,6 @@ export const SUPERSEDE_REVIEW = Prisma.raw(
   `review_stale = (review_status <> 'unreviewed' or review_stale), review_status = 'unreviewed', review_revision_id = null, review_run_id = null, review_override = null`,
 );
 
-/** Why a task is not accepted on its current revision under its environment's active pack. */
-export type ApprovalBlock = "not_run" | "old_pack" | "rejected";
-
-export const APPROVAL_BLOCK_TEXT: Record<ApprovalBlock, string> = {
-  not_run: "not run on its current revision",
-  old_pack: "run on an older version of its environment pack",
-  rejected: "rejected by the filter",
-};
 
 /**
  * SQL for the approval block of `tasks t` (null when the filter accepted its current revision under
@@ -32,14 +26,6 @@ export const APPROVAL_BLOCK_SQL = Prisma.sql`case
   end`;
 export const VERDICT_JOINS = Prisma.sql`left join filter_runs f on f.id = t.verdict_run_id join environments e on e.id = t.environment_id`;
 
-/** Why a working-set task is left out of a published version. */
-export type ExclusionReason = "stale_review" | "not_approved" | ApprovalBlock;
-
-export const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
-  stale_review: "stale review: approved on an older revision",
-  not_approved: "not approved",
-  ...APPROVAL_BLOCK_TEXT,
-};
 
 /**
  * SQL for the exclusion reason of a working-set task (null: it goes into the version): approved on

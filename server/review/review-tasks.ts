@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import type { ReviewStatus } from "../db/generated/enums";
 import { AppError } from "../errors";
-import { APPROVAL_BLOCK_SQL, APPROVAL_BLOCK_TEXT, VERDICT_JOINS, type ApprovalBlock } from "./review-state";
+import { type ApprovalBlock, approvalBlockText } from "@/lib/review";
+import { APPROVAL_BLOCK_SQL, VERDICT_JOINS } from "./review-state";
 import { resolveSelection, type TaskSelection } from "./task-selection";
 
 export interface RefusedApproval {
@@ -53,7 +54,7 @@ export async function setReviewStatus({
         for update of t`;
       const refused: RefusedApproval[] =
         status === "approved" && !reason
-          ? rows.filter((r) => r.block).map((r) => ({ id: r.id, externalId: r.external_id, revision: r.revision, block: r.block!, message: `${r.external_id} is ${APPROVAL_BLOCK_TEXT[r.block!]} (revision ${r.revision})` }))
+          ? rows.filter((r) => r.block).map((r) => ({ id: r.id, externalId: r.external_id, revision: r.revision, block: r.block!, message: `${r.external_id} is ${approvalBlockText(r.block!)} (revision ${r.revision})` }))
           : [];
       if (refused.length && ids.length === 1) {
         throw new AppError("CONFLICT", `${refused[0]!.message}: approving it needs an override with a written reason.`, { refused });

@@ -30,6 +30,7 @@ const COLUMN_FACETS = {
   stale: Prisma.sql`t.review_stale`,
   comments: Prisma.sql`(t.comment_count > 0)`,
   edited: Prisma.sql`t.edited_by_human`,
+  override: Prisma.sql`(t.review_override is not null)`,
 } as const;
 const MEMBERSHIP_FACETS = {
   batch: { join: Prisma.sql`join task_batches m on m.task_id = t.id`, key: Prisma.sql`m.batch_id` },
@@ -37,8 +38,8 @@ const MEMBERSHIP_FACETS = {
 } as const;
 type ColumnFacet = keyof typeof COLUMN_FACETS;
 type MembershipFacet = keyof typeof MEMBERSHIP_FACETS;
-export type Facet = ColumnFacet | MembershipFacet;
-export const FACETS = [...(Object.keys(COLUMN_FACETS) as ColumnFacet[]), ...(Object.keys(MEMBERSHIP_FACETS) as MembershipFacet[])];
+export type Facet = ColumnFacet | MembershipFacet | "edit";
+export const FACETS: Facet[] = [...(Object.keys(COLUMN_FACETS) as ColumnFacet[]), ...(Object.keys(MEMBERSHIP_FACETS) as MembershipFacet[]), "edit"];
 
 export type FacetCounts = Record<Facet, Record<string, number>> & {
   total: number;
@@ -147,6 +148,7 @@ const COUNTER_FACETS: Record<ColumnFacet, keyof CounterRow> = {
   stale: "review_stale",
   comments: "has_comments",
   edited: "edited",
+  override: "has_override",
 };
 interface CounterRow {
   environment_id: number;
@@ -156,6 +158,7 @@ interface CounterRow {
   review_stale: boolean;
   has_comments: boolean;
   edited: boolean;
+  has_override: boolean;
   n: number;
   parts: number;
 }
@@ -173,8 +176,8 @@ function counterValue(row: CounterRow, facet: ColumnFacet): string | null {
 async function countersFacetCounts(db: Db, filter: TaskFilter) {
   const rows = await db.prisma.$queryRaw<CounterRow[]>`
     select environment_id, verdict_status::text as verdict_status, verdict_reason::text as verdict_reason, review_status::text as review_status,
-           review_stale, has_comments, edited, sum(n)::int as n, count(*)::int as parts
-    from task_counts group by 1, 2, 3, 4, 5, 6, 7 having sum(n) <> 0`;
+           review_stale, has_comments, edited, has_override, sum(n)::int as n, count(*)::int as parts
+    from task_counts group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(n) <> 0`;
   if (rows.reduce((a, r) => a + r.parts, 0) > COMPACT_AFTER) void db.pool.query("select compact_facet_counters()").catch(() => undefined);
   const columns = Object.keys(COUNTER_FACETS) as ColumnFacet[];
   // The environment filter is a name; the counters hold ids.
@@ -191,6 +194,24 @@ async function countersFacetCounts(db: Db, filter: TaskFilter) {
     }
   }
   return { total, counts };
+}
+
+/**
+ * What human edits did, within the filter: edited tasks now accepted whose imported revision was
+ * rejected (rescued), and the reverse. Edited tasks are a small share, found through their index.
+ */
+async function editCounts(db: Db, filter: TaskFilter, matches: number[] | null) {
+  const f = { ...filter, edit: undefined, edited: undefined };
+  const plan: SearchPlan = matches ? { taskIds: matches } : "scan";
+  return db.prisma.$queryRaw<Array<{ k: string; n: number }>>`
+    select k, count(*)::int as n from (
+      select case when t.verdict_status = 'accepted' and b.verdict_status = 'rejected' then 'rescued'
+                  when t.verdict_status = 'rejected' and b.verdict_status = 'accepted' then 'newly_rejected' end as k
+      ${from({ filter: f, samplePercent: null, factor: 1 }, plan)}
+      left join lateral (select fr.verdict_status from filter_runs fr join task_revisions ir on ir.id = fr.revision_id
+                         where fr.task_id = t.id and fr.status = 'done' and ir.source = 'import' order by fr.id desc limit 1) b on true
+      where t.edited_by_human and ${taskFilterSql(f, plan)}) e
+    where k is not null group by k`;
 }
 
 /** Exact membership counts of the whole table (unfiltered), from the counters. */
@@ -227,12 +248,13 @@ export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: {
   const matches =
     q && columnPasses.some((p) => p.samplePercent === null) && total > exactLimit ? (await db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`).map((r) => r.id) : null;
   const withMatches = (facet: MembershipFacet) => (q && matches ? plan(without(facet)).then(async (p) => [await membershipCounts(db, p, matches, facet), p] as const) : membership(facet));
-  const [environments, batches, labels, [batchRows, batchPass], [labelRows, labelPass], counters, freeRows, ...chosenRows] = await Promise.all([
+  const [environments, batches, labels, [batchRows, batchPass], [labelRows, labelPass], edits, counters, freeRows, ...chosenRows] = await Promise.all([
     db.prisma.environment.findMany({ select: { id: true, name: true } }),
     db.prisma.importBatch.findMany({ select: { id: true, name: true } }),
     db.prisma.label.findMany({ select: { id: true, name: true } }),
     withMatches("batch"),
     withMatches("label"),
+    editCounts(db, filter, matches),
     useCounters ? countersFacetCounts(db, filter) : null,
     useCounters ? [] : columnCounts(db, columnPasses[0]!, matches, free, true),
     ...(useCounters ? [] : chosen.map((f, i) => columnCounts(db, columnPasses[i + 1]!, matches, [f], false))),
@@ -261,5 +283,6 @@ export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: {
   for (const b of batchRows) out.batch[batchName.get(b.k) ?? String(b.k)] = b.n;
   const labelName = new Map(labels.map((l) => [l.id, l.name]));
   for (const l of labelRows) out.label[labelName.get(l.k) ?? String(l.k)] = l.n;
+  for (const e of edits) out.edit[e.k] = e.n;
   return out;
 }

@@ -15,6 +15,10 @@ export interface TaskListItem {
   verdictStatus: "pending" | "accepted" | "rejected";
   verdictReason: string | null;
   reviewStatus: string;
+  /** A decision that a newer revision superseded (the task is unreviewed again). */
+  reviewStale: boolean;
+  /** The reason, when a reviewer approved what the filter did not accept. */
+  reviewOverride: string | null;
   revisionCount: number;
   failureCaseCount: number;
   instruction: string;
@@ -48,7 +52,7 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
   const page = (plan: SearchPlan, window: number | null) => db.prisma.$queryRaw<Row[]>`
     ${taskSearchCte(p, plan)}
     select t.id, t.external_id as "externalId", e.name as environment, b.name as batch,
-           t.verdict_status::text as "verdictStatus", t.verdict_reason::text as "verdictReason", t.review_status::text as "reviewStatus",
+           t.verdict_status::text as "verdictStatus", t.verdict_reason::text as "verdictReason", t.review_status::text as "reviewStatus", t.review_stale as "reviewStale", t.review_override as "reviewOverride",
            t.revision_count as "revisionCount", coalesce(cardinality(r.failure_cases), 0) as "failureCaseCount",
            left(r.instruction, 300) as instruction, t.created_at as "createdAt", t.updated_at as "updatedAt",
            ${p.sort === "externalId" ? Prisma.sql`t.external_id` : Prisma.sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`} as "sortValue"

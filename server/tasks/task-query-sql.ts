@@ -38,6 +38,13 @@ export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma
       select f.verdict_status from filter_runs f join task_revisions ir on ir.id = f.revision_id
       where f.task_id = t.id and f.status = 'done' and ir.source = 'import' order by f.id desc limit 1) = ${before}::"VerdictStatus")`);
   }
+  // The funnel's stages, each within the one before (PRODUCT.md, "Verdict").
+  if (f.stage === "accepted") parts.push(Prisma.sql`t.verdict_status = 'accepted'`);
+  else if (f.stage) {
+    parts.push(Prisma.sql`t.verdict_status <> 'pending'`);
+    if (f.stage !== "run") parts.push(Prisma.sql`t.verdict_reason is distinct from 'verifier_invalid'`);
+    if (f.stage === "solution_passes") parts.push(Prisma.sql`t.verdict_reason is distinct from 'solution_not_passing'`);
+  }
   const q = f.q?.trim();
   if (q) {
     parts.push(

@@ -13,6 +13,7 @@ CREATE TABLE "task_counts" (
     "review_stale" BOOLEAN NOT NULL,
     "has_comments" BOOLEAN NOT NULL,
     "edited" BOOLEAN NOT NULL,
+    "has_override" BOOLEAN NOT NULL,
     "n" BIGINT NOT NULL,
 
     CONSTRAINT "task_counts_pkey" PRIMARY KEY ("id")
@@ -30,23 +31,24 @@ CREATE TABLE "membership_counts" (
 CREATE FUNCTION "task_counts_delta"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, n)
-    SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, count(*)
-    FROM new_rows GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, n)
+    SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, review_override IS NOT NULL, count(*)
+    FROM new_rows GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, n)
-    SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, -count(*)
-    FROM old_rows GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, n)
+    SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, review_override IS NOT NULL, -count(*)
+    FROM old_rows GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
   ELSE
     -- Only the net change: an update that leaves the facet columns alone appends nothing.
-    INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, n)
-    SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, sum(d)
+    INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, n)
+    SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, sum(d)
     FROM (
-      SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0 AS has_comments, edited_by_human AS edited, -1 AS d FROM old_rows
+      SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0 AS has_comments, edited_by_human AS edited,
+             review_override IS NOT NULL AS has_override, -1 AS d FROM old_rows
       UNION ALL
-      SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, 1 FROM new_rows
+      SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, review_override IS NOT NULL, 1 FROM new_rows
     ) c
-    GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(d) <> 0;
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(d) <> 0;
   END IF;
   RETURN NULL;
 END $$;
@@ -78,15 +80,15 @@ CREATE FUNCTION "compact_facet_counters"() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF NOT pg_try_advisory_xact_lock(7290) THEN RETURN; END IF;
   WITH gone AS (DELETE FROM task_counts RETURNING *)
-  INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, n)
-  SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, sum(n)
-  FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0;
+  INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, n)
+  SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, sum(n)
+  FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0;
   WITH gone AS (DELETE FROM membership_counts RETURNING *)
   INSERT INTO membership_counts (facet, key, n) SELECT facet, key, sum(n) FROM gone GROUP BY 1, 2 HAVING sum(n) <> 0;
 END $$;
 
-INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, n)
-SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, count(*)
-FROM "tasks" GROUP BY 1, 2, 3, 4, 5, 6, 7;
+INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, n)
+SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, comment_count > 0, edited_by_human, review_override IS NOT NULL, count(*)
+FROM "tasks" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
 INSERT INTO membership_counts (facet, key, n) SELECT 'task_batches', batch_id, count(*) FROM "task_batches" GROUP BY 2;
 INSERT INTO membership_counts (facet, key, n) SELECT 'task_labels', label_id, count(*) FROM "task_labels" GROUP BY 2;

@@ -51,9 +51,9 @@ CREATE OR REPLACE FUNCTION "compact_facet_counters"() RETURNS void LANGUAGE plpg
 BEGIN
   IF NOT pg_try_advisory_xact_lock(7290) THEN RETURN; END IF;
   WITH gone AS (DELETE FROM task_counts RETURNING *)
-  INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, n)
-  SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, sum(n)
-  FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) <> 0;
+  INSERT INTO task_counts (environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, n)
+  SELECT environment_id, verdict_status, verdict_reason, review_status, review_stale, has_comments, edited, has_override, sum(n)
+  FROM gone GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING sum(n) <> 0;
   WITH gone AS (DELETE FROM membership_counts RETURNING *)
   INSERT INTO membership_counts (facet, key, n) SELECT facet, key, sum(n) FROM gone GROUP BY 1, 2 HAVING sum(n) <> 0;
   WITH gone AS (DELETE FROM batch_verdict_counts RETURNING *)
