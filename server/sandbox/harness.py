@@ -269,6 +269,11 @@ O_WRITE_FLAGS = 0x1 | 0x2 | 0x40 | 0x200  # O_WRONLY | O_RDWR | O_CREAT | O_TRUN
 
 
 def build_filter(child):
+    """The zygote's filter, or the one a case/verifier child adds on top of it. Filters stack: a
+    child keeps the zygote's (installed in main() before any pack code runs, inherited through
+    fork) and the kernel applies the most restrictive answer of the two, so the child's holds only
+    what children are denied beyond it. Half the instructions: installing it is most of what a
+    fork costs besides the fork itself."""
     machine = os.uname().machine
     if machine not in ARCHES:
         raise RuntimeError(f"sandbox seccomp filter does not support {machine}")
@@ -298,8 +303,18 @@ def build_filter(child):
             ins(JEQ, 0, 1, nr[name])
             ins(RET, 0, 0, RET_ERRNO(err))
 
-    for name in DENY_ALWAYS + (DENY_CHILD if child else []):
+    for name in DENY_CHILD if child else DENY_ALWAYS:
         deny(name)
+    if not child:
+        _always_args(ins, load_nr, load_arg_lo, nr, deny)
+    else:
+        _child_args(ins, load_nr, load_arg_lo, nr)
+    ins(RET, 0, 0, RET_ALLOW)
+    return b"".join(struct.pack("<HBBI", *i) for i in prog), len(prog)
+
+
+def _always_args(ins, load_nr, load_arg_lo, nr, deny):
+    JEQ, RET = 0x15, 0x06
     # glibc falls back from clone3 to clone on ENOSYS; clone's flags can be inspected, clone3's can't
     deny("clone3", ENOSYS)
     deny("openat2", ENOSYS)
@@ -323,32 +338,33 @@ def build_filter(child):
     ins(JEQ, 0, 1, AF_UNIX)
     ins(RET, 0, 0, RET_ALLOW)
     ins(RET, 0, 0, RET_ERRNO(EACCES))
-    if child:
-        # clone(): threads only, never a new process
-        load_nr()
-        ins(JEQ, 0, 4, nr["clone"])
-        load_arg_lo(0)
-        ins(JSET, 0, 1, CLONE_THREAD)
-        ins(RET, 0, 0, RET_ALLOW)
-        ins(RET, 0, 0, RET_ERRNO(EPERM))
-        # prlimit64(): only on itself, so a case cannot shrink the zygote's limits
-        load_nr()
-        ins(JEQ, 0, 4, nr["prlimit64"])
-        load_arg_lo(0)
-        ins(JEQ, 0, 1, 0)
-        ins(RET, 0, 0, RET_ALLOW)
-        ins(RET, 0, 0, RET_ERRNO(EPERM))
-        # open()/openat(): read-only
-        for name, argi in (("open", 1), ("openat", 2)):
-            if name in nr:
-                load_nr()
-                ins(JEQ, 0, 4, nr[name])
-                load_arg_lo(argi)
-                ins(JSET, 0, 1, O_WRITE_FLAGS)
-                ins(RET, 0, 0, RET_ERRNO(EACCES))
-                ins(RET, 0, 0, RET_ALLOW)
+
+
+def _child_args(ins, load_nr, load_arg_lo, nr):
+    JEQ, JSET, RET = 0x15, 0x45, 0x06
+    # clone(): threads only, never a new process
+    load_nr()
+    ins(JEQ, 0, 4, nr["clone"])
+    load_arg_lo(0)
+    ins(JSET, 0, 1, CLONE_THREAD)
     ins(RET, 0, 0, RET_ALLOW)
-    return b"".join(struct.pack("<HBBI", *i) for i in prog), len(prog)
+    ins(RET, 0, 0, RET_ERRNO(EPERM))
+    # prlimit64(): only on itself, so a case cannot shrink the zygote's limits
+    load_nr()
+    ins(JEQ, 0, 4, nr["prlimit64"])
+    load_arg_lo(0)
+    ins(JEQ, 0, 1, 0)
+    ins(RET, 0, 0, RET_ALLOW)
+    ins(RET, 0, 0, RET_ERRNO(EPERM))
+    # open()/openat(): read-only
+    for name, argi in (("open", 1), ("openat", 2)):
+        if name in nr:
+            load_nr()
+            ins(JEQ, 0, 4, nr[name])
+            load_arg_lo(argi)
+            ins(JSET, 0, 1, O_WRITE_FLAGS)
+            ins(RET, 0, 0, RET_ERRNO(EACCES))
+            ins(RET, 0, 0, RET_ALLOW)
 
 
 class _SockFprog(ctypes.Structure):
@@ -683,6 +699,36 @@ def copy_scalar(v):
     return v
 
 
+HUGE_PAGE = 2 << 20
+MADV_COLLAPSE = 25  # Linux >= 6.1; elsewhere madvise says EINVAL and nothing changes
+
+
+def huge_pages(state):
+    """Asks the kernel to back the 2 MiB regions that hold the state with huge pages. Every case
+    forks this process twice, and fork and exit walk one page-table entry per 4 KiB page of the
+    heap: with huge pages that is one per 2 MiB, until a child writes to a region (the kernel then
+    splits that one region only). compact_state allocated the containers together and then their
+    contents in order, so one object per container finds every region."""
+    regions = set()
+    stack = [state]
+    while stack:
+        o = stack.pop()
+        regions.add(id(o) // HUGE_PAGE)
+        vals = o.values() if type(o) is dict else o
+        first = True
+        for v in vals:
+            t = type(v)
+            if t is dict or t is list:
+                stack.append(v)
+            elif first:
+                regions.add(id(v) // HUGE_PAGE)
+                first = False
+    madvise = _libc.madvise
+    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+    for r in sorted(regions):
+        madvise(r * HUGE_PAGE, HUGE_PAGE, MADV_COLLAPSE)  # a region that cannot be collapsed stays as it is
+
+
 def apply_ops(state, ops):
     for op in ops:
         kind, path = op[0], op[1]
@@ -876,20 +922,34 @@ def omitted_calls(n):
     return {"name": "…", "args": {"omittedCalls": n}}
 
 
+# Made once in the zygote and inherited by every child (prepare_children): /dev/null for the
+# children's stdin, and their sys.stdout/stderr/stdin, which name fds 1, 2 and 0 and so write to
+# whatever pipes the child has there. Opening them per child cost 0.4 ms of each fork.
+_CHILD_DEVNULL = None
+_CHILD_STDIO = None
+
+
+def prepare_children():
+    global _CHILD_DEVNULL, _CHILD_STDIO
+    _CHILD_DEVNULL = os.open("/dev/null", os.O_RDONLY)
+    _CHILD_STDIO = (open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False),
+                    open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False),
+                    open(0, "r", closefd=False))
+
+
 def child_setup(pipes_out, pipe_err, result_w, limits, install_filter):
     """Runs first in every forked child: own process group, only its own pipes, limits, seccomp."""
     os.setpgid(0, 0)
-    devnull = os.open("/dev/null", os.O_RDONLY)
-    os.dup2(devnull, 0)
+    if _CHILD_STDIO is None:
+        prepare_children()
+    os.dup2(_CHILD_DEVNULL, 0)
     os.dup2(pipes_out, 1)
     os.dup2(pipe_err, 2)
     os.dup2(result_w, CHILD_RESULT_FD)
     os.closerange(CHILD_RESULT_FD + 1, MAX_FDS)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
-    sys.stdin = open(0, "r", closefd=False)
+    sys.stdout, sys.stderr, sys.stdin = _CHILD_STDIO
     mem = int(limits["memoryBytes"])
     cpu = int(limits["timeoutMs"] / 1000) + 2
     for res, val in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, 0),
@@ -958,6 +1018,7 @@ def case_child(tools, state, fp, cmd):
     register_source(filename, source)
     case_error = None
     saved_builtins = dict(builtins.__dict__)
+    t0 = _monotonic()
     try:
         code = compile(source, filename, "exec", dont_inherit=True)
         exec(code, g)
@@ -971,6 +1032,7 @@ def case_child(tools, state, fp, cmd):
     builtins.__dict__.update(saved_builtins)
     g.clear()
     flush_std()
+    t1 = _monotonic()
     header = {"caseError": case_error}
     try:
         ops = []
@@ -985,6 +1047,9 @@ def case_child(tools, state, fp, cmd):
     except BaseException as e:
         payload = b""
         header["transferError"] = f"{type(e).__name__}: {e}"[:MAX_REPR_CHARS]
+    # for the profile only (the case could misreport them): running the case, and finding and
+    # encoding what it changed
+    header["t"] = [(t1 - t0) * 1000, (_monotonic() - t1) * 1000]
     header["messages"] = bound_messages(messages, MAX_MESSAGES_SHOWN, MAX_MESSAGE_SHOWN_CHARS, MAX_MESSAGES_BYTES)
     calls, omitted = bound_calls(calls, MAX_TOOL_CALLS_SHOWN, MAX_TOOL_CALLS_BYTES)
     if omitted + dropped[0]:
@@ -1030,6 +1095,7 @@ def verify_arity(fn):
 
 def verifier_child(state, cmd, payload):
     source = cmd["verifier"]
+    t0 = _monotonic()
     if payload is None:
         messages = []
     else:
@@ -1045,6 +1111,7 @@ def verifier_child(state, cmd, payload):
                 "case")})
             return
         del data, payload
+    t1 = _monotonic()
     verify, err = load_verifier(source)
     if err is not None:
         write_child_result({"stage": "load", "error": err})
@@ -1060,7 +1127,9 @@ def verifier_child(state, cmd, payload):
         write_child_result({"stage": "verify", "error": err})
         return
     flush_std()
-    write_child_result({"stage": "done", "pass": ok, "returnRepr": safe_repr(result)})
+    # for the profile: rebuilding the case's state, then loading and running the verifier
+    write_child_result({"stage": "done", "pass": ok, "returnRepr": safe_repr(result),
+                        "t": [(t1 - t0) * 1000, (_monotonic() - t1) * 1000]})
 
 
 def check_child(cmd):
@@ -1104,6 +1173,7 @@ def run_child(target, limits, install_filter, max_result):
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
     flush_std()
+    forked = _monotonic()
     try:
         pid = _fork()
     except OSError as e:
@@ -1114,7 +1184,7 @@ def run_child(target, limits, install_filter, max_result):
                if e.errno == errno.EAGAIN else f"fork failed: {e}")
         return {"header": None, "payload": None, "out": Stream(0), "err": Stream(0), "timedOut": False,
                 "oversized": None, "malformed": False, "status": None, "spawnError": f"it could not start: {why}",
-                "elapsed": 0.0}
+                "elapsed": 0.0, "forkMs": 0.0}
     if pid == 0:
         try:
             os.close(res_r), os.close(out_r), os.close(err_r)
@@ -1129,6 +1199,7 @@ def run_child(target, limits, install_filter, max_result):
                 pass
         finally:
             _exit(0)
+    fork_ms = (_monotonic() - forked) * 1000
     try:
         os.setpgid(pid, pid)
     except OSError:
@@ -1206,7 +1277,8 @@ def run_child(target, limits, install_filter, max_result):
     elif not timed_out and not oversized and res:
         malformed = True
     return {"header": header, "payload": payload, "out": out, "err": err, "timedOut": timed_out,
-            "oversized": oversized, "malformed": malformed, "status": status, "elapsed": elapsed}
+            "oversized": oversized, "malformed": malformed, "status": status, "elapsed": elapsed,
+            "forkMs": fork_ms}
 
 
 def _oversized_result(res, max_result):
@@ -1328,7 +1400,16 @@ def handle_case(tools, state, fp, cmd, case_filter, limits):
     result["stdout"] = join_output(c["out"], v["out"], "stdout")
     result["stderr"] = join_output(c["err"], v["err"], "stderr")
     result["durationMs"] = (_monotonic() - t0) * 1000
+    ct, vt = _times(h.get("t")), _times(vh.get("t") if vh is not None else None)
+    result["timing"] = {"fork": c["forkMs"] + v["forkMs"], "case": ct[0], "handover": ct[1] + vt[0], "verify": vt[1]}
     return result
+
+
+def _times(t):
+    """Two durations a child reported about itself (informative, for the profile), else zeros."""
+    if type(t) is list and len(t) == 2 and all(type(x) in (int, float) and 0 <= x < 1e7 for x in t):
+        return t
+    return [0.0, 0.0]
 
 
 def handle_check(cmd, case_filter, limits):
@@ -1368,8 +1449,11 @@ def main():
         send_frame(REPLY_FD, {"t": "pack_error", "error": err})
         _exit(0)
     flush_std()
+    prepare_children()
     gc.collect()
     gc.freeze()  # children should not copy-on-write the pack's heap just by collecting garbage
+    if mode == "zygote":
+        huge_pages(state)
     send_frame(REPLY_FD, {"t": "ready", **info})
     if mode == "inspect":
         _exit(0)

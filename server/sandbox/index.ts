@@ -96,6 +96,7 @@ import {
   type CaseOutcome,
   type CaseResult,
   type CaseRole,
+  type CaseTiming,
   type PackInfo,
   type PackRef,
   type RunOptions,
@@ -272,11 +273,20 @@ function toCaseResult(r: Reply, role: CaseRole, index: number): CaseResult {
     durationMs: typeof r.durationMs === "number" ? Math.round(r.durationMs * 10) / 10 : 0,
   };
   if (typeof r.returnRepr === "string") result.returnRepr = str(r.returnRepr, 10_000);
+  const timing = toTiming(r.timing);
+  if (timing) result.timing = timing;
   const caseError = toCaseError(r.caseError, "case");
   if (caseError) result.caseError = caseError;
   const verifyError = toCaseError(r.verifyError, "verifier");
   if (verifyError) result.verifyError = verifyError;
   return result;
+}
+
+function toTiming(v: unknown): CaseTiming | undefined {
+  if (!v || typeof v !== "object") return undefined;
+  const t = v as Record<string, unknown>;
+  const ms = (x: unknown) => (typeof x === "number" && Number.isFinite(x) && x >= 0 ? Math.round(x * 100) / 100 : 0);
+  return { fork: ms(t.fork), case: ms(t.case), handover: ms(t.handover), verify: ms(t.verify) };
 }
 
 function notRunCase(role: CaseRole, index: number, budgetMs: number): CaseResult {

@@ -58,6 +58,19 @@ export interface CaseResult {
   toolCalls: ToolCall[];
   messages: string[];
   durationMs: number;
+  /** Where the case's time went in the sandbox, in ms (for profiles; the children report part of it themselves). */
+  timing?: CaseTiming;
+}
+
+export interface CaseTiming {
+  /** The zygote forking the case and the verifier processes. */
+  fork: number;
+  /** Compiling and running the case. */
+  case: number;
+  /** Finding what the case changed, and rebuilding that state in the verifier process. */
+  handover: number;
+  /** Loading the verifier and calling verify. */
+  verify: number;
 }
 
 export interface TaskVerdict {
