@@ -35,8 +35,10 @@ export interface ClaimedRow {
 /**
  * Claims up to `limit` rows: first running rows whose lease lapsed (their worker died), then queued
  * rows in queue order. Each claim is one short statement; nothing is held open while the work runs.
+ * `takeOver: false` skips the first statement: a busy worker looks for dead workers' rows only now
+ * and then (a lease is seconds long anyway), not on every claim.
  */
-export async function claimRows(db: Db, table: QueueTable, workerId: string, limit: number, leaseSeconds: number): Promise<ClaimedRow[]> {
+export async function claimRows(db: Db, table: QueueTable, workerId: string, limit: number, leaseSeconds: number, { takeOver = true }: { takeOver?: boolean } = {}): Promise<ClaimedRow[]> {
   if (limit <= 0) return [];
   const t = Prisma.raw(table);
   const claim = (status: "queued" | "running", order: Prisma.Sql, n: number) => db.prisma.$queryRaw<ClaimedRow[]>`
@@ -46,7 +48,7 @@ export async function claimRows(db: Db, table: QueueTable, workerId: string, lim
           order by ${order} limit ${n}::int for update skip locked) c
     where j.id = c.id
     returning j.id, j.attempts`;
-  const taken = await claim("running", Prisma.sql`lease_until`, limit);
+  const taken = takeOver ? await claim("running", Prisma.sql`lease_until`, limit) : [];
   return taken.length < limit ? [...taken, ...(await claim("queued", ORDER[table], limit - taken.length))] : taken;
 }
 
@@ -83,4 +85,58 @@ export async function failRow(db: Db, table: QueueTable, workerId: string, id: n
 /** Wakes idle workers (after the rows are committed, so they can see them). */
 export async function notifyWorkers(db: Db, table: QueueTable): Promise<void> {
   await db.pool.query("select pg_notify($1, $2)", [JOB_CHANNEL, table]).catch(() => undefined);
+}
+
+// --- workers ---------------------------------------------------------------------------------
+
+/** What a worker says about itself with each heartbeat (listed by /api/health). */
+export interface WorkerBeat {
+  id: string;
+  concurrency: number;
+  /** Why it takes no filter runs; null when it takes them. */
+  sandboxProblem: string | null;
+}
+
+/** Records that the worker is alive, and forgets workers silent for a day (their rows only inform). */
+export async function beatWorker(db: Db, beat: WorkerBeat): Promise<void> {
+  await db.prisma.$executeRaw`
+    insert into workers (id, host, pid, concurrency, sandbox_problem, started_at, seen_at)
+    values (${beat.id}, ${os.hostname()}, ${process.pid}::int, ${beat.concurrency}::int, ${beat.sandboxProblem}, now(), now())
+    on conflict (id) do update set concurrency = excluded.concurrency, sandbox_problem = excluded.sandbox_problem, seen_at = now()`;
+  await db.prisma.$executeRaw`delete from workers where seen_at < now() - interval '1 day'`;
+}
+
+export async function forgetWorker(db: Db, id: string): Promise<void> {
+  await db.prisma.$executeRaw`delete from workers where id = ${id}`;
+}
+
+export interface WorkerStatus {
+  id: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  takesFilterRuns: boolean;
+  sandboxProblem: string | null;
+  /** False once its heartbeats stopped for longer than a lease: it died or lost the database. */
+  alive: boolean;
+  startedAt: string;
+  seenAt: string;
+}
+
+/** Every worker seen in the last day, newest first. */
+export async function listWorkers(db: Db, leaseSeconds: number): Promise<WorkerStatus[]> {
+  const rows = await db.prisma.$queryRaw<Array<{ id: string; host: string; pid: number; concurrency: number; sandbox_problem: string | null; alive: boolean; started_at: Date; seen_at: Date }>>`
+    select id, host, pid, concurrency, sandbox_problem, seen_at > now() - make_interval(secs => ${leaseSeconds}::int) as alive, started_at, seen_at
+    from workers order by seen_at desc, id`;
+  return rows.map((r) => ({
+    id: r.id,
+    host: r.host,
+    pid: r.pid,
+    concurrency: r.concurrency,
+    takesFilterRuns: r.alive && r.sandbox_problem === null,
+    sandboxProblem: r.sandbox_problem,
+    alive: r.alive,
+    startedAt: r.started_at.toISOString(),
+    seenAt: r.seen_at.toISOString(),
+  }));
 }

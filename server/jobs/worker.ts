@@ -1,8 +1,9 @@
 // One worker loop for every kind of background job (server/jobs/definitions). For each kind it keeps
-// its slots full — claiming as many rows as slots are free the moment one frees up, so the sandbox
-// never waits for a poll interval — renews the leases of the rows in flight, and sleeps until a
-// NOTIFY, a finished job or the poll interval. A machine that cannot run the sandbox claims no
-// filter runs at all (they stay queued for a worker that can) and says why.
+// its slots full — claiming several rows in one round trip as slots free up, more rows than zygotes
+// so the sandbox never waits for the database — renews the leases of the rows in flight, and sleeps
+// until a NOTIFY, a finished job or the poll interval. A machine that cannot run the sandbox claims
+// no filter runs at all (they stay queued for a worker that can) and says why, in its log and in
+// its heartbeat row, which /api/health lists.
 import os from "node:os";
 import type pg from "pg";
 import type { Db } from "../db/client";
@@ -11,7 +12,8 @@ import { createSandbox, type Sandbox } from "../sandbox";
 import { checkSandbox } from "../sandbox/availability";
 import { datasetExportJob } from "./definitions/dataset-export";
 import { filterRunJob } from "./definitions/filter-run";
-import { claimRows, failRow, JOB_CHANNEL, newWorkerId, renewLeases, requeueRow, type QueueTable } from "./queue";
+import { profileLine } from "./profile";
+import { beatWorker, claimRows, failRow, forgetWorker, JOB_CHANNEL, newWorkerId, renewLeases, requeueRow, type QueueTable } from "./queue";
 
 export type JobOutcome = "done" | "failed" | "cancelled" | "lost" | "released";
 
@@ -20,7 +22,13 @@ export interface JobContext {
   id: number;
   workerId: string;
   attempts: number;
+  /** Claims of a row before it is failed (the definition's maxAttempts). */
+  maxAttempts: number;
   sandbox: Sandbox;
+  /** What the definition's load() returned for this row, if it has one. */
+  payload?: unknown;
+  /** Time spent claiming and loading the row (its share of the batch's), for profiles. */
+  queueMs: number;
 }
 
 export interface JobDefinition {
@@ -30,6 +38,10 @@ export interface JobDefinition {
   maxAttempts: number;
   /** Rows of this kind one worker works at once. */
   slots(concurrency: number): number;
+  /** Claim only once this many slots are free (or none is busy), so that one round trip claims several rows. */
+  claimBatch?(concurrency: number): number;
+  /** Loads what handling the claimed rows needs, in one round trip. */
+  load?(db: Db, ids: number[]): Promise<Map<number, unknown>>;
   needsSandbox: boolean;
   /** Does the work and writes the row's outcome, fenced on ctx.workerId. "released": the machine could not. */
   handle(ctx: JobContext): Promise<JobOutcome>;
@@ -43,6 +55,9 @@ export interface WorkerHandle {
   sandboxProblem(): string | null;
   stop(): Promise<void>;
 }
+
+/** How often a busy worker looks for rows whose worker died (an idle one looks on every poll). */
+const TAKE_OVER_EVERY_MS = 1000;
 
 export interface StartWorkerOptions {
   db: Db;
@@ -73,6 +88,11 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const nudge = () => wake?.();
   const inFlight = new Map<JobDefinition, Map<number, Promise<void>>>(jobs.map((j) => [j, new Map()]));
 
+  const beat = () =>
+    beatWorker(db, { id: workerId, concurrency, sandboxProblem: jobs.some((j) => j.needsSandbox) ? sandboxProblem : null }).catch((err: Error) =>
+      log(`recording the heartbeat failed: ${err.message}`),
+    );
+
   // The sandbox check is repeated while it fails, so installing bubblewrap needs no restart.
   let sandboxProblem: string | null = null;
   let sandboxCheckedAt = 0;
@@ -81,19 +101,22 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     if (Date.now() - sandboxCheckedAt < 15_000 && sandboxCheckedAt) return false;
     sandboxCheckedAt = Date.now();
     const problem = await checkSandbox({ python });
-    if (problem !== sandboxProblem) log(problem ? `not taking filter runs: ${problem}` : "the sandbox works: taking filter runs");
+    const changed = problem !== sandboxProblem;
+    if (changed) log(problem ? `not taking filter runs: ${problem}` : "the sandbox works: taking filter runs");
     sandboxProblem = problem;
+    if (changed) void beat();
     return problem === null;
   };
 
-  const run = async (job: JobDefinition, id: number, attempts: number) => {
+  const run = async (job: JobDefinition, id: number, attempts: number, payload: unknown, queueMs: number) => {
     try {
       if (attempts > job.maxAttempts) {
         await failRow(db, job.table, workerId, id, `The worker running this stopped responding on every one of ${job.maxAttempts} attempts (killed, or out of memory).`);
         return;
       }
-      const outcome = await job.handle({ db, id, workerId, attempts, sandbox });
-      if (outcome === "released") sandboxCheckedAt = 0; // re-check before claiming more
+      const outcome = await job.handle({ db, id, workerId, attempts, maxAttempts: job.maxAttempts, sandbox, payload, queueMs });
+      // the machine could not do it (not the row's fault): make sure it still can before claiming more
+      if (outcome === "released") sandboxCheckedAt = 0;
     } catch (err) {
       const message = (err as Error).message;
       log(`${job.name} ${id} attempt ${attempts} failed: ${message}`);
@@ -105,21 +128,31 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     }
   };
 
+  const tookOverAt = new Map<JobDefinition, number>();
   const fill = async () => {
     for (const job of jobs) {
       const mine = inFlight.get(job)!;
-      const free = job.slots(concurrency) - mine.size;
+      const slots = job.slots(concurrency);
+      const free = slots - mine.size;
       if (free <= 0) continue;
+      if (mine.size > 0 && free < Math.min(slots, job.claimBatch?.(concurrency) ?? 1)) continue;
       if (job.needsSandbox && !(await sandboxReady())) continue;
+      const started = performance.now();
+      const takeOver = mine.size === 0 || Date.now() - (tookOverAt.get(job) ?? 0) >= TAKE_OVER_EVERY_MS;
+      if (takeOver) tookOverAt.set(job, Date.now());
       let claimed;
+      let payloads: Map<number, unknown> | undefined;
       try {
-        claimed = await claimRows(db, job.table, workerId, free, lease);
+        claimed = await claimRows(db, job.table, workerId, free, lease, { takeOver });
+        // without its payload a row is still handled: the handler loads it itself
+        if (claimed.length && job.load) payloads = await job.load(db, claimed.map((r) => r.id)).catch(() => undefined);
       } catch (err) {
         log(`claiming ${job.name} failed: ${(err as Error).message}`);
         continue;
       }
+      const queueMs = claimed.length ? (performance.now() - started) / claimed.length : 0;
       for (const row of claimed) {
-        const p = run(job, row.id, row.attempts).finally(() => {
+        const p = run(job, row.id, row.attempts, payloads?.get(row.id), queueMs).finally(() => {
           mine.delete(row.id);
           nudge();
         });
@@ -134,6 +167,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       const ids = [...inFlight.get(job)!.keys()];
       if (ids.length) void renewLeases(db, job.table, workerId, ids, lease).catch((err: Error) => log(`renewing leases failed: ${err.message}`));
     }
+    void beat();
   }, Math.max(1000, (lease * 1000) / 3));
   heartbeat.unref();
 
@@ -170,8 +204,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       wake = undefined;
     }
   };
+  // Say at once whether this machine takes filter runs, rather than at the first claim.
+  if (jobs.some((j) => j.needsSandbox)) await sandboxReady();
+  await beat();
   const running = loop();
   log(`started ${workerId} (concurrency ${concurrency}; ${jobs.map((j) => j.name).join(", ")})`);
+  profileLine({ t: "start", workerId });
 
   return {
     id: workerId,
@@ -186,6 +224,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       const pending = () => [...inFlight.values()].flatMap((m) => [...m.values()]);
       while (pending().length && Date.now() < until) await Promise.race([...pending(), new Promise((r) => setTimeout(r, 200))]);
       clearInterval(heartbeat);
+      await forgetWorker(db, workerId).catch(() => undefined);
       if (listener) {
         await listener.query(`UNLISTEN ${JOB_CHANNEL}`).catch(() => undefined);
         listener.release();
