@@ -18,8 +18,15 @@ export function proxy(request: NextRequest) {
   const refusal = guardRequest({ method: request.method, pathname, headers: request.headers }, cfg);
   let response: NextResponse;
   if (refusal) {
-    response = NextResponse.json({ error: { code: refusal.code, message: refusal.message } }, { status: refusal.status });
-  } else if (!OPEN_PAGES.has(pathname) && !ASSET.test(pathname) && !SESSION_COOKIE.test(request.headers.get("cookie") ?? "")) {
+    response = NextResponse.json(
+      { error: { code: refusal.code, message: refusal.message } },
+      { status: refusal.status },
+    );
+  } else if (
+    !OPEN_PAGES.has(pathname) &&
+    !ASSET.test(pathname) &&
+    !SESSION_COOKIE.test(request.headers.get("cookie") ?? "")
+  ) {
     // Only a convenience for people: the data is behind the API's role checks, which every page
     // goes through. A stale cookie passes here and gets the sign-in prompt from the API instead.
     const to = request.nextUrl.clone();

@@ -2,8 +2,16 @@
 // Calls to better-auth's endpoints (/api/auth/*) from the sign-in page and the user menu. Errors come
 // back as a message to show; passwords never leave this request.
 
-async function post(path: string, body: unknown): Promise<{ ok: boolean; status: number; data: Record<string, unknown> }> {
-  const res = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" });
+async function post(
+  path: string,
+  body: unknown,
+): Promise<{ ok: boolean; status: number; data: Record<string, unknown> }> {
+  const res = await fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    credentials: "same-origin",
+  });
   const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   return { ok: res.ok, status: res.status, data };
 }
@@ -22,7 +30,11 @@ export async function signInWithPassword(email: string, password: string): Promi
 
 /** Starts the OpenID Connect sign-in: the browser goes to the provider and comes back to `next`. */
 export async function signInWithOidc(next: string): Promise<string | null> {
-  const r = await post("/api/auth/sign-in/social", { provider: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" });
+  const r = await post("/api/auth/sign-in/social", {
+    provider: "oidc",
+    callbackURL: next,
+    errorCallbackURL: "/sign-in",
+  });
   if (r.ok && typeof r.data.url === "string") {
     window.location.assign(r.data.url);
     return null;
@@ -37,5 +49,5 @@ export async function signOut(): Promise<void> {
 
 /** Only same-site paths: `?next=https://evil.example` must not become an open redirect. */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/tasks";
+  return next?.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/tasks";
 }

@@ -35,7 +35,8 @@ export function SetupForm() {
     <form onSubmit={submit} className="mx-auto mt-16 flex w-96 flex-col gap-3" aria-label="Create the administrator">
       <h1 className="text-lg font-semibold">Create the administrator</h1>
       <p className="text-zinc-500">
-        This installation has no accounts yet. The administrator adds everyone else (Users page, or <code>npm run -s cli -- user add</code>).
+        This installation has no accounts yet. The administrator adds everyone else (Users page, or{" "}
+        <code>npm run -s cli -- user add</code>).
       </p>
       <Field label="Email">
         <Input type="email" autoComplete="username" required value={form.email} onChange={set("email")} />

@@ -41,7 +41,13 @@ export function SignInForm() {
         <Input type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
       </Field>
       <Field label="Password">
-        <Input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Input
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </Field>
       {error ? <ErrorText>{error}</ErrorText> : null}
       <Button type="submit" variant="primary" size="lg" disabled={busy}>

@@ -19,7 +19,10 @@ export function TokensView() {
 
   return (
     <div className="mx-auto flex max-w-3xl flex-col gap-4 p-4">
-      <PageHeader title="API tokens" description="Scripts send a token as 'Authorization: Bearer …' and act with your role. A token is shown once; revoking it stops it at once." />
+      <PageHeader
+        title="API tokens"
+        description="Scripts send a token as 'Authorization: Bearer …' and act with your role. A token is shown once; revoking it stops it at once."
+      />
       <Section card title="New token">
         <form
           className="flex items-end gap-2"
@@ -39,7 +42,10 @@ export function TokensView() {
         {create.error ? <ErrorText>{create.error.message}</ErrorText> : null}
         {create.data ? (
           <Notice tone="success">
-            Copy it now, it is not shown again: <code className="select-all break-all font-mono" data-testid="new-token">{create.data.token}</code>
+            Copy it now, it is not shown again:{" "}
+            <code className="select-all break-all font-mono" data-testid="new-token">
+              {create.data.token}
+            </code>
           </Notice>
         ) : null}
       </Section>
@@ -62,7 +68,9 @@ export function TokensView() {
                 <td>{new Date(t.createdAt).toLocaleString()}</td>
                 <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "never"}</td>
                 <td className="text-right">
-                  {t.revokedAt ? "revoked" : (
+                  {t.revokedAt ? (
+                    "revoked"
+                  ) : (
                     <Button size="sm" variant="reject" onClick={() => revoke.mutate({ tokenId: t.id })}>
                       Revoke
                     </Button>

@@ -11,7 +11,7 @@ export function UserMenu() {
   const { data } = useQuery(trpc.account.status.queryOptions());
   if (!data?.user) return null;
   return (
-    <div className="flex items-center gap-2 text-xs" aria-label="Account">
+    <nav className="flex items-center gap-2 text-xs" aria-label="Account">
       <span title={data.user.email}>
         {data.user.name} <span className="text-zinc-500">({data.user.role})</span>
       </span>
@@ -26,6 +26,6 @@ export function UserMenu() {
       <Button size="sm" variant="ghost" onClick={() => void signOut()}>
         Sign out
       </Button>
-    </div>
+    </nav>
   );
 }

@@ -22,18 +22,31 @@ export function UsersView() {
 
   return (
     <div className="mx-auto flex max-w-4xl flex-col gap-4 p-4">
-      <PageHeader title="Users" description="Roles include the ones below them: viewer (read), reviewer (review, label, comment, Try), curator (edit, import, filter, datasets), admin (users, tokens, environments)." />
+      <PageHeader
+        title="Users"
+        description="Roles include the ones below them: viewer (read), reviewer (review, label, comment, Try), curator (edit, import, filter, datasets), admin (users, tokens, environments)."
+      />
       <Section card title="Add a user">
         <form
           className="flex flex-wrap items-end gap-2"
           onSubmit={(e) => {
             e.preventDefault();
-            add.mutate({ email: form.email, name: form.name || undefined, role: form.role, password: form.password || undefined });
+            add.mutate({
+              email: form.email,
+              name: form.name || undefined,
+              role: form.role,
+              password: form.password || undefined,
+            });
             setForm({ ...form, email: "", name: "", password: "" });
           }}
         >
           <Field label="Email">
-            <Input type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+            <Input
+              type="email"
+              required
+              value={form.email}
+              onChange={(e) => setForm({ ...form, email: e.target.value })}
+            />
           </Field>
           <Field label="Name">
             <Input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
@@ -46,7 +59,12 @@ export function UsersView() {
             </Select>
           </Field>
           <Field label="First password (empty: single sign-on only)">
-            <Input type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+            <Input
+              type="password"
+              autoComplete="new-password"
+              value={form.password}
+              onChange={(e) => setForm({ ...form, password: e.target.value })}
+            />
           </Field>
           <Button type="submit" variant="primary" disabled={add.isPending}>
             Add
@@ -73,7 +91,11 @@ export function UsersView() {
                 <td>{u.email}</td>
                 <td>{u.name}</td>
                 <td>
-                  <Select aria-label={`Role of ${u.email}`} value={u.role ?? "viewer"} onChange={(e) => update.mutate({ userId: u.id, role: e.target.value as Role })}>
+                  <Select
+                    aria-label={`Role of ${u.email}`}
+                    value={u.role ?? "viewer"}
+                    onChange={(e) => update.mutate({ userId: u.id, role: e.target.value as Role })}
+                  >
                     {ROLES.map((r) => (
                       <option key={r}>{r}</option>
                     ))}
@@ -82,7 +104,11 @@ export function UsersView() {
                 <td>{u.signIn.join(", ") || "—"}</td>
                 <td>{u.activeTokens}</td>
                 <td className="text-right">
-                  <Button size="sm" variant={u.disabledAt ? "secondary" : "reject"} onClick={() => update.mutate({ userId: u.id, disabled: !u.disabledAt })}>
+                  <Button
+                    size="sm"
+                    variant={u.disabledAt ? "secondary" : "reject"}
+                    onClick={() => update.mutate({ userId: u.id, disabled: !u.disabledAt })}
+                  >
                     {u.disabledAt ? "Enable" : "Disable"}
                   </Button>
                 </td>

@@ -15,7 +15,8 @@ const pathOf = (path: ReadonlyArray<PropertyKey>) => path.map(String).join(".");
 export function inputIssues(issues: readonly Issue[], prefix: ReadonlyArray<PropertyKey> = []): InputIssue[] {
   return issues.flatMap((i): InputIssue[] => {
     const at = [...prefix, ...i.path];
-    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ path: pathOf([...at, k]), message: "unknown field" }));
+    if (i.code === "unrecognized_keys")
+      return i.keys.map((k) => ({ path: pathOf([...at, k]), message: "unknown field" }));
     if (i.code === "invalid_union" && i.errors.length) {
       // The branch that got furthest (its issues lie deepest) is the one the caller meant.
       const depth = (errs: readonly Issue[]) => Math.max(...errs.map((e) => e.path.length));
@@ -28,7 +29,11 @@ export function inputIssues(issues: readonly Issue[], prefix: ReadonlyArray<Prop
 
 export function invalidInput(issues: InputIssue[]): AppError {
   const first = issues.slice(0, 3).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-  return new AppError("BAD_INPUT", `Invalid input: ${first.join("; ")}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ""}.`, { issues });
+  return new AppError(
+    "BAD_INPUT",
+    `Invalid input: ${first.join("; ")}${issues.length > 3 ? ` (and ${issues.length - 3} more)` : ""}.`,
+    { issues },
+  );
 }
 
 const FROM_TRPC: Partial<Record<TRPCError["code"], AppError["code"]>> = {

@@ -3,6 +3,7 @@
 // REST layer, the OpenAPI document and the role-matrix test all read the same rule.
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
+import type { z } from "zod";
 import { actorFromRequest } from "../auth/actor";
 import { recordAudit } from "../auth/audit";
 import { requireRole, type Actor, type Role } from "../auth/roles";
@@ -19,10 +20,19 @@ export interface TrpcContext {
   resHeaders?: Headers;
 }
 
-export async function createTrpcContext({ req, resHeaders }: { req: Request; resHeaders?: Headers }): Promise<TrpcContext> {
+export async function createTrpcContext({
+  req,
+  resHeaders,
+}: {
+  req: Request;
+  resHeaders?: Headers;
+}): Promise<TrpcContext> {
   const db = await getDb().catch((err: unknown) => {
     console.error("[trpc] database:", err);
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: toAppError(err)?.message ?? "The database is unavailable." });
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: toAppError(err)?.message ?? "The database is unavailable.",
+    });
   });
   const actor = await actorFromRequest(db, req.headers, resHeaders).catch((err: unknown) => {
     // A bad token is a 401 and a dead database a 503, as from any procedure.
@@ -37,9 +47,27 @@ export async function createTrpcContext({ req, resHeaders }: { req: Request; res
  * What a procedure needs (`access`) and, for the ones scripts call, its REST route: the method and
  * path under /api/v1 (server/rest generates the routes and the OpenAPI document from this).
  */
+export interface RestMeta {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Under /api/v1; `{taskId}` also answers as `{environment}/{externalId}`. */
+  path: string;
+  summary: string;
+  /** The success status (default: 201 for POST, else 200). */
+  status?: number;
+  /** The request body is this field of the input (a bare selection `{taskIds}` for `selection`). */
+  bodyField?: string;
+}
+
 export interface ProcedureMeta {
-  access: "public" | Role;
-  rest?: { method: "GET" | "POST" | "PUT" | "DELETE"; path: string; summary: string; status?: number };
+  /** Set by the builder the procedure is made from. */
+  access?: "public" | Role;
+  rest?: RestMeta | RestMeta[];
+  /**
+   * The answer's schema, for the OpenAPI document and the contract tests (which check every REST
+   * answer against it). Declared here rather than with .output(): the tRPC client keeps the
+   * service's exact types, and no field the UI reads is stripped by a schema that forgot it.
+   */
+  output?: z.ZodType;
 }
 
 const t = initTRPC
@@ -83,7 +111,10 @@ const errorMapping = t.middleware(async ({ next, path }) => {
     if (app) throw new TRPCError({ code: TRPC_CODE[app.code], message: app.message, cause: app });
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error(`[trpc] ${path}:`, result.error.cause ?? result.error);
-      throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error; the server log has the details." });
+      throw new TRPCError({
+        code: "INTERNAL_SERVER_ERROR",
+        message: "Internal error; the server log has the details.",
+      });
     }
   }
   return result;
@@ -104,7 +135,8 @@ function roleProcedure(role: Role) {
       const result = await next({ ctx: { ...ctx, actor } });
       // Every change is attributed: the services record authors where the data has a column for
       // them, the audit log records every mutation.
-      if (result.ok && type === "mutation") await recordAudit(ctx.db, actor, path, await getRawInput().catch(() => undefined));
+      if (result.ok && type === "mutation")
+        await recordAudit(ctx.db, actor, path, await getRawInput().catch(() => undefined));
       return result;
     });
 }

@@ -22,10 +22,23 @@ afterAll(async () => {
 });
 
 const json = { "content-type": "application/json" };
-const trpcQuery = (path: string, headers: Record<string, string> = {}) => rawRequest(app.port, { path: `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: null }))}`, headers });
+const trpcQuery = (path: string, headers: Record<string, string> = {}) =>
+  rawRequest(app.port, {
+    path: `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: null }))}`,
+    headers,
+  });
 const trpcMutation = (path: string, input: unknown, headers: Record<string, string> = {}) =>
-  rawRequest(app.port, { method: "POST", path: `/api/trpc/${path}`, headers: { ...json, origin, ...headers }, body: JSON.stringify({ json: input }) });
-const cookiesOf = (setCookie: string | string[] | undefined) => ([] as string[]).concat(setCookie ?? []).map((c) => c.split(";")[0]).join("; ");
+  rawRequest(app.port, {
+    method: "POST",
+    path: `/api/trpc/${path}`,
+    headers: { ...json, origin, ...headers },
+    body: JSON.stringify({ json: input }),
+  });
+const cookiesOf = (setCookie: string | string[] | undefined) =>
+  ([] as string[])
+    .concat(setCookie ?? [])
+    .map((c) => c.split(";")[0])
+    .join("; ");
 const data = (body: string) => JSON.parse(body).result.data.json;
 
 describe("first start", () => {
@@ -39,7 +52,9 @@ describe("first start", () => {
       expect(res.status, path).toBe(401);
       expect(res.headers["www-authenticate"], path).toMatch(/^Bearer/);
     }
-    expect((await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: json, body: "{}" })).status).toBe(401);
+    expect(
+      (await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: json, body: "{}" })).status,
+    ).toBe(401);
     expect((await rawRequest(app.port, { path: "/api/v1/openapi.json" })).status).toBe(200);
     expect((await rawRequest(app.port, { path: "/api/health" })).status).toBe(200);
     expect((await trpcQuery("task.count")).status).toBe(401);
@@ -49,13 +64,21 @@ describe("first start", () => {
   it("creates the administrator once, signed in with an HttpOnly SameSite=Lax cookie", async () => {
     const res = await trpcMutation("account.setup", { email: "admin@lab.example", password: "first admin password" });
     expect(res.status, res.body).toBe(200);
-    const cookie = ([] as string[]).concat(res.headers["set-cookie"] ?? []).find((c) => c.startsWith("cat.session_token="))!;
+    const cookie = ([] as string[])
+      .concat(res.headers["set-cookie"] ?? [])
+      .find((c) => c.startsWith("cat.session_token="))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(cookie).not.toMatch(/;\s*Secure/i);
     session = cookiesOf(res.headers["set-cookie"]);
-    expect(data((await trpcQuery("account.status", { cookie: session })).body)).toMatchObject({ needsSetup: false, user: { email: "admin@lab.example", role: "admin" } });
-    const again = await trpcMutation("account.setup", { email: "intruder@evil.example", password: "intruder password" });
+    expect(data((await trpcQuery("account.status", { cookie: session })).body)).toMatchObject({
+      needsSetup: false,
+      user: { email: "admin@lab.example", role: "admin" },
+    });
+    const again = await trpcMutation("account.setup", {
+      email: "intruder@evil.example",
+      password: "intruder password",
+    });
     expect(again.status).toBe(409);
     expect(await db.prisma.user.count({ where: { email: "intruder@evil.example" } })).toBe(0);
     // The session reaches pages and the REST API alike.
@@ -78,7 +101,12 @@ describe("first start", () => {
   });
 
   it("never logs a password", async () => {
-    await rawRequest(app.port, { method: "POST", path: "/api/auth/sign-in/email", headers: { ...json, origin }, body: JSON.stringify({ email: "admin@lab.example", password: "a wrong password 12345" }) });
+    await rawRequest(app.port, {
+      method: "POST",
+      path: "/api/auth/sign-in/email",
+      headers: { ...json, origin },
+      body: JSON.stringify({ email: "admin@lab.example", password: "a wrong password 12345" }),
+    });
     expect(app.log()).not.toContain("first admin password");
     expect(app.log()).not.toContain("a wrong password 12345");
   });
@@ -89,9 +117,24 @@ describe("a request carrying a session cookie from another site", () => {
     const evil = { cookie: session, origin: "http://evil.example" };
     const attempts = [
       trpcMutation("dataset.create", { name: "evil-trpc" }, evil),
-      rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { ...json, ...evil }, body: JSON.stringify({ name: "evil-rest" }) }),
-      rawRequest(app.port, { method: "POST", path: "/api/import?batch=evil-import", headers: { ...evil, "content-type": "text/plain" }, body: "{}" }),
-      rawRequest(app.port, { method: "POST", path: "/api/packs?name=evil-pack", headers: { ...evil, "content-type": "application/zip" }, body: "PK" }),
+      rawRequest(app.port, {
+        method: "POST",
+        path: "/api/v1/datasets",
+        headers: { ...json, ...evil },
+        body: JSON.stringify({ name: "evil-rest" }),
+      }),
+      rawRequest(app.port, {
+        method: "POST",
+        path: "/api/import?batch=evil-import",
+        headers: { ...evil, "content-type": "text/plain" },
+        body: "{}",
+      }),
+      rawRequest(app.port, {
+        method: "POST",
+        path: "/api/packs?name=evil-pack",
+        headers: { ...evil, "content-type": "application/zip" },
+        body: "PK",
+      }),
       rawRequest(app.port, { method: "POST", path: "/api/auth/sign-out", headers: { ...json, ...evil }, body: "{}" }),
       trpcMutation("account.createToken", { name: "stolen" }, evil),
     ];
@@ -125,7 +168,12 @@ describe("API tokens", () => {
   });
 
   it("end with the session on sign-out", async () => {
-    const out = await rawRequest(app.port, { method: "POST", path: "/api/auth/sign-out", headers: { ...json, origin, cookie: session }, body: "{}" });
+    const out = await rawRequest(app.port, {
+      method: "POST",
+      path: "/api/auth/sign-out",
+      headers: { ...json, origin, cookie: session },
+      body: "{}",
+    });
     expect(out.status, out.body).toBe(200);
     expect((await rawRequest(app.port, { path: "/api/v1/tasks", headers: { cookie: session } })).status).toBe(401);
   });

@@ -10,7 +10,8 @@ const MAX_ARRAY = 50;
 const MAX_JSON = 4000;
 
 export function summarizeInput(input: unknown, depth = 0): unknown {
-  if (typeof input === "string") return input.length > MAX_STRING ? `${input.slice(0, MAX_STRING)}… (${input.length} characters)` : input;
+  if (typeof input === "string")
+    return input.length > MAX_STRING ? `${input.slice(0, MAX_STRING)}… (${input.length} characters)` : input;
   if (input === null || typeof input !== "object") return input ?? null;
   if (depth > 4) return "…";
   if (Array.isArray(input)) {
@@ -18,14 +19,21 @@ export function summarizeInput(input: unknown, depth = 0): unknown {
     return input.length > MAX_ARRAY ? [...items, `… (${input.length} items)`] : items;
   }
   if (input instanceof Date) return input.toISOString();
-  return Object.fromEntries(Object.entries(input as Record<string, unknown>).filter(([k]) => !SECRET_KEY.test(k)).map(([k, v]) => [k, summarizeInput(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(input as Record<string, unknown>)
+      .filter(([k]) => !SECRET_KEY.test(k))
+      .map(([k, v]) => [k, summarizeInput(v, depth + 1)]),
+  );
 }
 
 export async function recordAudit(db: Db, actor: Actor, operation: string, input: unknown): Promise<void> {
   let summary = summarizeInput(input);
-  if (JSON.stringify(summary ?? null).length > MAX_JSON) summary = { truncated: true, keys: input && typeof input === "object" ? Object.keys(input) : [] };
+  if (JSON.stringify(summary ?? null).length > MAX_JSON)
+    summary = { truncated: true, keys: input && typeof input === "object" ? Object.keys(input) : [] };
   await db.prisma.auditEvent
-    .create({ data: { userId: actor.id, via: actor.via, operation, input: summary === null ? undefined : (summary as object) } })
+    .create({
+      data: { userId: actor.id, via: actor.via, operation, input: summary === null ? undefined : (summary as object) },
+    })
     // The change itself is done: a failed log write is reported, not turned into a failed request.
     .catch((err: unknown) => console.error(`[audit] ${operation}:`, (err as Error).message));
 }

@@ -33,7 +33,11 @@ function buildAuth(db: Db, secret: string, secure: boolean, env: ServerEnv) {
     secret,
     // A fixed public address when there is one (OpenID Connect needs it); otherwise each request's
     // own Host, which the request guard has already checked against the allowed hosts.
-    baseURL: env.publicUrl ?? { allowedHosts: hosts, protocol: secure ? "https" : "http", fallback: `${secure ? "https" : "http"}://localhost:${env.port}` },
+    baseURL: env.publicUrl ?? {
+      allowedHosts: hosts,
+      protocol: secure ? "https" : "http",
+      fallback: `${secure ? "https" : "http"}://localhost:${env.port}`,
+    },
     basePath: "/api/auth",
     database: prismaAdapter(db.prisma, { provider: "postgresql" }),
     telemetry: { enabled: false },
@@ -56,7 +60,10 @@ function buildAuth(db: Db, secret: string, secure: boolean, env: ServerEnv) {
     // A first OpenID Connect sign-in joins the account an administrator made for that email when
     // the provider says the email is verified. Accounts here are never self-made (an administrator
     // vouches for the address), so the local address need not have been verified by mail.
-    account: { modelName: "authAccount", accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: false } },
+    account: {
+      modelName: "authAccount",
+      accountLinking: { enabled: true, trustedProviders: [], requireLocalEmailVerified: false },
+    },
     verification: { modelName: "authVerification" },
     // Login attempts are limited by server/auth/login-limit.ts (per account and per client), which
     // also works when no client address is known.
@@ -76,7 +83,10 @@ function buildAuth(db: Db, secret: string, secure: boolean, env: ServerEnv) {
           // configured default role, or is refused when there is none.
           before: async (user) => {
             const role = (user as { role?: string | null }).role ?? env.oidc?.defaultRole ?? null;
-            if (!role) throw new APIError("FORBIDDEN", { message: "No account for this address here: ask an administrator to add you." });
+            if (!role)
+              throw new APIError("FORBIDDEN", {
+                message: "No account for this address here: ask an administrator to add you.",
+              });
             return { data: { ...user, role } };
           },
         },
@@ -86,8 +96,12 @@ function buildAuth(db: Db, secret: string, secure: boolean, env: ServerEnv) {
           // The one gate every sign-in method passes: the local system user (no role) and disabled
           // users never get a session.
           before: async (session) => {
-            const user = await db.prisma.user.findUnique({ where: { id: Number(session.userId) }, select: { role: true, disabledAt: true } });
-            if (!user?.role || user.disabledAt) throw new APIError("FORBIDDEN", { message: "This account cannot sign in." });
+            const user = await db.prisma.user.findUnique({
+              where: { id: Number(session.userId) },
+              select: { role: true, disabledAt: true },
+            });
+            if (!user?.role || user.disabledAt)
+              throw new APIError("FORBIDDEN", { message: "This account cannot sign in." });
             return { data: session };
           },
         },
@@ -105,7 +119,9 @@ function buildAuth(db: Db, secret: string, secure: boolean, env: ServerEnv) {
                 clientSecret: env.oidc.clientSecret,
                 scopes: env.oidc.scopes,
                 pkce: true,
-                mapProfileToUser: (profile) => ({ name: String(profile.name ?? profile.preferred_username ?? profile.email ?? "") }),
+                mapProfileToUser: (profile) => ({
+                  name: String(profile.name ?? profile.preferred_username ?? profile.email ?? ""),
+                }),
               },
             ],
           }),
@@ -120,13 +136,13 @@ const g = globalThis as unknown as { catAuth?: WeakMap<Db, Map<boolean, Promise<
 
 /** The better-auth instance for this database and cookie kind (built once per process). */
 export function authFor(db: Db, secure: boolean): Promise<Auth> {
-  const byDb = (g.catAuth ??= new WeakMap());
-  let bySecure = byDb.get(db);
-  if (!bySecure) byDb.set(db, (bySecure = new Map()));
+  g.catAuth ??= new WeakMap();
+  const bySecure = g.catAuth.get(db) ?? new Map<boolean, Promise<Auth>>();
+  g.catAuth.set(db, bySecure);
   let auth = bySecure.get(secure);
   if (!auth) {
     auth = authSecret(db).then((secret) => buildAuth(db, secret, secure, serverEnv()));
-    auth.catch(() => bySecure!.delete(secure));
+    auth.catch(() => bySecure.delete(secure));
     bySecure.set(secure, auth);
   }
   return auth;
@@ -139,8 +155,10 @@ export function authFor(db: Db, secure: boolean): Promise<Auth> {
 export async function authSecret(db: Db): Promise<string> {
   const configured = serverEnv().authSecret;
   if (configured) return configured;
-  await db.prisma.$executeRaw`insert into app_settings (key, value) values ('auth_secret', ${randomBytes(48).toString("base64url")}) on conflict (key) do nothing`;
-  return (await db.prisma.appSetting.findUniqueOrThrow({ where: { key: "auth_secret" }, select: { value: true } })).value;
+  await db.prisma
+    .$executeRaw`insert into app_settings (key, value) values ('auth_secret', ${randomBytes(48).toString("base64url")}) on conflict (key) do nothing`;
+  return (await db.prisma.appSetting.findUniqueOrThrow({ where: { key: "auth_secret" }, select: { value: true } }))
+    .value;
 }
 
 /**

@@ -14,7 +14,9 @@ describe("roles", () => {
     expect(roleAtLeast("reviewer", "curator")).toBe(false);
     expect(roleAtLeast(null, "viewer")).toBe(false);
     expect(() => requireRole(null, "viewer")).toThrow(expect.objectContaining({ code: "UNAUTHORIZED" }));
-    expect(() => requireRole({ id: 1, email: "v@x", name: "v", role: "viewer", via: "token" }, "reviewer")).toThrow(expect.objectContaining({ code: "FORBIDDEN" }));
+    expect(() => requireRole({ id: 1, email: "v@x", name: "v", role: "viewer", via: "token" }, "reviewer")).toThrow(
+      expect.objectContaining({ code: "FORBIDDEN" }),
+    );
   });
 });
 

@@ -11,7 +11,10 @@ const SIGN_IN_BODY_BYTES = 64 * 1024;
 /** The client's address, from the trusted proxy's X-Forwarded-For (the hop it appended), else unknown. */
 export function clientAddress(headers: Headers): string | null {
   if (!serverEnv().trustProxy) return null;
-  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   return hops.at(-1) ?? null;
 }
 
@@ -32,7 +35,12 @@ export async function handleAuthRequest(db: Db, req: Request): Promise<Response>
     const wait = loginRetryAfter(email, client);
     if (wait > 0) {
       return Response.json(
-        { error: { code: "RATE_LIMITED", message: `Too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s).` } },
+        {
+          error: {
+            code: "RATE_LIMITED",
+            message: `Too many failed sign-ins: try again in ${Math.ceil(wait / 60)} minute(s).`,
+          },
+        },
         { status: 429, headers: { "retry-after": String(wait) } },
       );
     }

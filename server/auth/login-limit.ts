@@ -27,7 +27,11 @@ function recent(key: string, now: number): number[] {
 }
 
 function keys(email: string, client: string | null): Array<[string, number]> {
-  return [[`account:${email.trim().toLowerCase()}`, LOGIN_LIMITS.perAccount], ...(client ? [[`client:${client}`, LOGIN_LIMITS.perClient] as [string, number]] : []), ["global", LOGIN_LIMITS.global]];
+  return [
+    [`account:${email.trim().toLowerCase()}`, LOGIN_LIMITS.perAccount],
+    ...(client ? [[`client:${client}`, LOGIN_LIMITS.perClient] as [string, number]] : []),
+    ["global", LOGIN_LIMITS.global],
+  ];
 }
 
 /** Seconds to wait before another attempt is allowed, or 0 when it may go ahead. */

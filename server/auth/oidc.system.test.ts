@@ -30,8 +30,21 @@ beforeAll(async () => {
   issuer = `http://127.0.0.1:${idpPort}`;
   appOrigin = `http://127.0.0.1:${appPort}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: "cat-curator", client_secret: "a-client-secret-for-tests", redirect_uris: [`${appOrigin}/api/auth/callback/oidc`], token_endpoint_auth_method: "client_secret_basic" }],
-    findAccount: async (_ctx, sub) => (PEOPLE[sub] ? { accountId: sub, claims: async () => ({ sub, email: PEOPLE[sub]!.email, email_verified: true, name: PEOPLE[sub]!.name }) } : undefined),
+    clients: [
+      {
+        client_id: "cat-curator",
+        client_secret: "a-client-secret-for-tests",
+        redirect_uris: [`${appOrigin}/api/auth/callback/oidc`],
+        token_endpoint_auth_method: "client_secret_basic",
+      },
+    ],
+    findAccount: async (_ctx, sub) =>
+      PEOPLE[sub]
+        ? {
+            accountId: sub,
+            claims: async () => ({ sub, email: PEOPLE[sub]!.email, email_verified: true, name: PEOPLE[sub]!.name }),
+          }
+        : undefined,
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: { devInteractions: { enabled: false } },
@@ -46,7 +59,12 @@ beforeAll(async () => {
       const accountId = details.session?.accountId ?? nextLogin;
       const grant = new provider.Grant({ accountId, clientId: String(details.params.client_id) });
       grant.addOIDCScope(String(details.params.scope));
-      await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId }, consent: { grantId: await grant.save() } },
+        { mergeWithLastSubmission: false },
+      );
     })().catch((err: unknown) => {
       res.statusCode = 500;
       res.end(String(err));
@@ -54,7 +72,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => idp.listen(idpPort, "127.0.0.1", resolve));
   app = await startAppServer(
-    { DATABASE_URL: db.url, CAT_PUBLIC_URL: appOrigin, CAT_OIDC_ISSUER: issuer, CAT_OIDC_CLIENT_ID: "cat-curator", CAT_OIDC_CLIENT_SECRET: "a-client-secret-for-tests", CAT_OIDC_NAME: "Lab SSO", CAT_OIDC_DEFAULT_ROLE: "reviewer" },
+    {
+      DATABASE_URL: db.url,
+      CAT_PUBLIC_URL: appOrigin,
+      CAT_OIDC_ISSUER: issuer,
+      CAT_OIDC_CLIENT_ID: "cat-curator",
+      CAT_OIDC_CLIENT_SECRET: "a-client-secret-for-tests",
+      CAT_OIDC_NAME: "Lab SSO",
+      CAT_OIDC_DEFAULT_ROLE: "reviewer",
+    },
     { port: appPort },
   );
 }, 180_000);
@@ -80,7 +106,12 @@ async function signInWithSso(): Promise<{ cookie: string; landedOn: string }> {
   const cookieFor = (host: string) => [...(jar.get(host) ?? [])].map(([k, v]) => `${k}=${v}`).join("; ");
   const appHost = new URL(appOrigin).host;
 
-  const start = await rawRequest(app.port, { method: "POST", path: "/api/auth/sign-in/social", headers: { "content-type": "application/json", origin: appOrigin }, body: JSON.stringify({ provider: "oidc", callbackURL: "/tasks" }) });
+  const start = await rawRequest(app.port, {
+    method: "POST",
+    path: "/api/auth/sign-in/social",
+    headers: { "content-type": "application/json", origin: appOrigin },
+    body: JSON.stringify({ provider: "oidc", callbackURL: "/tasks" }),
+  });
   expect(start.status, start.body).toBe(200);
   keep(appHost, ([] as string[]).concat(start.headers["set-cookie"] ?? []));
   let url = JSON.parse(start.body).url as string;
@@ -96,14 +127,21 @@ async function signInWithSso(): Promise<{ cookie: string; landedOn: string }> {
     }
     if (u.host === appHost && !location.startsWith("http")) return { cookie: cookieFor(appHost), landedOn: location };
     url = new URL(location, u).toString();
-    if (new URL(url).host === appHost && new URL(url).pathname === "/tasks") return { cookie: cookieFor(appHost), landedOn: "/tasks" };
+    if (new URL(url).host === appHost && new URL(url).pathname === "/tasks")
+      return { cookie: cookieFor(appHost), landedOn: "/tasks" };
   }
   throw new Error("too many redirects");
 }
 
 const status = async (cookie: string) => {
-  const res = await rawRequest(app.port, { path: `/api/trpc/account.status?input=${encodeURIComponent(JSON.stringify({ json: null }))}`, headers: { cookie } });
-  return JSON.parse(res.body).result.data.json as { user: { email: string; role: string } | null; oidc: { name: string } | null };
+  const res = await rawRequest(app.port, {
+    path: `/api/trpc/account.status?input=${encodeURIComponent(JSON.stringify({ json: null }))}`,
+    headers: { cookie },
+  });
+  return JSON.parse(res.body).result.data.json as {
+    user: { email: string; role: string } | null;
+    oidc: { name: string } | null;
+  };
 };
 
 describe("OpenID Connect sign-in against a local oidc-provider", () => {
@@ -116,7 +154,10 @@ describe("OpenID Connect sign-in against a local oidc-provider", () => {
     const { cookie, landedOn } = await signInWithSso();
     expect(landedOn).toBe("/tasks");
     expect((await status(cookie)).user).toMatchObject({ email: "ada@lab.example", role: "reviewer" });
-    const ada = await db.prisma.user.findUniqueOrThrow({ where: { email: "ada@lab.example" }, select: { name: true, accounts: { select: { providerId: true, accountId: true } } } });
+    const ada = await db.prisma.user.findUniqueOrThrow({
+      where: { email: "ada@lab.example" },
+      select: { name: true, accounts: { select: { providerId: true, accountId: true } } },
+    });
     expect(ada).toEqual({ name: "Ada Lovelace", accounts: [{ providerId: "oidc", accountId: "sub-ada" }] });
     expect((await rawRequest(app.port, { path: "/api/v1/tasks", headers: { cookie } })).status).toBe(200);
   });
@@ -127,7 +168,9 @@ describe("OpenID Connect sign-in against a local oidc-provider", () => {
     const { cookie } = await signInWithSso();
     expect((await status(cookie)).user).toMatchObject({ email: "bob@lab.example", role: "curator" });
     expect(await db.prisma.user.count({ where: { email: "bob@lab.example" } })).toBe(1);
-    expect(await db.prisma.authAccount.findMany({ where: { userId: bob.id }, select: { providerId: true } })).toEqual([{ providerId: "oidc" }]);
+    expect(await db.prisma.authAccount.findMany({ where: { userId: bob.id }, select: { providerId: true } })).toEqual([
+      { providerId: "oidc" },
+    ]);
   });
 
   it("does not sign in a disabled account", async () => {

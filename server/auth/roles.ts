@@ -29,6 +29,7 @@ export interface Actor {
 /** Throws UNAUTHORIZED without an actor and FORBIDDEN when the actor's role is below `needed`. */
 export function requireRole(actor: Actor | null, needed: Role): Actor {
   if (!actor) throw new AppError("UNAUTHORIZED", "Sign in, or send an API token as 'Authorization: Bearer …'.");
-  if (!roleAtLeast(actor.role, needed)) throw new AppError("FORBIDDEN", `This needs the ${needed} role; ${actor.email} is a ${actor.role}.`);
+  if (!roleAtLeast(actor.role, needed))
+    throw new AppError("FORBIDDEN", `This needs the ${needed} role; ${actor.email} is a ${actor.role}.`);
   return actor;
 }

@@ -8,7 +8,10 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { ROLES, type Actor, type Role } from "./roles";
 
-export const emailSchema = z.email("an email address").max(API_LIMITS.emailChars).transform((e) => e.trim().toLowerCase());
+export const emailSchema = z
+  .email("an email address")
+  .max(API_LIMITS.emailChars)
+  .transform((e) => e.trim().toLowerCase());
 export const passwordSchema = z
   .string()
   .min(API_LIMITS.passwordMinChars, `a password has at least ${API_LIMITS.passwordMinChars} characters`)
@@ -27,10 +30,20 @@ async function hashPassword(_db: Db, password: string): Promise<string> {
   return hashWithBetterAuth(passwordSchema.parse(password));
 }
 
-async function insertUser(tx: Parameters<Parameters<Db["prisma"]["$transaction"]>[0]>[0], data: { email: string; name: string; role: Role; passwordHash: string | null }) {
-  if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } })) throw new AppError("CONFLICT", `A user with the email ${data.email} exists already.`);
-  const user = await tx.user.create({ data: { email: data.email, name: data.name, role: data.role }, select: USER_SELECT });
-  if (data.passwordHash) await tx.authAccount.create({ data: { userId: user.id, providerId: "credential", accountId: String(user.id), password: data.passwordHash } });
+async function insertUser(
+  tx: Parameters<Parameters<Db["prisma"]["$transaction"]>[0]>[0],
+  data: { email: string; name: string; role: Role; passwordHash: string | null },
+) {
+  if (await tx.user.findUnique({ where: { email: data.email }, select: { id: true } }))
+    throw new AppError("CONFLICT", `A user with the email ${data.email} exists already.`);
+  const user = await tx.user.create({
+    data: { email: data.email, name: data.name, role: data.role },
+    select: USER_SELECT,
+  });
+  if (data.passwordHash)
+    await tx.authAccount.create({
+      data: { userId: user.id, providerId: "credential", accountId: String(user.id), password: data.passwordHash },
+    });
   return user;
 }
 
@@ -38,45 +51,95 @@ async function insertUser(tx: Parameters<Parameters<Db["prisma"]["$transaction"]
  * Creates the first administrator; refused once any account exists, so the setup page cannot be
  * replayed to take over an installation. Two setups at once: the advisory lock lets one win.
  */
-export async function setupAdministrator({ db, email, name, password }: { db: Db; email: string; name?: string; password: string }) {
+export async function setupAdministrator({
+  db,
+  email,
+  name,
+  password,
+}: {
+  db: Db;
+  email: string;
+  name?: string;
+  password: string;
+}) {
   const e = emailSchema.parse(email);
   const passwordHash = await hashPassword(db, password);
   return db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`select pg_advisory_xact_lock(7283)`;
-    if ((await tx.user.count({ where: { role: { not: null } }, take: 1 })) > 0) throw new AppError("CONFLICT", "This installation has its administrator already: sign in instead.");
+    if ((await tx.user.count({ where: { role: { not: null } }, take: 1 })) > 0)
+      throw new AppError("CONFLICT", "This installation has its administrator already: sign in instead.");
     return insertUser(tx, { email: e, name: name?.trim() || e.split("@")[0]!, role: "admin", passwordHash });
   });
 }
 
 /** Adds a user (an administrator's action, or the CLI's). Without a password they sign in with OpenID Connect only. */
-export async function createUser({ db, email, name, role, password }: { db: Db; email: string; name?: string; role: Role; password?: string }) {
+export async function createUser({
+  db,
+  email,
+  name,
+  role,
+  password,
+}: {
+  db: Db;
+  email: string;
+  name?: string;
+  role: Role;
+  password?: string;
+}) {
   const e = emailSchema.parse(email);
   const passwordHash = password === undefined ? null : await hashPassword(db, password);
-  return db.prisma.$transaction(async (tx) => insertUser(tx, { email: e, name: name?.trim() || e.split("@")[0]!, role, passwordHash }));
+  return db.prisma.$transaction(async (tx) =>
+    insertUser(tx, { email: e, name: name?.trim() || e.split("@")[0]!, role, passwordHash }),
+  );
 }
 
 export async function listUsers({ db }: { db: Db }) {
   const users = await db.prisma.user.findMany({
     where: { role: { not: null } },
     orderBy: { id: "asc" },
-    select: { ...USER_SELECT, accounts: { select: { providerId: true } }, _count: { select: { apiTokens: { where: { revokedAt: null } } } } },
+    select: {
+      ...USER_SELECT,
+      accounts: { select: { providerId: true } },
+      _count: { select: { apiTokens: { where: { revokedAt: null } } } },
+    },
   });
-  return users.map(({ accounts, _count, ...u }) => ({ ...u, signIn: accounts.map((a) => (a.providerId === "credential" ? "password" : a.providerId)), activeTokens: _count.apiTokens }));
+  return users.map(({ accounts, _count, ...u }) => ({
+    ...u,
+    signIn: accounts.map((a) => (a.providerId === "credential" ? "password" : a.providerId)),
+    activeTokens: _count.apiTokens,
+  }));
 }
 
 /** Changes a role or disables a user; the last active administrator can be neither demoted nor disabled. */
-export async function updateUser({ db, userId, role, disabled }: { db: Db; userId: number; role?: Role; disabled?: boolean }) {
+export async function updateUser({
+  db,
+  userId,
+  role,
+  disabled,
+}: {
+  db: Db;
+  userId: number;
+  role?: Role;
+  disabled?: boolean;
+}) {
   return db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`select pg_advisory_xact_lock(7283)`;
     const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true } });
     if (!user?.role) throw new AppError("NOT_FOUND", `User ${userId} does not exist.`);
-    const losesAdmin = user.role === "admin" && !user.disabledAt && ((role !== undefined && role !== "admin") || disabled === true);
+    const losesAdmin =
+      user.role === "admin" && !user.disabledAt && ((role !== undefined && role !== "admin") || disabled === true);
     if (losesAdmin && (await tx.user.count({ where: { role: "admin", disabledAt: null } })) <= 1) {
-      throw new AppError("CONFLICT", "This is the last active administrator: make someone else an administrator first.");
+      throw new AppError(
+        "CONFLICT",
+        "This is the last active administrator: make someone else an administrator first.",
+      );
     }
     const updated = await tx.user.update({
       where: { id: userId },
-      data: { ...(role ? { role } : {}), ...(disabled === undefined ? {} : { disabledAt: disabled ? (user.disabledAt ?? new Date()) : null }) },
+      data: {
+        ...(role ? { role } : {}),
+        ...(disabled === undefined ? {} : { disabledAt: disabled ? (user.disabledAt ?? new Date()) : null }),
+      },
       select: USER_SELECT,
     });
     // A disabled user's sessions end now (their tokens stop working by the same check).
@@ -91,8 +154,14 @@ export async function setUserPassword({ db, userId, password }: { db: Db; userId
   return db.prisma.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true } });
     if (!user?.role) throw new AppError("NOT_FOUND", `User ${userId} does not exist.`);
-    const { count } = await tx.authAccount.updateMany({ where: { userId, providerId: "credential" }, data: { password: passwordHash } });
-    if (!count) await tx.authAccount.create({ data: { userId, providerId: "credential", accountId: String(userId), password: passwordHash } });
+    const { count } = await tx.authAccount.updateMany({
+      where: { userId, providerId: "credential" },
+      data: { password: passwordHash },
+    });
+    if (!count)
+      await tx.authAccount.create({
+        data: { userId, providerId: "credential", accountId: String(userId), password: passwordHash },
+      });
     await tx.authSession.deleteMany({ where: { userId } });
     return { updated: true };
   });
@@ -116,8 +185,15 @@ export async function cliActor({ db, as }: { db: Db; as?: string }): Promise<Act
     if (u.disabledAt) throw new AppError("FORBIDDEN", `${u.email} is disabled.`);
     return { id: u.id, email: u.email!, name: u.name, role: u.role!, via: "cli" };
   }
-  const admin = await db.prisma.user.findFirst({ where: { role: "admin", disabledAt: null }, orderBy: { id: "asc" }, select: { id: true, email: true, name: true } });
+  const admin = await db.prisma.user.findFirst({
+    where: { role: "admin", disabledAt: null },
+    orderBy: { id: "asc" },
+    select: { id: true, email: true, name: true },
+  });
   if (admin) return { id: admin.id, email: admin.email!, name: admin.name, role: "admin", via: "cli" };
-  const local = await db.prisma.user.findUniqueOrThrow({ where: { id: db.defaultUserId }, select: { id: true, email: true, name: true } });
+  const local = await db.prisma.user.findUniqueOrThrow({
+    where: { id: db.defaultUserId },
+    select: { id: true, email: true, name: true },
+  });
   return { id: local.id, email: local.email ?? "local", name: local.name, role: "admin", via: "cli" };
 }

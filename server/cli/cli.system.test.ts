@@ -25,7 +25,12 @@ function cli(...args: string[]) {
     timeout: 60_000,
   });
   const lines = r.stdout.trim().split("\n");
-  return { code: r.status, stderr: r.stderr, stdout: r.stdout, json: JSON.parse(lines[lines.length - 1]!) as Record<string, any> };
+  return {
+    code: r.status,
+    stderr: r.stderr,
+    stdout: r.stdout,
+    json: JSON.parse(lines[lines.length - 1]!) as Record<string, any>,
+  };
 }
 
 const write = (name: string, text: string) => {
@@ -45,8 +50,19 @@ describe("cli", () => {
     expect(cli("env", "add", pack, "--name", "mini").json).toMatchObject({ hash: added.json.hash, created: false });
 
     // A lenient verifier: the failure case (doing nothing) passes too, so the filter rejects it.
-    const good = { id: "c1", environment: "mini", instruction: "Do it.", verifier: "def verify(s, a):\n    return True", solution: "respond('ok')", failure_cases: ["pass"], metadata: { a: 1 } };
-    const file = write("in.jsonl", [JSON.stringify(good), '{"id": "c2", "environment": "mini"}', JSON.stringify({ ...good, id: "c3" })].join("\n"));
+    const good = {
+      id: "c1",
+      environment: "mini",
+      instruction: "Do it.",
+      verifier: "def verify(s, a):\n    return True",
+      solution: "respond('ok')",
+      failure_cases: ["pass"],
+      metadata: { a: 1 },
+    };
+    const file = write(
+      "in.jsonl",
+      [JSON.stringify(good), '{"id": "c2", "environment": "mini"}', JSON.stringify({ ...good, id: "c3" })].join("\n"),
+    );
     const imported = cli("import", file, "--batch", "cli-batch");
     expect(imported.code).toBe(3); // done, with a refused line
     expect(imported.json).toMatchObject({ status: "done", created: 2, errorCount: 1, batch: { name: "cli-batch" } });
@@ -57,8 +73,16 @@ describe("cli", () => {
     const exported = cli("export", "--batch", "cli-batch", "--out", out);
     expect(exported.code).toBe(0);
     expect(exported.json).toMatchObject({ tasks: 2, out });
-    const lines = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines[0]).toEqual({ ...good, verdict: { status: "pending" }, review: { status: "unreviewed", revision: null, stale: false, override: null } });
+    const lines = fs
+      .readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines[0]).toEqual({
+      ...good,
+      verdict: { status: "pending" },
+      review: { status: "unreviewed", revision: null, stale: false, override: null },
+    });
 
     const stdout = cli("export", "--batch", "cli-batch");
     expect(stdout.stdout.trim().split("\n")).toHaveLength(3); // two tasks, then the JSON result line
@@ -79,8 +103,21 @@ describe("cli", () => {
     const queued = cli("filter", "--task", "c1");
     expect(queued.json).toMatchObject({ tasks: 1, queued: true });
     // Appending to the batch, with the filter queued for what the import created.
-    const more = write("more.jsonl", JSON.stringify({ id: "c4", environment: "mini", instruction: "More.", verifier: "def verify(s, a):\n    return a == 'ok'", solution: "respond('ok')", failure_cases: ["pass"] }));
-    expect(cli("import", more, "--batch", "cli-batch", "--filter")).toMatchObject({ code: 0, json: { created: 1, batch: { name: "cli-batch" }, rerun: { taskCount: 1 } } });
+    const more = write(
+      "more.jsonl",
+      JSON.stringify({
+        id: "c4",
+        environment: "mini",
+        instruction: "More.",
+        verifier: "def verify(s, a):\n    return a == 'ok'",
+        solution: "respond('ok')",
+        failure_cases: ["pass"],
+      }),
+    );
+    expect(cli("import", more, "--batch", "cli-batch", "--filter")).toMatchObject({
+      code: 0,
+      json: { created: 1, batch: { name: "cli-batch" }, rerun: { taskCount: 1 } },
+    });
     expect(cli("filter", "--task", "nope")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
   });
 
@@ -88,84 +125,211 @@ describe("cli", () => {
     expect(cli("dataset", "create", "cli-set")).toMatchObject({ code: 0, json: { name: "cli-set" } });
     expect(cli("dataset", "create", "bad/name")).toMatchObject({ code: 1, json: { error: { code: "BAD_INPUT" } } });
     // c1 and c3 are rejected by the filter (their verifier accepts doing nothing).
-    expect(cli("review", "approve", "--task", "c1")).toMatchObject({ code: 1, json: { error: { code: "CONFLICT", message: expect.stringContaining("needs an override") } } });
+    expect(cli("review", "approve", "--task", "c1")).toMatchObject({
+      code: 1,
+      json: { error: { code: "CONFLICT", message: expect.stringContaining("needs an override") } },
+    });
     expect(cli("review", "approve", "--task", "c1", "--reason", "x")).toMatchObject({ code: 2 });
     const strict = write("strict.py", "def verify(state, answer):\n    return answer == 'ok'\n");
     const edited = cli("task", "edit", "--task", "c1", "--verifier-file", strict, "--wait");
-    expect(edited).toMatchObject({ code: 0, json: { task: "c1", revision: 2, verdict: { status: "accepted", reason: null } } });
-    expect(cli("review", "approve", "--task", "c1", "--env", "mini")).toMatchObject({ code: 0, json: { task: "c1", status: "approved", revision: 2, override: null } });
-    expect(cli("review", "approve", "--task", "c3", "--override", "--reason", "doing nothing is right here")).toMatchObject({ code: 0, json: { status: "approved", revision: 1, override: { reason: "doing nothing is right here" } } });
-    expect(cli("dataset", "add", "cli-set", "--batch", "cli-batch").json).toEqual({ added: 2, alreadyIn: 0, skippedNotApproved: 1 });
+    expect(edited).toMatchObject({
+      code: 0,
+      json: { task: "c1", revision: 2, verdict: { status: "accepted", reason: null } },
+    });
+    expect(cli("review", "approve", "--task", "c1", "--env", "mini")).toMatchObject({
+      code: 0,
+      json: { task: "c1", status: "approved", revision: 2, override: null },
+    });
+    expect(
+      cli("review", "approve", "--task", "c3", "--override", "--reason", "doing nothing is right here"),
+    ).toMatchObject({
+      code: 0,
+      json: { status: "approved", revision: 1, override: { reason: "doing nothing is right here" } },
+    });
+    expect(cli("dataset", "add", "cli-set", "--batch", "cli-batch").json).toEqual({
+      added: 2,
+      alreadyIn: 0,
+      skippedNotApproved: 1,
+    });
     // An edit after the approval: c3 is unreviewed again and left out, saying why.
-    expect(cli("task", "edit", "--task", "c3", "--instruction", "Do it, again.")).toMatchObject({ code: 0, json: { revision: 2, queued: true } });
+    expect(cli("task", "edit", "--task", "c3", "--instruction", "Do it, again.")).toMatchObject({
+      code: 0,
+      json: { revision: 2, queued: true },
+    });
     const published = cli("dataset", "publish", "cli-set", "--notes", "from the CLI");
-    expect(published).toMatchObject({ code: 0, json: { dataset: "cli-set", version: 1, tasks: 1, excluded: [{ id: "c3", reason: "stale_review" }] } });
+    expect(published).toMatchObject({
+      code: 0,
+      json: { dataset: "cli-set", version: 1, tasks: 1, excluded: [{ id: "c3", reason: "stale_review" }] },
+    });
     expect(published.stderr).toContain("left out c3: stale review");
     expect(cli("dataset", "publish", "cli-set").json).toMatchObject({ version: null, unchanged: true });
     expect(cli("dataset", "publish", "cli-set", "--allow-empty-change").json).toMatchObject({ version: 2 });
     expect(cli("review", "needs-edit", "--task", "c3")).toMatchObject({ code: 0, json: { status: "needs_edit" } });
     const out = path.join(dir, "cli-set.parquet");
-    expect(cli("export", "--dataset", "cli-set@1", "--format", "parquet", "--out", out).json).toMatchObject({ version: 1, tasks: 1, format: "parquet" });
+    expect(cli("export", "--dataset", "cli-set@1", "--format", "parquet", "--out", out).json).toMatchObject({
+      version: 1,
+      tasks: 1,
+      format: "parquet",
+    });
     // An existing folder is never deleted by an export.
     fs.mkdirSync(path.join(dir, "keep"));
     fs.writeFileSync(path.join(dir, "keep", "mine.txt"), "mine");
-    expect(cli("export", "--dataset", "cli-set@1", "--format", "hf", "--out", path.join(dir, "keep"))).toMatchObject({ code: 1, json: { error: { code: "CONFLICT" } } });
+    expect(cli("export", "--dataset", "cli-set@1", "--format", "hf", "--out", path.join(dir, "keep"))).toMatchObject({
+      code: 1,
+      json: { error: { code: "CONFLICT" } },
+    });
     expect(fs.readdirSync(path.join(dir, "keep"))).toEqual(["mine.txt"]);
     expect(fs.readFileSync(out).subarray(0, 4).toString()).toBe("PAR1");
-    expect(cli("export", "--dataset", "cli-set@7", "--format", "jsonl", "--out", path.join(dir, "x.jsonl"))).toMatchObject({ code: 1, json: { error: { message: "Dataset 'cli-set' has no version 7." } } });
+    expect(
+      cli("export", "--dataset", "cli-set@7", "--format", "jsonl", "--out", path.join(dir, "x.jsonl")),
+    ).toMatchObject({ code: 1, json: { error: { message: "Dataset 'cli-set' has no version 7." } } });
     expect(cli("export", "--dataset", "cli-set", "--format", "csv", "--out", out)).toMatchObject({ code: 2 });
   }, 180_000);
 
   it("fails clearly: unknown command, missing file, empty file, unknown batch, bad option", () => {
     expect(cli("frobnicate")).toMatchObject({ code: 2, json: { error: { code: "USAGE" } } });
-    expect(cli("import", path.join(dir, "nope.jsonl"))).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND", message: expect.stringContaining("no such file") } } });
-    expect(cli("import", write("empty.jsonl", ""))).toMatchObject({ code: 1, json: { status: "failed", failure: "The file is empty: no tasks found." } });
-    expect(cli("export", "--batch", "missing")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND", message: "No batch named 'missing'." } } });
+    expect(cli("import", path.join(dir, "nope.jsonl"))).toMatchObject({
+      code: 1,
+      json: { error: { code: "NOT_FOUND", message: expect.stringContaining("no such file") } },
+    });
+    expect(cli("import", write("empty.jsonl", ""))).toMatchObject({
+      code: 1,
+      json: { status: "failed", failure: "The file is empty: no tasks found." },
+    });
+    expect(cli("export", "--batch", "missing")).toMatchObject({
+      code: 1,
+      json: { error: { code: "NOT_FOUND", message: "No batch named 'missing'." } },
+    });
     expect(cli("import", "--bogus", "x")).toMatchObject({ code: 2 });
     expect(fs.readdirSync(dir).filter((f) => f.includes(".partial-"))).toEqual([]);
   });
 
   it("adds the administrator and users from the shell, makes tokens printed once, and attributes actions with --as", async () => {
     const withStdin = (input: string, ...args: string[]) => {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...args], { input, encoding: "utf8", env: { ...process.env, DATABASE_URL: db.url, NODE_OPTIONS: "" }, timeout: 60_000 });
-      return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, any> };
+      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...args], {
+        input,
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: db.url, NODE_OPTIONS: "" },
+        timeout: 60_000,
+      });
+      return {
+        code: r.status,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        json: JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, any>,
+      };
     };
-    const admin = withStdin("the admin's long password\n", "user", "add", "--email", "Root@Lab.example", "--role", "admin", "--password-stdin");
+    const admin = withStdin(
+      "the admin's long password\n",
+      "user",
+      "add",
+      "--email",
+      "Root@Lab.example",
+      "--role",
+      "admin",
+      "--password-stdin",
+    );
     expect(admin).toMatchObject({ code: 0, json: { email: "root@lab.example", role: "admin" } });
     expect(admin.stdout + admin.stderr).not.toContain("the admin's long password");
-    const stored = await db.prisma.authAccount.findFirstOrThrow({ where: { user: { email: "root@lab.example" } }, select: { password: true } });
+    const stored = await db.prisma.authAccount.findFirstOrThrow({
+      where: { user: { email: "root@lab.example" } },
+      select: { password: true },
+    });
     expect(stored.password).not.toContain("long password");
-    expect(withStdin("short\n", "user", "add", "--email", "x@lab.example", "--role", "viewer", "--password-stdin")).toMatchObject({ code: 1, json: { error: { code: "BAD_INPUT", issues: [{ path: "", message: expect.stringContaining("at least 10") }] } } });
-    expect(cli("user", "add", "--email", "rev@lab.example", "--role", "reviewer")).toMatchObject({ code: 0, json: { role: "reviewer" } });
-    expect(cli("user", "add", "--email", "rev@lab.example", "--role", "viewer")).toMatchObject({ code: 1, json: { error: { code: "CONFLICT" } } });
+    expect(
+      withStdin("short\n", "user", "add", "--email", "x@lab.example", "--role", "viewer", "--password-stdin"),
+    ).toMatchObject({
+      code: 1,
+      json: { error: { code: "BAD_INPUT", issues: [{ path: "password", message: expect.stringContaining("at least 10") }] } },
+    });
+    expect(cli("user", "add", "--email", "rev@lab.example", "--role", "reviewer")).toMatchObject({
+      code: 0,
+      json: { role: "reviewer" },
+    });
+    expect(cli("user", "add", "--email", "rev@lab.example", "--role", "viewer")).toMatchObject({
+      code: 1,
+      json: { error: { code: "CONFLICT" } },
+    });
     expect(cli("user", "add", "--email", "z@lab.example", "--role", "owner")).toMatchObject({ code: 2 });
 
     const made = cli("token", "create", "--user", "rev@lab.example", "--name", "notebook");
-    expect(made).toMatchObject({ code: 0, json: { user: "rev@lab.example", role: "reviewer", name: "notebook", token: expect.stringMatching(/^cat_[\w-]{43}$/) } });
+    expect(made).toMatchObject({
+      code: 0,
+      json: {
+        user: "rev@lab.example",
+        role: "reviewer",
+        name: "notebook",
+        token: expect.stringMatching(/^cat_[\w-]{43}$/),
+      },
+    });
     expect(made.stdout.split(made.json.token).length - 1).toBe(1);
     expect(made.stderr).not.toContain(made.json.token);
-    const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { id: made.json.id }, select: { tokenHash: true, createdBy: { select: { email: true } } } });
+    const row = await db.prisma.apiToken.findUniqueOrThrow({
+      where: { id: made.json.id },
+      select: { tokenHash: true, createdBy: { select: { email: true } } },
+    });
     expect(row.tokenHash).not.toBe(made.json.token);
     expect(row.createdBy?.email).toBe("root@lab.example");
-    expect(cli("token", "list").json.tokens).toEqual([expect.objectContaining({ id: made.json.id, user: "rev@lab.example", revoked: false })]);
+    expect(cli("token", "list").json.tokens).toEqual([
+      expect.objectContaining({ id: made.json.id, user: "rev@lab.example", revoked: false }),
+    ]);
     expect(cli("token", "revoke", String(made.json.id)).json).toMatchObject({ revoked: true });
 
     // --as: the reviewer may review but not publish; without --as, the first administrator acts.
-    expect(cli("dataset", "create", "rev-set", "--as", "rev@lab.example")).toMatchObject({ code: 1, json: { error: { code: "FORBIDDEN" } } });
-    expect(cli("review", "reject", "--task", "c3", "--as", "rev@lab.example")).toMatchObject({ code: 0, json: { status: "rejected" } });
-    const event = await db.prisma.reviewEvent.findFirstOrThrow({ where: { task: { externalId: "c3" }, kind: "status" }, orderBy: { id: "desc" }, select: { user: { select: { email: true } } } });
+    expect(cli("dataset", "create", "rev-set", "--as", "rev@lab.example")).toMatchObject({
+      code: 1,
+      json: { error: { code: "FORBIDDEN" } },
+    });
+    expect(cli("review", "reject", "--task", "c3", "--as", "rev@lab.example")).toMatchObject({
+      code: 0,
+      json: { status: "rejected" },
+    });
+    const event = await db.prisma.reviewEvent.findFirstOrThrow({
+      where: { task: { externalId: "c3" }, kind: "status" },
+      orderBy: { id: "desc" },
+      select: { user: { select: { email: true } } },
+    });
     expect(event.user.email).toBe("rev@lab.example");
     expect(cli("dataset", "create", "root-set").code).toBe(0);
-    expect((await db.prisma.dataset.findUniqueOrThrow({ where: { name: "root-set" }, select: { createdBy: { select: { email: true } } } })).createdBy.email).toBe("root@lab.example");
-    expect(cli("dataset", "create", "x-set", "--as", "nobody@lab.example")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
+    expect(
+      (
+        await db.prisma.dataset.findUniqueOrThrow({
+          where: { name: "root-set" },
+          select: { createdBy: { select: { email: true } } },
+        })
+      ).createdBy.email,
+    ).toBe("root@lab.example");
+    expect(cli("dataset", "create", "x-set", "--as", "nobody@lab.example")).toMatchObject({
+      code: 1,
+      json: { error: { code: "NOT_FOUND" } },
+    });
   }, 180_000);
 
   it("prints help for every command", () => {
     const help = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", "--help"], { encoding: "utf8" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("import FILE [--batch NAME]");
-    for (const cmd of [["import"], ["export"], ["env", "add"], ["filter"], ["dataset", "create"], ["dataset", "add"], ["dataset", "publish"], ["dataset", "remove"], ["review"], ["task", "edit"], ["user", "add"], ["user", "list"], ["user", "set"], ["token", "create"], ["token", "list"], ["token", "revoke"]]) {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...cmd, "--help"], { encoding: "utf8" });
+    for (const cmd of [
+      ["import"],
+      ["export"],
+      ["env", "add"],
+      ["filter"],
+      ["dataset", "create"],
+      ["dataset", "add"],
+      ["dataset", "publish"],
+      ["dataset", "remove"],
+      ["review"],
+      ["task", "edit"],
+      ["user", "add"],
+      ["user", "list"],
+      ["user", "set"],
+      ["token", "create"],
+      ["token", "list"],
+      ["token", "revoke"],
+    ]) {
+      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...cmd, "--help"], {
+        encoding: "utf8",
+      });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^Usage: npm run -s cli -- /);
     }

@@ -4,12 +4,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { toAppError } from "../api/errors";
+import { createCaller } from "../api/root";
 import { requireRole, ROLES, type Actor, type Role } from "../auth/roles";
-import { createApiToken, listApiTokens, revokeApiToken } from "../auth/tokens";
-import { cliActor, createUser, findUserByEmail, listUsers, setUserPassword, updateUser } from "../auth/users";
+import { listApiTokens, revokeApiToken } from "../auth/tokens";
+import { cliActor, findUserByEmail, listUsers, setUserPassword, updateUser } from "../auth/users";
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
-import { addTasksToDataset, createDataset, publishVersion, removeTasksFromDataset } from "../datasets/datasets";
 import { EXPORT_FORMATS, exportDataset, type ExportFormat } from "../datasets/export-dataset";
 import { funnelOf } from "../filter/funnel";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
@@ -17,8 +17,6 @@ import { requestRerun } from "../filter/request-rerun";
 import { startWorker } from "../jobs/worker";
 import { registerPack } from "../packs/register-pack";
 import { exportTasks } from "../tasks/export-tasks";
-import { setReviewStatus } from "../review/review-tasks";
-import { saveTaskRevision } from "../review/save-revision";
 import { findTaskByRef } from "../tasks/get-task";
 import { importTasks } from "../tasks/import-tasks";
 
@@ -41,6 +39,12 @@ let acting: Actor | undefined;
 /** Who the command acts as: every change it makes is attributed to this user. */
 const actor = async () => (acting ??= await cliActor({ db: await database(), as: actingAs }));
 const userId = async () => (await actor()).id;
+/**
+ * The API as this command's actor: commands that have flags for an API operation call its tRPC
+ * procedure, so the CLI validates with the same schemas and limits, checks the same role, and is
+ * audited like any other caller.
+ */
+const api = async () => createCaller({ db: await database(), actor: await actor() });
 const result = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
 const note = (text: string) => process.stderr.write(text + "\n");
 
@@ -48,7 +52,8 @@ const commands: Record<string, Command> = {
   import: {
     role: "curator",
     usage: "import FILE [--batch NAME] [--env NAME] [--format jsonl|tagged] [--filter]",
-    summary: "Import a CaT JSONL or tagged-text file into a batch (a new one, or appended to an existing one). '-' reads standard input. --filter queues the CaT filter for the tasks it created or revised.",
+    summary:
+      "Import a CaT JSONL or tagged-text file into a batch (a new one, or appended to an existing one). '-' reads standard input. --filter queues the CaT filter for the tasks it created or revised.",
     options: {
       batch: { type: "string" },
       env: { type: "string" },
@@ -77,22 +82,37 @@ const commands: Record<string, Command> = {
           if (Date.now() - lastNote < 1000) return;
           lastNote = Date.now();
           const pct = size ? ` (${Math.round((100 * p.bytesRead) / size)}%)` : "";
-          note(`… ${p.linesRead} lines${pct}: ${p.created} new, ${p.revised} revised, ${p.unchanged} unchanged, ${p.errorCount} refused`);
+          note(
+            `… ${p.linesRead} lines${pct}: ${p.created} new, ${p.revised} revised, ${p.unchanged} unchanged, ${p.errorCount} refused`,
+          );
         },
       });
-      for (const e of summary.errors.slice(0, 20)) note(`line ${e.line}${e.field ? ` [${e.field}]` : ""}: ${e.message}`);
-      if (summary.errors.length > 20) note(`… and ${summary.errorCount - 20} more refused lines (all in the JSON below, up to 1000)`);
+      for (const e of summary.errors.slice(0, 20))
+        note(`line ${e.line}${e.field ? ` [${e.field}]` : ""}: ${e.message}`);
+      if (summary.errors.length > 20)
+        note(`… and ${summary.errorCount - 20} more refused lines (all in the JSON below, up to 1000)`);
       if (summary.failure) note(summary.failure);
-      if (summary.rerun) note(`queued the filter for ${summary.rerun.taskCount} task(s) (rerun ${summary.rerun.rerunId}); a worker or the web server runs it`);
+      if (summary.rerun)
+        note(
+          `queued the filter for ${summary.rerun.taskCount} task(s) (rerun ${summary.rerun.rerunId}); a worker or the web server runs it`,
+        );
       result(summary);
       return summary.status === "failed" ? EXIT.failed : summary.errorCount ? EXIT.partial : EXIT.ok;
     },
   },
   export: {
     role: "viewer",
-    usage: "export [--batch NAME] [--env NAME] [--out PATH]  |  export --dataset NAME[@VERSION] --format jsonl|parquet|hf --out PATH",
-    summary: "Export tasks as CaT JSON Lines to PATH (written whole or not at all) or to stdout; or a published dataset version as JSONL, Parquet or a Hugging Face folder.",
-    options: { batch: { type: "string" }, env: { type: "string" }, out: { type: "string" }, dataset: { type: "string" }, format: { type: "string" } },
+    usage:
+      "export [--batch NAME] [--env NAME] [--out PATH]  |  export --dataset NAME[@VERSION] --format jsonl|parquet|hf --out PATH",
+    summary:
+      "Export tasks as CaT JSON Lines to PATH (written whole or not at all) or to stdout; or a published dataset version as JSONL, Parquet or a Hugging Face folder.",
+    options: {
+      batch: { type: "string" },
+      env: { type: "string" },
+      out: { type: "string" },
+      dataset: { type: "string" },
+      format: { type: "string" },
+    },
     async run({ values, positionals }) {
       if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       if (values.dataset) {
@@ -116,8 +136,13 @@ const commands: Record<string, Command> = {
         result(r);
         return EXIT.ok;
       }
-      if (values.format && values.format !== "jsonl") throw new UsageError("--format parquet|hf needs --dataset NAME[@VERSION]");
-      const lines = exportTasks({ db: await database(), batch: values.batch as string | undefined, environment: values.env as string | undefined });
+      if (values.format && values.format !== "jsonl")
+        throw new UsageError("--format parquet|hf needs --dataset NAME[@VERSION]");
+      const lines = exportTasks({
+        db: await database(),
+        batch: values.batch as string | undefined,
+        environment: values.env as string | undefined,
+      });
       const out = values.out as string | undefined;
       const started = Date.now();
       let tasks = 0;
@@ -141,7 +166,9 @@ const commands: Record<string, Command> = {
           bytes += Buffer.byteLength(line);
           if (!stream.write(line)) await new Promise<void>((r) => stream.once("drain", () => r()));
         }
-        await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
+        );
         fs.renameSync(tmp, target);
       } catch (err) {
         stream.destroy();
@@ -159,7 +186,10 @@ const commands: Record<string, Command> = {
     options: { description: { type: "string" } },
     async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError("dataset create takes exactly one NAME");
-      const d = await createDataset({ db: await database(), name: positionals[0]!, description: values.description as string | undefined, userId: await userId() });
+      const d = await (await api()).dataset.create({
+        name: positionals[0]!,
+        description: values.description as string | undefined,
+      });
       result(d);
       return EXIT.ok;
     },
@@ -173,13 +203,21 @@ const commands: Record<string, Command> = {
       if (positionals.length !== 1) throw new UsageError("dataset add takes exactly one NAME");
       const db = await database();
       const externalIds = values.task as unknown as string[] | undefined;
-      const taskIds = externalIds ? (await db.prisma.task.findMany({ where: { externalId: { in: externalIds } }, select: { id: true } })).map((t) => t.id) : undefined;
-      if (taskIds && !taskIds.length) throw new AppError("NOT_FOUND", `No task with the id${externalIds!.length > 1 ? "s" : ""} ${externalIds!.join(", ")}.`);
-      const r = await addTasksToDataset({
-        db,
+      const taskIds = externalIds
+        ? (await db.prisma.task.findMany({ where: { externalId: { in: externalIds } }, select: { id: true } })).map(
+            (t) => t.id,
+          )
+        : undefined;
+      if (taskIds && !taskIds.length)
+        throw new AppError(
+          "NOT_FOUND",
+          `No task with the id${externalIds!.length > 1 ? "s" : ""} ${externalIds!.join(", ")}.`,
+        );
+      const r = await (await api()).dataset.add({
         dataset: positionals[0]!,
-        selection: taskIds ? { taskIds } : { filter: { batch: values.batch as string | undefined, environment: values.env as string | undefined } },
-        userId: await userId(),
+        selection: taskIds
+          ? { taskIds }
+          : { filter: { batch: values.batch as string | undefined, environment: values.env as string | undefined } },
       });
       result(r);
       return EXIT.ok;
@@ -188,15 +226,34 @@ const commands: Record<string, Command> = {
   "dataset publish": {
     role: "curator",
     usage: "dataset publish NAME [--name VERSION_NAME] [--notes TEXT] [--allow-empty-change]",
-    summary: "Freeze the working set into a new immutable version: the tasks approved on their current revision and accepted there (or approved by override). Lists every task left out and why; an unchanged set makes no version unless --allow-empty-change.",
+    summary:
+      "Freeze the working set into a new immutable version: the tasks approved on their current revision and accepted there (or approved by override). Lists every task left out and why; an unchanged set makes no version unless --allow-empty-change.",
     options: { name: { type: "string" }, notes: { type: "string" }, "allow-empty-change": { type: "boolean" } },
     async run({ values, positionals }) {
       if (positionals.length !== 1) throw new UsageError("dataset publish takes exactly one NAME");
-      const v = await publishVersion({ db: await database(), dataset: positionals[0]!, name: values.name as string | undefined, notes: values.notes as string | undefined, allowEmptyChange: values["allow-empty-change"] === true, userId: await userId() });
+      const v = await (await api()).dataset.publish({
+        dataset: positionals[0]!,
+        name: values.name as string | undefined,
+        notes: values.notes as string | undefined,
+        allowEmptyChange: values["allow-empty-change"] === true,
+      });
       for (const e of v.excluded.slice(0, 20)) note(`left out ${e.id}: ${e.message}`);
       if (v.excludedCount > 20) note(`… and ${v.excludedCount - 20} more left out (all in the JSON below, up to 1000)`);
-      note(v.version === null ? `nothing changed since ${v.dataset}@${v.changes.previous}: no new version (use --allow-empty-change to make one anyway)` : `published ${v.dataset}@${v.version} (${v.tasks} tasks; ${v.changes.added} added, ${v.changes.removed} removed, ${v.changes.changed} changed)`);
-      result({ dataset: v.dataset, version: v.version, name: v.name, tasks: v.tasks, unchanged: v.unchanged, changes: v.changes, excluded: v.excluded.map((e) => ({ id: e.id, reason: e.reason })), excludedCount: v.excludedCount });
+      note(
+        v.version === null
+          ? `nothing changed since ${v.dataset}@${v.changes.previous}: no new version (use --allow-empty-change to make one anyway)`
+          : `published ${v.dataset}@${v.version} (${v.tasks} tasks; ${v.changes.added} added, ${v.changes.removed} removed, ${v.changes.changed} changed)`,
+      );
+      result({
+        dataset: v.dataset,
+        version: v.version,
+        name: v.name,
+        tasks: v.tasks,
+        unchanged: v.unchanged,
+        changes: v.changes,
+        excluded: v.excluded.map((e) => ({ id: e.id, reason: e.reason })),
+        excludedCount: v.excludedCount,
+      });
       return EXIT.ok;
     },
   },
@@ -210,37 +267,80 @@ const commands: Record<string, Command> = {
       const refs = (values.task as unknown as string[] | undefined) ?? [];
       if (!refs.length) throw new UsageError("name the tasks to remove with --task ID");
       const db = await database();
-      const taskIds = await Promise.all(refs.map(async (externalId) => (await findTaskByRef({ db, externalId, environment: values.env as string | undefined })).id));
-      result(await removeTasksFromDataset({ db, dataset: positionals[0]!, selection: { taskIds } }));
+      const taskIds = await Promise.all(
+        refs.map(
+          async (externalId) =>
+            (await findTaskByRef({ db, externalId, environment: values.env as string | undefined })).id,
+        ),
+      );
+      result(await (await api()).dataset.remove({ dataset: positionals[0]!, selection: { taskIds } }));
       return EXIT.ok;
     },
   },
   review: {
     role: "reviewer",
     usage: "review approve|reject|needs-edit --task ID [--env NAME] [--override --reason TEXT]",
-    summary: "Record a review decision on the task's current revision. Approving a task the filter did not accept on that revision (rejected, not run, run on an older pack) is refused unless --override with a written --reason.",
-    options: { task: { type: "string" }, env: { type: "string" }, override: { type: "boolean" }, reason: { type: "string" } },
+    summary:
+      "Record a review decision on the task's current revision. Approving a task the filter did not accept on that revision (rejected, not run, run on an older pack) is refused unless --override with a written --reason.",
+    options: {
+      task: { type: "string" },
+      env: { type: "string" },
+      override: { type: "boolean" },
+      reason: { type: "string" },
+    },
     async run({ values, positionals }) {
-      const decision = positionals[0];
-      const status = decision === "approve" ? "approved" : decision === "reject" ? "rejected" : decision === "needs-edit" ? "needs_edit" : undefined;
-      if (!status || positionals.length !== 1) throw new UsageError("review takes one decision: approve, reject or needs-edit");
+      const decision =
+        positionals[0] === "approve"
+          ? "approve"
+          : positionals[0] === "reject"
+            ? "reject"
+            : positionals[0] === "needs-edit"
+              ? "needs_edit"
+              : undefined;
+      if (!decision || positionals.length !== 1)
+        throw new UsageError("review takes one decision: approve, reject or needs-edit");
       if (!values.task) throw new UsageError("name the task with --task ID");
       if (values.override && !values.reason) throw new UsageError("--override needs --reason TEXT");
       if (values.reason && !values.override) throw new UsageError("--reason goes with --override");
       const db = await database();
-      const task = await findTaskByRef({ db, externalId: values.task as string, environment: values.env as string | undefined });
-      const r = await setReviewStatus({ db, selection: { taskIds: [task.id] }, status, override: values.override ? { reason: values.reason as string } : undefined, userId: await userId() });
-      const t = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { externalId: true, reviewStatus: true, revisionCount: true, reviewOverride: true } });
-      note(`${t.externalId}: ${t.reviewStatus.replace("_", " ")} on revision ${t.revisionCount}${t.reviewOverride ? " (override)" : ""}${r.changed ? "" : " (unchanged)"}`);
-      result({ task: t.externalId, environment: task.environment, status: t.reviewStatus, revision: t.revisionCount, override: t.reviewOverride ? { reason: t.reviewOverride } : null, changed: r.changed > 0 });
+      const task = await findTaskByRef({
+        db,
+        externalId: values.task as string,
+        environment: values.env as string | undefined,
+      });
+      const r = await (await api()).review.decide({
+        taskId: task.id,
+        decision,
+        reason: values.override ? (values.reason as string) : undefined,
+      });
+      note(
+        `${r.externalId}: ${r.status.replace("_", " ")} on revision ${r.revision}${r.override ? " (override)" : ""}${r.changed ? "" : " (unchanged)"}`,
+      );
+      result({
+        task: r.externalId,
+        environment: r.environment,
+        status: r.status,
+        revision: r.revision,
+        override: r.override,
+        changed: r.changed,
+      });
       return EXIT.ok;
     },
   },
   "task edit": {
     role: "curator",
     usage: "task edit --task ID [--env NAME] [--verifier-file F] [--solution-file F] [--instruction TEXT] [--wait]",
-    summary: "Save a new revision of a task (the fields not given stay as they are) and queue its filter run; --wait works the queue here until the run ends and prints its verdict.",
-    options: { task: { type: "string" }, env: { type: "string" }, "verifier-file": { type: "string" }, "solution-file": { type: "string" }, instruction: { type: "string" }, note: { type: "string" }, wait: { type: "boolean" } },
+    summary:
+      "Save a new revision of a task (the fields not given stay as they are) and queue its filter run; --wait works the queue here until the run ends and prints its verdict.",
+    options: {
+      task: { type: "string" },
+      env: { type: "string" },
+      "verifier-file": { type: "string" },
+      "solution-file": { type: "string" },
+      instruction: { type: "string" },
+      note: { type: "string" },
+      wait: { type: "boolean" },
+    },
     async run({ values, positionals }) {
       if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       if (!values.task) throw new UsageError("name the task with --task ID");
@@ -253,18 +353,20 @@ const commands: Record<string, Command> = {
       const verifier = read("verifier-file");
       const solution = read("solution-file");
       const instruction = values.instruction as string | undefined;
-      if (verifier === undefined && solution === undefined && instruction === undefined) throw new UsageError("give at least one of --verifier-file, --solution-file, --instruction");
+      if (verifier === undefined && solution === undefined && instruction === undefined)
+        throw new UsageError("give at least one of --verifier-file, --solution-file, --instruction");
       const db = await database();
-      const task = await findTaskByRef({ db, externalId: values.task as string, environment: values.env as string | undefined });
-      const cur = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { currentRevision: { select: { id: true, instruction: true, verifier: true, solution: true, failureCases: true } } } });
-      const base = cur.currentRevision!;
-      const saved = await saveTaskRevision({
+      const task = await findTaskByRef({
         db,
+        externalId: values.task as string,
+        environment: values.env as string | undefined,
+      });
+      const saved = await (await api()).task.revise({
         taskId: task.id,
-        baseRevisionId: base.id,
-        content: { instruction: instruction ?? base.instruction, verifier: verifier ?? base.verifier, solution: solution ?? base.solution, failureCases: base.failureCases },
+        instruction,
+        verifier,
+        solution,
         note: values.note as string | undefined,
-        userId: await userId(),
       });
       note(`saved revision ${saved.number} of ${values.task}; filter run queued (rerun ${saved.rerunId})`);
       if (!values.wait) {
@@ -272,16 +374,31 @@ const commands: Record<string, Command> = {
         return EXIT.ok;
       }
       const progress = await waitForRerun(db, saved.rerunId);
-      const t = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id }, select: { verdictStatus: true, verdictReason: true } });
-      result({ task: values.task, revision: saved.number, rerunId: saved.rerunId, verdict: { status: t.verdictStatus, reason: t.verdictReason }, failedRuns: progress.runs.failed });
+      const t = await db.prisma.task.findUniqueOrThrow({
+        where: { id: task.id },
+        select: { verdictStatus: true, verdictReason: true },
+      });
+      result({
+        task: values.task,
+        revision: saved.number,
+        rerunId: saved.rerunId,
+        verdict: { status: t.verdictStatus, reason: t.verdictReason },
+        failedRuns: progress.runs.failed,
+      });
       return progress.runs.failed ? EXIT.failed : EXIT.ok;
     },
   },
   "env add": {
     role: "admin",
     usage: "env add DIR [--name NAME] [--new-version] [--timeout-ms MS] [--memory-mb MB]",
-    summary: "Register an environment pack from a directory holding env.py. Different content under an existing name needs --new-version, and then becomes the version runs use.",
-    options: { name: { type: "string" }, "new-version": { type: "boolean" }, "timeout-ms": { type: "string" }, "memory-mb": { type: "string" } },
+    summary:
+      "Register an environment pack from a directory holding env.py. Different content under an existing name needs --new-version, and then becomes the version runs use.",
+    options: {
+      name: { type: "string" },
+      "new-version": { type: "boolean" },
+      "timeout-ms": { type: "string" },
+      "memory-mb": { type: "string" },
+    },
     async run({ values, positionals }) {
       const dir = positionals[0];
       if (!dir || positionals.length > 1) throw new UsageError("env add takes exactly one DIR");
@@ -313,18 +430,29 @@ const commands: Record<string, Command> = {
   filter: {
     role: "curator",
     usage: "filter [--env NAME] [--batch NAME] [--task ID …] [--wait]",
-    summary: "Run the CaT filter (in the sandbox) over the matching tasks. With --wait, return when every case has run (working the queue in this process too).",
-    options: { env: { type: "string" }, batch: { type: "string" }, task: { type: "string", multiple: true }, wait: { type: "boolean" } },
+    summary:
+      "Run the CaT filter (in the sandbox) over the matching tasks. With --wait, return when every case has run (working the queue in this process too).",
+    options: {
+      env: { type: "string" },
+      batch: { type: "string" },
+      task: { type: "string", multiple: true },
+      wait: { type: "boolean" },
+    },
     async run({ values, positionals }) {
-      if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
+      if (positionals.length)
+        throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
       const db = await database();
       const externalIds = values.task as unknown as string[] | undefined;
       const { rerunId, taskCount } = await requestRerun({
         db,
         externalIds,
-        filter: externalIds ? undefined : { environment: values.env as string | undefined, batch: values.batch as string | undefined },
+        filter: externalIds
+          ? undefined
+          : { environment: values.env as string | undefined, batch: values.batch as string | undefined },
         userId: await userId(),
-        scope: externalIds ? undefined : `cli ${[values.env && `env=${values.env}`, values.batch && `batch=${values.batch}`].filter(Boolean).join(" ") || "all tasks"}`,
+        scope: externalIds
+          ? undefined
+          : `cli ${[values.env && `env=${values.env}`, values.batch && `batch=${values.batch}`].filter(Boolean).join(" ") || "all tasks"}`,
       });
       note(`queued ${taskCount} task${taskCount === 1 ? "" : "s"} (rerun ${rerunId})`);
       if (!values.wait) {
@@ -344,7 +472,12 @@ const commands: Record<string, Command> = {
         rejected: progress.verdicts.rejected,
         rejectedByReason: reasons,
         failedRuns: progress.runs.failed,
-        funnel: { tasks: funnel.run, verifierLoads: funnel.verifierLoads, solutionPasses: funnel.solutionPasses, failureCasesRejected: funnel.accepted },
+        funnel: {
+          tasks: funnel.run,
+          verifierLoads: funnel.verifierLoads,
+          solutionPasses: funnel.solutionPasses,
+          failureCasesRejected: funnel.accepted,
+        },
       };
       result(summary);
       return progress.runs.failed ? EXIT.failed : EXIT.ok;
@@ -357,7 +490,9 @@ async function readPasswordStdin(): Promise<string> {
   if (process.stdin.isTTY) note("password (then Enter, Ctrl+D):");
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  const password = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  const password = Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
   if (!password) throw new UsageError("--password-stdin read an empty password");
   return password;
 }
@@ -371,16 +506,27 @@ const roleOf = (v: unknown): Role | undefined => {
 Object.assign(commands, {
   "user add": {
     usage: "user add --email E --role admin|curator|reviewer|viewer [--name N] [--password-stdin]",
-    summary: "Add a user (the first one can be the administrator of a fresh installation). The password is read from standard input; without --password-stdin the user signs in with OpenID Connect only.",
+    summary:
+      "Add a user (the first one can be the administrator of a fresh installation). The password is read from standard input; without --password-stdin the user signs in with OpenID Connect only.",
     role: "admin",
-    options: { email: { type: "string" }, role: { type: "string" }, name: { type: "string" }, "password-stdin": { type: "boolean" } },
+    options: {
+      email: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+      "password-stdin": { type: "boolean" },
+    },
     async run({ values, positionals }) {
       if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       if (!values.email) throw new UsageError("give the user's --email");
       const role = roleOf(values.role);
       if (!role) throw new UsageError(`give the user's --role (${ROLES.join(", ")})`);
       const password = values["password-stdin"] ? await readPasswordStdin() : undefined;
-      const u = await createUser({ db: await database(), email: values.email as string, name: values.name as string | undefined, role, password });
+      const u = await (await api()).account.addUser({
+        email: values.email as string,
+        name: values.name as string | undefined,
+        role,
+        password,
+      });
       note(`added ${u.email} as ${u.role}${password ? "" : " (no password: OpenID Connect sign-in only)"}`);
       result({ id: u.id, email: u.email, name: u.name, role: u.role });
       return EXIT.ok;
@@ -393,16 +539,33 @@ Object.assign(commands, {
     options: {},
     async run() {
       const users = await listUsers({ db: await database() });
-      for (const u of users) note(`${u.email}\t${u.role}${u.disabledAt ? " (disabled)" : ""}\t${u.signIn.join(", ") || "no sign-in yet"}`);
-      result({ users: users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, disabled: !!u.disabledAt, signIn: u.signIn })) });
+      for (const u of users)
+        note(`${u.email}\t${u.role}${u.disabledAt ? " (disabled)" : ""}\t${u.signIn.join(", ") || "no sign-in yet"}`);
+      result({
+        users: users.map((u) => ({
+          id: u.id,
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          disabled: !!u.disabledAt,
+          signIn: u.signIn,
+        })),
+      });
       return EXIT.ok;
     },
   },
   "user set": {
     usage: "user set --email E [--role R] [--disable | --enable] [--password-stdin]",
-    summary: "Change a user's role, disable or re-enable them, or set a new password (read from standard input; their sessions end).",
+    summary:
+      "Change a user's role, disable or re-enable them, or set a new password (read from standard input; their sessions end).",
     role: "admin",
-    options: { email: { type: "string" }, role: { type: "string" }, disable: { type: "boolean" }, enable: { type: "boolean" }, "password-stdin": { type: "boolean" } },
+    options: {
+      email: { type: "string" },
+      role: { type: "string" },
+      disable: { type: "boolean" },
+      enable: { type: "boolean" },
+      "password-stdin": { type: "boolean" },
+    },
     async run({ values, positionals }) {
       if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
       if (!values.email) throw new UsageError("give the user's --email");
@@ -411,7 +574,8 @@ Object.assign(commands, {
       const user = await findUserByEmail({ db, email: values.email as string });
       const role = roleOf(values.role);
       const disabled = values.disable ? true : values.enable ? false : undefined;
-      if (!role && disabled === undefined && !values["password-stdin"]) throw new UsageError("nothing to change: give --role, --disable, --enable or --password-stdin");
+      if (!role && disabled === undefined && !values["password-stdin"])
+        throw new UsageError("nothing to change: give --role, --disable, --enable or --password-stdin");
       if (values["password-stdin"]) await setUserPassword({ db, userId: user.id, password: await readPasswordStdin() });
       const u = role || disabled !== undefined ? await updateUser({ db, userId: user.id, role, disabled }) : user;
       result({ id: u.id, email: u.email, role: u.role, disabled: !!u.disabledAt });
@@ -420,7 +584,8 @@ Object.assign(commands, {
   },
   "token create": {
     usage: "token create --user E [--name N]",
-    summary: "Create an API token for a user (sent as 'Authorization: Bearer …'; it acts with that user's role). Printed once, stored hashed.",
+    summary:
+      "Create an API token for a user (sent as 'Authorization: Bearer …'; it acts with that user's role). Printed once, stored hashed.",
     role: "admin",
     options: { user: { type: "string" }, name: { type: "string" } },
     async run({ values, positionals }) {
@@ -428,7 +593,7 @@ Object.assign(commands, {
       if (!values.user) throw new UsageError("name the token's user with --user EMAIL");
       const db = await database();
       const user = await findUserByEmail({ db, email: values.user as string });
-      const t = await createApiToken({ db, userId: user.id, name: values.name as string | undefined, createdById: await userId() });
+      const t = await (await api()).account.createToken({ userId: user.id, name: values.name as string | undefined });
       note(`token ${t.id} for ${t.user} (${t.role}); it is shown only this once`);
       result({ id: t.id, name: t.name, user: t.user, role: t.role, token: t.token });
       return EXIT.ok;
@@ -443,7 +608,17 @@ Object.assign(commands, {
       const db = await database();
       const owner = values.user ? await findUserByEmail({ db, email: values.user as string }) : undefined;
       const tokens = await listApiTokens({ db, userId: owner?.id });
-      result({ tokens: tokens.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, user: t.user.email, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revoked: !!t.revokedAt })) });
+      result({
+        tokens: tokens.map((t) => ({
+          id: t.id,
+          name: t.name,
+          prefix: t.prefix,
+          user: t.user.email,
+          createdAt: t.createdAt,
+          lastUsedAt: t.lastUsedAt,
+          revoked: !!t.revokedAt,
+        })),
+      });
       return EXIT.ok;
     },
   },
@@ -454,7 +629,8 @@ Object.assign(commands, {
     options: {},
     async run({ positionals }) {
       const id = Number(positionals[0]);
-      if (positionals.length !== 1 || !Number.isInteger(id) || id <= 0) throw new UsageError("token revoke takes one token ID (see token list)");
+      if (positionals.length !== 1 || !Number.isInteger(id) || id <= 0)
+        throw new UsageError("token revoke takes one token ID (see token list)");
       result({ id, ...(await revokeApiToken({ db: await database(), tokenId: id })) });
       return EXIT.ok;
     },
@@ -477,14 +653,19 @@ async function waitForRerun(db: Db, rerunId: number): Promise<RerunProgress> {
       const { done, failed, cancelled } = progress.runs;
       if (progress.finished || Date.now() - noted >= 1000) {
         noted = Date.now();
-        note(`… ${done + failed + cancelled}/${progress.taskCount} tasks · ${progress.verdicts.accepted} accepted · ${progress.verdicts.rejected} rejected · ${progress.rate}/s${progress.etaSeconds ? ` · ETA ${progress.etaSeconds}s` : ""}`);
+        note(
+          `… ${done + failed + cancelled}/${progress.taskCount} tasks · ${progress.verdicts.accepted} accepted · ${progress.verdicts.rejected} rejected · ${progress.rate}/s${progress.etaSeconds ? ` · ETA ${progress.etaSeconds}s` : ""}`,
+        );
       }
       if (progress.finished) return progress;
       if (done + failed + cancelled !== seen) [seen, since] = [done + failed + cancelled, Date.now()];
       // Without a sandbox here and no other worker making progress, waiting would never end.
       const problem = worker.sandboxProblem();
       if (problem && Date.now() - since > 30_000) {
-        throw new AppError("UNAVAILABLE", `This machine cannot run the sandbox (${problem}), and no other worker is running the queued tasks. They stay queued (rerun ${rerunId}) until a worker that can run them starts.`);
+        throw new AppError(
+          "UNAVAILABLE",
+          `This machine cannot run the sandbox (${problem}), and no other worker is running the queued tasks. They stay queued (rerun ${rerunId}) until a worker that can run them starts.`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -499,7 +680,9 @@ function help(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const key = ["env", "dataset", "task", "user", "token"].includes(argv[0] ?? "") ? `${argv[0]} ${argv[1] ?? ""}`.trim() : argv[0];
+  const key = ["env", "dataset", "task", "user", "token"].includes(argv[0] ?? "")
+    ? `${argv[0]} ${argv[1] ?? ""}`.trim()
+    : argv[0];
   const rest = argv.slice(key?.split(" ").length ?? 1);
   if (!key || key === "--help" || key === "-h" || key === "help") {
     process.stdout.write(help() + "\n");
@@ -516,7 +699,12 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
-    const args = parseArgs({ args: rest, options: { ...command.options, as: { type: "string" } }, allowPositionals: true, strict: true });
+    const args = parseArgs({
+      args: rest,
+      options: { ...command.options, as: { type: "string" } },
+      allowPositionals: true,
+      strict: true,
+    });
     actingAs = args.values.as as string | undefined;
     requireRole(await actor(), command.role);
     return await command.run(args as { values: Record<string, string | boolean | undefined>; positionals: string[] });
@@ -530,7 +718,8 @@ async function main(argv: string[]): Promise<number> {
     const known = toAppError(err);
     if (known) {
       note(`Error: ${known.message}`);
-      const issues = known.code === "BAD_INPUT" ? (known.details as { issues?: unknown } | undefined)?.issues : undefined;
+      const issues =
+        known.code === "BAD_INPUT" ? (known.details as { issues?: unknown } | undefined)?.issues : undefined;
       result({ error: { code: known.code, message: known.message, ...(issues ? { issues } : {}) } });
       return EXIT.failed;
     }

@@ -8,7 +8,10 @@ import { taskFilterSql, taskSearchCte } from "../tasks/task-query-sql";
 
 export type TaskSelection = { taskIds: number[] } | { filter: TaskFilter };
 
-export const taskIdSchema = z.number({ error: "expected a task number (GET /api/v1/tasks/{environment}/{externalId} finds it)" }).int().positive();
+export const taskIdSchema = z
+  .number({ error: "expected a task number (GET /api/v1/tasks/{environment}/{externalId} finds it)" })
+  .int()
+  .positive();
 
 /**
  * One object with either key, not a union of two: a union's failure is reported at the root as
@@ -20,7 +23,11 @@ export const taskSelectionSchema = z
     filter: taskFilterSchema.strict().optional(),
   })
   .superRefine((v, ctx) => {
-    if ((v.taskIds === undefined) === (v.filter === undefined)) ctx.addIssue({ code: "custom", message: "give either taskIds (a list of task numbers) or filter (a task list filter), not both" });
+    if ((v.taskIds === undefined) === (v.filter === undefined))
+      ctx.addIssue({
+        code: "custom",
+        message: "give either taskIds (a list of task numbers) or filter (a task list filter), not both",
+      });
   })
   .transform((v): TaskSelection => (v.taskIds ? { taskIds: v.taskIds } : { filter: v.filter! }));
 

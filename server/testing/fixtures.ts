@@ -31,14 +31,19 @@ export const acceptedTask = (id: string, environment: string, extra: Record<stri
 });
 
 /** The same shape, rejected by the filter: a failure case that passes. */
-export const lenientTask = (id: string, environment: string) => acceptedTask(id, environment, { failure_cases: ["respond('4')"] });
+export const lenientTask = (id: string, environment: string) =>
+  acceptedTask(id, environment, { failure_cases: ["respond('4')"] });
 
 export async function importLines(db: Db, batchName: string, tasks: unknown[]) {
   return importTasks({ db, source: Readable.from([tasks.map((t) => JSON.stringify(t)).join("\n")]), batchName });
 }
 
 /** Runs the CaT filter over a selection with a real worker in this process, and waits for it. */
-export async function runFilterNow(db: Db, selection: Omit<RequestRerunOptions, "db">, opts: { sandbox?: Sandbox } = {}): Promise<RerunProgress> {
+export async function runFilterNow(
+  db: Db,
+  selection: Omit<RequestRerunOptions, "db">,
+  opts: { sandbox?: Sandbox } = {},
+): Promise<RerunProgress> {
   const { rerunId } = await requestRerun({ db, ...selection });
   const worker = await startWorker({ db, sandbox: opts.sandbox, concurrency: 2, log: () => undefined });
   try {
@@ -56,7 +61,11 @@ export async function runFilterNow(db: Db, selection: Omit<RequestRerunOptions, 
 
 let userSeq = 0;
 /** A signed-up user with this role (no password: tests act through callers, tokens or setup). */
-export async function testUser(db: Db, role: Role, email = `${role}-${process.pid}-${++userSeq}@test.example`): Promise<Actor> {
+export async function testUser(
+  db: Db,
+  role: Role,
+  email = `${role}-${process.pid}-${++userSeq}@test.example`,
+): Promise<Actor> {
   const u = await createUser({ db, email, role });
   return { id: u.id, email: u.email!, name: u.name, role, via: "session" };
 }

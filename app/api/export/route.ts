@@ -37,7 +37,10 @@ async function handleGet(req: Request): Promise<Response> {
     });
     const name = `${batch ?? environment ?? "tasks"}.jsonl`.replace(/[^\w.-]+/g, "_");
     return new Response(first.done ? "" : body, {
-      headers: { "content-type": "application/x-ndjson; charset=utf-8", "content-disposition": `attachment; filename="${name}"` },
+      headers: {
+        "content-type": "application/x-ndjson; charset=utf-8",
+        "content-disposition": `attachment; filename="${name}"`,
+      },
     });
   } catch (err) {
     return errorResponse(err, "GET /api/export");

@@ -21,7 +21,10 @@ async function handleGet(): Promise<Response> {
     return Response.json({ ok: true, database: "ok", sandbox: problem === null ? "ok" : problem, workers });
   } catch (err) {
     if (!isDatabaseUnavailable(err)) console.error("[health]", err);
-    return Response.json({ ok: false, database: "unavailable", message: "The database is unavailable; the app keeps retrying." }, { status: 503 });
+    return Response.json(
+      { ok: false, database: "unavailable", message: "The database is unavailable; the app keeps retrying." },
+      { status: 503 },
+    );
   }
 }
 

@@ -14,7 +14,8 @@ async function handlePost(req: Request): Promise<Response> {
     const { db, actor } = await authorize(req, "curator");
     const params = new URL(req.url).searchParams;
     const format = params.get("format");
-    if (format && format !== "jsonl" && format !== "tagged") throw new AppError("BAD_INPUT", `format must be jsonl or tagged, not '${format}'.`);
+    if (format && format !== "jsonl" && format !== "tagged")
+      throw new AppError("BAD_INPUT", `format must be jsonl or tagged, not '${format}'.`);
     if (!req.body) throw new AppError("BAD_INPUT", "The request has no body: send the file's bytes as the body.");
     const summary = await importTasks({
       db,

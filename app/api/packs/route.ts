@@ -29,7 +29,8 @@ async function handlePost(req: Request): Promise<Response> {
     if (!name) throw new AppError("BAD_INPUT", "Give the environment a name (?name=…).");
     const newVersion = flag(params.get("newVersion"), "newVersion");
     const declared = Number(req.headers.get("content-length") ?? 0);
-    if (declared > PACK_LIMITS.bytes) throw new AppError("TOO_LARGE", `The archive is over ${PACK_LIMITS.bytes} bytes (the limit for a pack upload).`);
+    if (declared > PACK_LIMITS.bytes)
+      throw new AppError("TOO_LARGE", `The archive is over ${PACK_LIMITS.bytes} bytes (the limit for a pack upload).`);
     // Content-Length may be absent (chunked) or wrong: the limit is enforced on the bytes received.
     const upload = await receiveUpload({ body: req.body, maxBytes: PACK_LIMITS.bytes });
     cleanups.push(upload.cleanup);
@@ -37,7 +38,15 @@ async function handlePost(req: Request): Promise<Response> {
     cleanups.push(unpacked.cleanup);
     upload.cleanup(); // the archive is no longer needed while the pack is inspected
     const pack = await registerPack({ db, dir: unpacked.dir, name, newVersion, userId: actor.id });
-    return Response.json({ name: pack.name, hash: pack.hash, version: pack.version, active: pack.active, created: pack.created, tools: pack.tools ?? null, warning: pack.warning ?? null });
+    return Response.json({
+      name: pack.name,
+      hash: pack.hash,
+      version: pack.version,
+      active: pack.active,
+      created: pack.created,
+      tools: pack.tools ?? null,
+      warning: pack.warning ?? null,
+    });
   } catch (err) {
     return errorResponse(err, "POST /api/packs");
   } finally {

@@ -1,22 +1,66 @@
 import { z } from "zod";
-import { taskFilterSchema } from "@/lib/task-query";
 import { getFunnel } from "../../filter/funnel";
-import { getStatistics } from "../../stats/get-statistics";
 import { getTaskRuns } from "../../filter/get-task-runs";
 import { getRerunProgress, listReruns } from "../../filter/rerun-progress";
 import { cancelRerun, requestRerun } from "../../filter/request-rerun";
+import { getStatistics } from "../../stats/get-statistics";
+import { id } from "../contract/common";
+import { cancelOutput, progressOutput, rerunInput, rerunOutput, rerunRef } from "../contract/reruns";
+import { API_LIMITS } from "../limits";
 import { createTRPCRouter, curatorProcedure, viewerProcedure } from "../trpc";
-
-const id = z.number().int().positive();
 
 export const filterRouter = createTRPCRouter({
   rerun: curatorProcedure
-    .input(z.union([z.object({ taskIds: z.array(id).min(1).max(10_000) }), z.object({ filter: taskFilterSchema })]))
+    .meta({
+      output: rerunOutput,
+      rest: {
+        method: "POST",
+        path: "/reruns",
+        summary: "Run the CaT filter over tasks: {taskIds: [..]} or {filter: {...}}. Poll GET /reruns/{rerunId}.",
+      },
+    })
+    .input(rerunInput)
     .mutation(({ ctx, input }) => requestRerun({ db: ctx.db, userId: ctx.actor.id, ...input })),
-  cancel: curatorProcedure.input(z.object({ rerunId: id })).mutation(({ ctx, input }) => cancelRerun({ db: ctx.db, rerunId: input.rerunId })),
-  progress: viewerProcedure.input(z.object({ rerunId: id })).query(({ ctx, input }) => getRerunProgress({ db: ctx.db, rerunId: input.rerunId })),
+  cancel: curatorProcedure
+    .meta({
+      output: cancelOutput,
+      rest: { method: "DELETE", path: "/reruns/{rerunId}", summary: "Cancel the queued runs of a rerun." },
+    })
+    .input(rerunRef)
+    .mutation(({ ctx, input }) => cancelRerun({ db: ctx.db, rerunId: input.rerunId })),
+  progress: viewerProcedure
+    .meta({
+      output: progressOutput,
+      rest: {
+        method: "GET",
+        path: "/reruns/{rerunId}",
+        summary: "A rerun's progress: runs by status, verdicts, case outcomes, rate, ETA, finished.",
+      },
+    })
+    .input(rerunRef)
+    .query(({ ctx, input }) => getRerunProgress({ db: ctx.db, rerunId: input.rerunId })),
   recent: viewerProcedure.query(({ ctx }) => listReruns({ db: ctx.db, take: 5 })),
-  taskRuns: viewerProcedure.input(z.object({ taskId: id, runId: id.optional() })).query(({ ctx, input }) => getTaskRuns({ db: ctx.db, ...input })),
-  statistics: viewerProcedure.input(z.object({ days: z.number().int().min(1).max(365).default(30) })).query(({ ctx, input }) => getStatistics({ db: ctx.db, days: input.days })),
-  funnel: viewerProcedure.input(z.object({ by: z.enum(["batch", "environment"]) })).query(({ ctx, input }) => getFunnel({ db: ctx.db, by: input.by })),
+  taskRuns: viewerProcedure
+    .meta({
+      rest: {
+        method: "GET",
+        path: "/tasks/{taskId}/runs",
+        summary: "The task's filter runs (newest first) and the full case matrix of one (runId; default the newest).",
+      },
+    })
+    .input(z.strictObject({ taskId: id, runId: id.optional() }))
+    .query(({ ctx, input }) => getTaskRuns({ db: ctx.db, ...input })),
+  statistics: viewerProcedure
+    .meta({
+      rest: {
+        method: "GET",
+        path: "/statistics",
+        summary: "The statistics page's figures: funnel, labels, what edits did, review throughput (days: 1-365).",
+      },
+    })
+    .input(z.strictObject({ days: z.number().int().min(1).max(API_LIMITS.statisticsDays).default(30) }))
+    .query(({ ctx, input }) => getStatistics({ db: ctx.db, days: input.days })),
+  funnel: viewerProcedure
+    .input(z.object({ by: z.enum(["batch", "environment"]) }))
+    .query(({ ctx, input }) => getFunnel({ db: ctx.db, by: input.by })),
 });

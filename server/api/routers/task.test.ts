@@ -31,7 +31,12 @@ afterAll(() => db.close());
 
 describe("task router", () => {
   it("pages through every task exactly once, in order, with keyset cursors", async () => {
-    for (const [sort, dir] of [["created", "desc"], ["externalId", "asc"], ["externalId", "desc"], ["updated", "asc"]] as const) {
+    for (const [sort, dir] of [
+      ["created", "desc"],
+      ["externalId", "asc"],
+      ["externalId", "desc"],
+      ["updated", "asc"],
+    ] as const) {
       const seen: string[] = [];
       let cursor: string | null | undefined;
       do {
@@ -41,7 +46,8 @@ describe("task router", () => {
       } while (cursor);
       expect(seen).toHaveLength(250);
       expect(new Set(seen).size).toBe(250);
-      if (sort === "externalId") expect(seen).toEqual([...seen].sort((a, b) => (dir === "asc" ? a.localeCompare(b) : b.localeCompare(a))));
+      if (sort === "externalId")
+        expect(seen).toEqual([...seen].sort((a, b) => (dir === "asc" ? a.localeCompare(b) : b.localeCompare(a))));
     }
   });
 
@@ -66,9 +72,17 @@ describe("task router", () => {
   it("returns a task with its current revision, and NOT_FOUND for a missing one", async () => {
     const { items } = await caller.task.list({ q: "t-0007" });
     const t = await caller.task.get({ id: items[0]!.id });
-    expect(t).toMatchObject({ externalId: "t-0007", revisionCount: 1, environment: { name: "retail" }, batch: { name: "first" } });
+    expect(t).toMatchObject({
+      externalId: "t-0007",
+      revisionCount: 1,
+      environment: { name: "retail" },
+      batch: { name: "first" },
+    });
     expect(t.currentRevision?.failureCases).toEqual(["pass"]);
-    await expect(caller.task.get({ id: 999_999 })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Task 999999 does not exist." });
+    await expect(caller.task.get({ id: 999_999 })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "Task 999999 does not exist.",
+    });
   });
 
   it("rejects a forged cursor and bad input with BAD_REQUEST", async () => {
@@ -79,7 +93,12 @@ describe("task router", () => {
 
   it("finds a rare match beyond the scan window, and pages through a common one", async () => {
     // 5,200 more tasks: a term found only in the oldest task lies past the first 5,000 in sort order.
-    const many = Array.from({ length: 5200 }, (_, k) => JSON.stringify({ ...task(1000 + k), instruction: k === 0 ? "The only PLATYPUS here" : `Filler ${k} common words` }));
+    const many = Array.from({ length: 5200 }, (_, k) =>
+      JSON.stringify({
+        ...task(1000 + k),
+        instruction: k === 0 ? "The only PLATYPUS here" : `Filler ${k} common words`,
+      }),
+    );
     await importTasks({ db, source: Readable.from([many.join("\n")]), batchName: "many" });
     const rare = await caller.task.list({ q: "platypus", limit: 50 });
     expect(rare.items.map((t) => t.externalId)).toEqual(["t-1000"]);
@@ -96,10 +115,21 @@ describe("task router", () => {
   });
 
   it("lists facets, imports and batches", async () => {
-    expect(await caller.task.facets()).toEqual({ environments: ["airline", "retail"], batches: ["many", "second", "first"] });
+    expect(await caller.task.facets()).toEqual({
+      environments: ["airline", "retail"],
+      batches: ["many", "second", "first"],
+    });
     const imports = await caller.imports.list();
-    expect(imports.map((b) => [b.batchName, b.createdCount, b.status])).toEqual([["many", 5200, "done"], ["second", 70, "done"], ["first", 180, "done"]]);
+    expect(imports.map((b) => [b.batchName, b.createdCount, b.status])).toEqual([
+      ["many", 5200, "done"],
+      ["second", 70, "done"],
+      ["first", 180, "done"],
+    ]);
     const batches = await caller.imports.batches();
-    expect(batches.map((b) => [b.name, b.tasks, b.imports])).toEqual([["many", 5200, 1], ["second", 70, 1], ["first", 180, 1]]);
+    expect(batches.map((b) => [b.name, b.tasks, b.imports])).toEqual([
+      ["many", 5200, 1],
+      ["second", 70, 1],
+      ["first", 180, 1],
+    ]);
   });
 });

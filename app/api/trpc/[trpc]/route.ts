@@ -14,7 +14,12 @@ const handler = guarded((req: Request) => {
   } catch (err) {
     return errorResponse(err, "tRPC body");
   }
-  return fetchRequestHandler({ endpoint: "/api/trpc", req: limited, router: appRouter, createContext: createTrpcContext });
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: limited,
+    router: appRouter,
+    createContext: createTrpcContext,
+  });
 });
 
 export { handler as GET, handler as POST };

@@ -22,7 +22,8 @@ async function handleGet(req: Request, { params }: { params: Promise<{ ref: stri
   try {
     const { db } = await authorize(req, "viewer");
     const format = new URL(req.url).searchParams.get("format") ?? "jsonl";
-    if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new AppError("BAD_INPUT", `format must be jsonl, parquet or hf, not '${format.slice(0, 50)}'.`);
+    if (!EXPORT_FORMATS.includes(format as ExportFormat))
+      throw new AppError("BAD_INPUT", `format must be jsonl, parquet or hf, not '${format.slice(0, 50)}'.`);
     const { dataset, version } = await resolveVersion(db, decodeURIComponent((await params).ref));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-export-"));
     const base = `${dataset.name}-v${version.number}`;

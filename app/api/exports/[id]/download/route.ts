@@ -15,10 +15,15 @@ async function handleGet(req: Request, { params }: { params: Promise<{ id: strin
   try {
     const { db } = await authorize(req, "viewer");
     const exportId = Number((await params).id);
-    if (!Number.isInteger(exportId) || exportId <= 0) throw new AppError("BAD_INPUT", "The export id must be a positive integer.");
+    if (!Number.isInteger(exportId) || exportId <= 0)
+      throw new AppError("BAD_INPUT", "The export id must be a positive integer.");
     const file = await exportFile({ db, exportId });
     return new Response(Readable.toWeb(fs.createReadStream(file)) as ReadableStream, {
-      headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${path.basename(file)}"`, "content-length": String(fs.statSync(file).size) },
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-disposition": `attachment; filename="${path.basename(file)}"`,
+        "content-length": String(fs.statSync(file).size),
+      },
     });
   } catch (err) {
     return errorResponse(err, "GET /api/exports/download");
