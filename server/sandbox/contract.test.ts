@@ -47,6 +47,41 @@ describe("one case", () => {
     expect(v.packHash).toBe(BASIC.hash);
   });
 
+  it("calls tools with positional arguments too, as TOOLS[name](state, *args, **kwargs)", async () => {
+    const v = await sandbox.runTask(
+      BASIC,
+      task(
+        py`
+          def verify(state, answer):
+              return state["counter"] == 5 and state["items"]["I1"]["price"] == 7.5 and answer == "15.0"
+        `,
+        py`
+          increment(2)
+          increment(by=3)
+          set_price("I1", price=7.5)
+          respond(str(order_total("#O0001")))
+        `,
+        [`increment(2, 3)`, `set_price("I1")`],
+      ),
+      FAST,
+    );
+    expect(v.cases.map((c) => c.outcome)).toEqual(["pass", "fail", "fail"]);
+    expect(v.status).toBe("accepted");
+    const sol = v.cases[0]!;
+    // keyword arguments as an object, as ever; positional ones as a list, with the call as written
+    expect(sol.toolCalls.map((c) => [c.name, c.args, c.call])).toEqual([
+      ["increment", [2], "increment(2)"],
+      ["increment", { by: 3 }, undefined],
+      ["set_price", ["I1", { price: 7.5 }], "set_price('I1', price=7.5)"],
+      ["order_total", ["#O0001"], "order_total('#O0001')"],
+    ]);
+    // a positional call a tool does not accept fails as Python says, in the case
+    const [tooMany, tooFew] = [v.cases[1]!, v.cases[2]!];
+    expect(tooMany.caseError).toMatchObject({ type: "TypeError", message: expect.stringMatching(/increment\(\) takes from 1 to 2 positional arguments but 3 were given/) });
+    expect(tooMany.toolCalls[0]).toMatchObject({ name: "increment", args: [2, 3], error: expect.stringContaining("TypeError") });
+    expect(tooFew.caseError).toMatchObject({ type: "TypeError", message: expect.stringContaining("price") });
+  });
+
   it("starts every case from a fresh load_state(), whatever earlier cases did", async () => {
     const probe = py`
       respond(str(get_counter()))

@@ -877,6 +877,22 @@ def json_excerpt(v):
     return _json_loads(s)
 
 
+def call_args(args, kwargs):
+    """A tool call's arguments for the log: the keyword arguments as an object (as always); with
+    positional ones, a list of them, the keyword arguments as an object at its end."""
+    if not args:
+        return json_excerpt(kwargs)
+    return json_excerpt([*args, kwargs] if kwargs else list(args))
+
+
+def call_text(name, args, kwargs):
+    """The call as Python would read it, e.g. maximum_value(1, 5, 2): unambiguous where the list
+    form is not (a dict passed last)."""
+    parts = [safe_repr(a) for a in args] + [f"{k}={safe_repr(v)}" for k, v in kwargs.items()]
+    text = f"{name}({', '.join(parts)})"
+    return text if len(text) <= MAX_TOOL_ARGS_CHARS else text[:MAX_TOOL_ARGS_CHARS] + "…"
+
+
 def _json_size(v):
     try:
         return len(_json_dumps(v, ensure_ascii=True, default=str))
@@ -990,17 +1006,19 @@ def case_child(tools, state, fp, cmd):
         return None
 
     def make_tool(name, fn):
+        # The contract: a tool in scope runs TOOLS[name](state, *args, **kwargs), positional
+        # arguments as generated code writes them (reverse_string("abc"), maximum_value(1, 5, 2)).
         def tool(*args, **kwargs):
-            if args:
-                raise TypeError(f"{name}() takes keyword arguments only")
             rec = None
             if len(calls) < MAX_TOOL_CALLS_SHOWN:
-                rec = {"name": name, "args": json_excerpt(kwargs)}
+                rec = {"name": name, "args": call_args(args, kwargs)}
+                if args:
+                    rec["call"] = call_text(name, args, kwargs)
                 calls.append(rec)
             else:
                 dropped[0] += 1
             try:
-                result = fn(state, **kwargs)
+                result = fn(state, *args, **kwargs)
             except BaseException as e:
                 if rec is not None:
                     rec["error"] = f"{type(e).__name__}: {safe_repr(str(e))[1:-1]}"
@@ -1327,6 +1345,8 @@ def clean_call(c):
     for k in ("result", "error"):
         if k in c:
             out[k] = str(c[k])[:MAX_REPR_CHARS + 1]
+    if "call" in c:
+        out["call"] = str(c["call"])[:MAX_TOOL_ARGS_CHARS + 1]
     return out
 
 

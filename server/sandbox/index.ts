@@ -239,6 +239,7 @@ function toToolCalls(v: unknown): ToolCall[] {
       const call: ToolCall = { name: str(c.name, 200), args: c.args ?? null };
       if (c.result !== undefined) call.result = str(c.result, 10_000);
       if (c.error !== undefined) call.error = str(c.error, 10_000);
+      if (c.call !== undefined) call.call = str(c.call, 5_000);
       return call;
     });
 }

@@ -30,7 +30,13 @@ export interface TaskCode {
 
 export interface ToolCall {
   name: string;
+  /**
+   * The arguments: keyword arguments as an object; when there are positional ones, a list of them
+   * with the keyword arguments (if any) as an object at its end.
+   */
   args: unknown;
+  /** With positional arguments, the call as Python reads it: `maximum_value(1, 5, 2)`. */
+  call?: string;
   result?: string;
   error?: string;
 }
