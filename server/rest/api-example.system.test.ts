@@ -35,7 +35,7 @@ afterAll(async () => {
 function runExample(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn("/usr/bin/python3", ["examples/api_example.py"], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", CAT_API: app.url, CAT_TOKEN: token, CAT_EXAMPLE_OUT: out },
+      env: { ...process.env, CAT_API: app.url, CAT_TOKEN: token, CAT_EXAMPLE_OUT: out },
     });
     let stdout = "";
     let stderr = "";
