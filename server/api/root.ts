@@ -4,6 +4,7 @@ import { environmentRouter } from "./routers/environment";
 import { filterRouter } from "./routers/filter";
 import { importRouter } from "./routers/imports";
 import { reviewRouter } from "./routers/review";
+import { reviewersRouter } from "./routers/reviewers";
 import { systemRouter } from "./routers/system";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   dataset: datasetRouter,
   system: systemRouter,
   account: accountRouter,
+  reviewers: reviewersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,9 +2,9 @@
 // exact task revisions and the verdicts (with pack hashes) that held when it was published, so later
 // edits never change it.
 import type { Db } from "../db/client";
-import type { Prisma } from "../db/generated/client";
+import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
-import { EXCLUSION_SQL, EXCLUSION_TEXT, VERDICT_JOINS, type ExclusionReason } from "../review/review-state";
+import { EXCLUSION_SQL, EXCLUSION_TEXT, POLICY_EXCLUSION_SQL, POLICY_EXCLUSION_TEXT, policyJoins, VERDICT_JOINS, type ExclusionReason, type PolicyExclusion } from "../review/review-state";
 import { resolveSelection, type TaskSelection } from "../review/task-selection";
 import type { ExportReview } from "../tasks/export-tasks";
 
@@ -54,7 +54,7 @@ export async function removeTasksFromDataset({ db, dataset, selection }: { db: D
 
 export interface ExcludedTask {
   id: string;
-  reason: ExclusionReason;
+  reason: ExclusionReason | PolicyExclusion;
   message: string;
 }
 
@@ -77,11 +77,17 @@ export interface PublishPlan {
  * Runs inside the publishing transaction too, so the preview and the version agree.
  */
 async function planPublish(tx: Tx, d: { id: number; name: string }): Promise<PublishPlan & { rows: Array<{ task_id: number; revision_id: number }> }> {
-  const rows = await tx.$queryRaw<Array<{ task_id: number; external_id: string; revision_id: number; exclusion: ExclusionReason | null }>>`
-    select t.id as task_id, t.external_id, t.current_revision_id as revision_id, ${EXCLUSION_SQL} as exclusion
+  // Review policies (several reviewers per task) are joined only where there are any: without one,
+  // a 100k-task working set is planned without a lateral lookup per task.
+  const policies = (await tx.$queryRaw<Array<{ policies: boolean }>>`select exists (select 1 from review_policies) as policies`)[0]?.policies ?? false;
+  const rows = await tx.$queryRaw<Array<{ task_id: number; external_id: string; revision_id: number; exclusion: ExclusionReason | PolicyExclusion | null; approvals: number | null; required: number | null }>>`
+    select t.id as task_id, t.external_id, t.current_revision_id as revision_id,
+           ${policies ? POLICY_EXCLUSION_SQL : EXCLUSION_SQL} as exclusion,
+           ${policies ? Prisma.sql`rv.approvals, pol.required` : Prisma.sql`null::int as approvals, null::int as required`}
     from dataset_tasks dt
     join tasks t on t.id = dt.task_id
     ${VERDICT_JOINS}
+    ${policies ? policyJoins(d.id) : Prisma.empty}
     where dt.dataset_id = ${d.id}::int and t.current_revision_id is not null
     order by t.external_id`;
   const included = rows.filter((r) => r.exclusion === null);
@@ -101,12 +107,17 @@ async function planPublish(tx: Tx, d: { id: number; name: string }): Promise<Pub
   return {
     dataset: d.name,
     included: included.length,
-    excluded: excludedRows.slice(0, 1000).map((r) => ({ id: r.external_id, reason: r.exclusion!, message: EXCLUSION_TEXT[r.exclusion!] })),
+    excluded: excludedRows.slice(0, 1000).map((r) => ({ id: r.external_id, reason: r.exclusion!, message: exclusionMessage(r.exclusion!, r.approvals, r.required) })),
     excludedCount: excludedRows.length,
     changes,
     unchanged: !!last && changes.added + changes.removed + changes.changed === 0,
     rows: included,
   };
+}
+
+function exclusionMessage(reason: ExclusionReason | PolicyExclusion, approvals: number | null, required: number | null): string {
+  if (reason === "awaiting_reviews") return `awaiting reviews: ${approvals ?? 0} of ${required} approvals the review policy needs`;
+  return reason in POLICY_EXCLUSION_TEXT ? POLICY_EXCLUSION_TEXT[reason as PolicyExclusion] : EXCLUSION_TEXT[reason as ExclusionReason];
 }
 
 /** The publish dialog's preview: what would go in, what would be left out and why. */

@@ -255,6 +255,35 @@ describe("REST: one contract with tRPC", () => {
     expect(denied.json.error).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("curator") });
   });
 
+  it("runs several reviewers per task: policy, assignment, queue, decisions, agreement", async () => {
+    const policy = await call("curator", "PUT", "/api/v1/datasets/wf-set/review-policy", { approvals: 2, blind: true });
+    expect(policy).toMatchObject({
+      status: 200,
+      json: { dataset: "wf-set", approvals: 2, noRejection: true, blind: true, reviewersPerTask: 2 },
+    });
+    expect((await call("reviewer", "PUT", "/api/v1/batches/wf/review-policy", { approvals: 2 })).status).toBe(403);
+    const reviewers = await call("curator", "GET", "/api/v1/reviewers");
+    const reviewerIds = reviewers.json
+      .filter((u: { role: string }) => u.role === "reviewer" || u.role === "curator")
+      .map((u: { id: number }) => u.id);
+    const assigned = await call("curator", "POST", "/api/v1/assignments", {
+      selection: { filter: { batch: "wf" } },
+      reviewerIds,
+      perTask: 2,
+    });
+    expect(assigned.json).toMatchObject({ tasks: 3, assigned: 6 });
+    const queue = await call("reviewer", "GET", "/api/v1/queue?limit=10");
+    expect(queue.json).toMatchObject({ total: 3 });
+    expect((await call("viewer", "GET", "/api/v1/tasks/calc/w-good/decisions")).json.decisions.length).toBeGreaterThan(
+      0,
+    );
+    expect((await call("viewer", "GET", "/api/v1/agreement?batch=wf")).json).toMatchObject({
+      decision: { method: expect.any(String) },
+    });
+    expect((await call("viewer", "GET", "/api/v1/disagreements?batch=wf")).status).toBe(200);
+    expect((await call("curator", "DELETE", "/api/v1/datasets/wf-set/review-policy")).json).toEqual({ removed: true });
+  });
+
   it("documents every route with its role, input and output", async () => {
     const doc = (await handleApiRequest(new Request("http://127.0.0.1/api/v1/openapi.json"), db).then((r) =>
       r.json(),

@@ -7,18 +7,21 @@ import { setReviewStatus } from "./review-tasks";
 export const DECISION_STATUS = { approve: "approved", reject: "rejected", needs_edit: "needs_edit" } as const;
 export type Decision = keyof typeof DECISION_STATUS;
 
+/** `adjudicate`: a curator settles a disagreement; the decision then stands for the review policy. */
 export async function decideTask({
   db,
   taskId,
   decision,
   reason,
   userId,
+  adjudicate = false,
 }: {
   db: Db;
   taskId: number;
   decision: Decision;
   reason?: string;
   userId: number;
+  adjudicate?: boolean;
 }) {
   const status = DECISION_STATUS[decision];
   if (!(await db.prisma.task.findUnique({ where: { id: taskId }, select: { id: true } })))
@@ -35,6 +38,7 @@ export async function decideTask({
     status,
     override: reason === undefined ? undefined : { reason },
     userId,
+    adjudicate,
   });
   const t = await db.prisma.task.findUniqueOrThrow({
     where: { id: taskId },

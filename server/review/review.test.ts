@@ -29,8 +29,19 @@ beforeAll(async () => {
   db = await createTestDb();
   sandbox = createSandbox({ concurrency: 1 });
   await registerPack({ db, dir: DEMO_PACK_DIR, name: "retail" });
-  const rows = [lenient, ...Array.from({ length: 5 }, (_, i) => ({ ...lenient, id: `other-${i}`, instruction: `Other task ${i} about a lamp` }))];
-  await importTasks({ db, source: Readable.from([rows.map((r) => JSON.stringify(r)).join("\n")]), batchName: "review" });
+  const rows = [
+    lenient,
+    ...Array.from({ length: 5 }, (_, i) => ({
+      ...lenient,
+      id: `other-${i}`,
+      instruction: `Other task ${i} about a lamp`,
+    })),
+  ];
+  await importTasks({
+    db,
+    source: Readable.from([rows.map((r) => JSON.stringify(r)).join("\n")]),
+    batchName: "review",
+  });
   for (const t of await db.prisma.task.findMany({ select: { id: true, externalId: true } })) ids[t.externalId] = t.id;
   caller = createCaller({ db, actor: await testUser(db, "admin") });
 }, 120_000);
@@ -39,7 +50,9 @@ afterAll(async () => {
   await db.close();
 });
 
-const content = (over: Partial<{ instruction: string; verifier: string; solution: string; failureCases: string[] }> = {}) => ({
+const content = (
+  over: Partial<{ instruction: string; verifier: string; solution: string; failureCases: string[] }> = {},
+) => ({
   instruction: lenient.instruction,
   verifier: lenient.verifier,
   solution: lenient.solution,
@@ -58,7 +71,13 @@ describe("editing", () => {
     // Run the current revision through the filter, as a worker does.
     await runFilterNow(db, { taskIds: [taskId] }, { sandbox });
 
-    const tried = await tryTaskEdit({ userId: db.defaultUserId, db, taskId, content: content({ verifier: strict }), sandbox });
+    const tried = await tryTaskEdit({
+      userId: db.defaultUserId,
+      db,
+      taskId,
+      content: content({ verifier: strict }),
+      sandbox,
+    });
     expect(tried.before).toEqual({ status: "rejected", reason: "failure_case_passing" });
     expect(tried.after).toEqual({ status: "accepted", reason: null });
     expect(tried.flips.map((f) => [f.role, f.index, f.before, f.after, f.flipped])).toEqual([
@@ -71,7 +90,13 @@ describe("editing", () => {
   });
 
   it("Try points at the line of a syntax error", async () => {
-    const tried = await tryTaskEdit({ userId: db.defaultUserId, db, taskId: ids["lenient-1"]!, content: content({ verifier: "def verify(state, answer):\n    return (\n" }), sandbox });
+    const tried = await tryTaskEdit({
+      userId: db.defaultUserId,
+      db,
+      taskId: ids["lenient-1"]!,
+      content: content({ verifier: "def verify(state, answer):\n    return (\n" }),
+      sandbox,
+    });
     expect(tried.after.reason).toBe("verifier_invalid");
     expect(tried.verifierError).toMatchObject({ type: "SyntaxError", line: expect.any(Number) });
   });
@@ -79,32 +104,59 @@ describe("editing", () => {
   it("Save makes a new revision, queues a rerun, and never overwrites", async () => {
     const taskId = ids["lenient-1"]!;
     const task = await caller.task.get({ id: taskId });
-    const saved = await caller.review.save({ taskId, baseRevisionId: task.currentRevision!.id, content: content({ verifier: "def verify(state, answer):\n    return answer == 'cancelled'\n" }) });
+    const saved = await caller.review.save({
+      taskId,
+      baseRevisionId: task.currentRevision!.id,
+      content: content({ verifier: "def verify(state, answer):\n    return answer == 'cancelled'\n" }),
+    });
     expect(saved.number).toBe(2);
     const after = await caller.task.get({ id: taskId });
     expect(after).toMatchObject({ revisionCount: 2, verdictStatus: "pending", editedByHuman: true });
-    expect(after.revisions.map((r) => [r.number, r.source])).toEqual([[1, "import"], [2, "edit"]]);
-    const run = await db.prisma.filterRun.findFirstOrThrow({ where: { rerunId: saved.rerunId }, select: { revisionId: true, status: true } });
+    expect(after.revisions.map((r) => [r.number, r.source])).toEqual([
+      [1, "import"],
+      [2, "edit"],
+    ]);
+    const run = await db.prisma.filterRun.findFirstOrThrow({
+      where: { rerunId: saved.rerunId },
+      select: { revisionId: true, status: true },
+    });
     expect(run).toEqual({ revisionId: saved.revisionId, status: "queued" });
   });
 
   it("Saving on top of a newer revision is a conflict that carries both versions", async () => {
     const taskId = ids["lenient-1"]!;
     const [r1] = (await caller.task.get({ id: taskId })).revisions;
-    const err = await caller.review.save({ taskId, baseRevisionId: r1!.id, content: content({ solution: "respond('mine')" }) }).catch((e) => e);
+    const err = await caller.review
+      .save({ taskId, baseRevisionId: r1!.id, content: content({ solution: "respond('mine')" }) })
+      .catch((e) => e);
     expect(err.code).toBe("CONFLICT");
     expect(err.message).toMatch(/Revision 2 by admin-\d+-\d+ was saved after the one you edited/);
-    expect(err.cause.details.current).toMatchObject({ number: 2, verifier: expect.stringContaining("answer == 'cancelled'") });
+    expect(err.cause.details.current).toMatchObject({
+      number: 2,
+      verifier: expect.stringContaining("answer == 'cancelled'"),
+    });
     expect((await caller.task.get({ id: taskId })).revisionCount).toBe(2);
   });
 
   it("refuses empty verifiers, NUL bytes, lone surrogates and no-op saves with clear messages", async () => {
     const taskId = ids["other-0"]!;
     const base = (await caller.task.get({ id: taskId })).currentRevision!.id;
-    await expect(caller.review.save({ taskId, baseRevisionId: base, content: content({ verifier: "  \n" }) })).rejects.toThrow(/verifier is empty/);
-    await expect(caller.review.save({ taskId, baseRevisionId: base, content: content({ solution: "a\u0000b" }) })).rejects.toThrow(/NUL/);
-    await expect(caller.review.save({ taskId, baseRevisionId: base, content: content({ solution: "x = '\uD800'" }) })).rejects.toThrow(/lone surrogate/);
-    await expect(caller.review.save({ taskId, baseRevisionId: base, content: { ...content(), instruction: "Other task 0 about a lamp" } })).rejects.toThrow(/Nothing changed/);
+    await expect(
+      caller.review.save({ taskId, baseRevisionId: base, content: content({ verifier: "  \n" }) }),
+    ).rejects.toThrow(/verifier is empty/);
+    await expect(
+      caller.review.save({ taskId, baseRevisionId: base, content: content({ solution: "a\u0000b" }) }),
+    ).rejects.toThrow(/NUL/);
+    await expect(
+      caller.review.save({ taskId, baseRevisionId: base, content: content({ solution: "x = '\uD800'" }) }),
+    ).rejects.toThrow(/lone surrogate/);
+    await expect(
+      caller.review.save({
+        taskId,
+        baseRevisionId: base,
+        content: { ...content(), instruction: "Other task 0 about a lamp" },
+      }),
+    ).rejects.toThrow(/Nothing changed/);
   });
 });
 
@@ -114,22 +166,51 @@ describe("review", () => {
     expect(await caller.review.setStatus({ selection: pair, status: "approved" })).toMatchObject({
       matched: 2,
       changed: 0,
-      refused: { count: 2, tasks: [{ externalId: "other-0", block: "not_run" }, { externalId: "other-1", block: "not_run" }] },
+      refused: {
+        count: 2,
+        tasks: [
+          { externalId: "other-0", block: "not_run" },
+          { externalId: "other-1", block: "not_run" },
+        ],
+      },
     });
-    await expect(caller.review.setStatus({ selection: { taskIds: [ids["other-0"]!] }, status: "approved" })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("needs an override") });
-    expect(await caller.review.setStatus({ selection: pair, status: "approved", override: { reason: "checked by hand" } })).toMatchObject({ matched: 2, changed: 2, refused: { count: 0 } });
-    expect(await caller.review.setStatus({ selection: { filter: { q: "lamp", review: "unreviewed" } }, status: "rejected" })).toMatchObject({ matched: 3, changed: 3 });
+    await expect(
+      caller.review.setStatus({ selection: { taskIds: [ids["other-0"]!] }, status: "approved" }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("needs an override") });
+    expect(
+      await caller.review.setStatus({ selection: pair, status: "approved", override: { reason: "checked by hand" } }),
+    ).toMatchObject({ matched: 2, changed: 2, refused: { count: 0 } });
+    expect(
+      await caller.review.setStatus({ selection: { filter: { q: "lamp", review: "unreviewed" } }, status: "rejected" }),
+    ).toMatchObject({ matched: 3, changed: 3 });
     expect(await caller.task.count({ review: "rejected" })).toBe(3);
-    const events = await db.prisma.reviewEvent.findMany({ where: { kind: "status", taskId: ids["other-0"]! }, select: { fromStatus: true, toStatus: true, override: true, body: true } });
-    expect(events).toEqual([{ fromStatus: "unreviewed", toStatus: "approved", override: true, body: "checked by hand" }]);
+    const events = await db.prisma.reviewEvent.findMany({
+      where: { kind: "status", taskId: ids["other-0"]! },
+      select: { fromStatus: true, toStatus: true, override: true, body: true },
+    });
+    expect(events).toEqual([
+      { fromStatus: "unreviewed", toStatus: "approved", override: true, body: "checked by hand" },
+    ]);
   });
 
   it("labels tasks, lists the default label set, refuses markup in names", async () => {
     const labels = await caller.review.labels();
-    expect(labels.map((l) => l.name)).toEqual(["false positive", "false negative", "ambiguous instruction", "infeasible", "trivial", "verifier too lenient", "verifier too strict"]);
+    expect(labels.map((l) => l.name)).toEqual([
+      "false positive",
+      "false negative",
+      "ambiguous instruction",
+      "infeasible",
+      "trivial",
+      "verifier too lenient",
+      "verifier too strict",
+    ]);
     const fp = labels[0]!;
-    expect(await caller.review.setLabel({ selection: { taskIds: [ids["lenient-1"]!] }, labelId: fp.id, on: true })).toEqual({ matched: 1, changed: 1 });
-    expect(await caller.review.setLabel({ selection: { taskIds: [ids["lenient-1"]!] }, labelId: fp.id, on: true })).toEqual({ matched: 1, changed: 0 });
+    expect(
+      await caller.review.setLabel({ selection: { taskIds: [ids["lenient-1"]!] }, labelId: fp.id, on: true }),
+    ).toEqual({ matched: 1, changed: 1 });
+    expect(
+      await caller.review.setLabel({ selection: { taskIds: [ids["lenient-1"]!] }, labelId: fp.id, on: true }),
+    ).toEqual({ matched: 1, changed: 0 });
     expect(await caller.task.count({ label: "false positive" })).toBe(1);
     await expect(caller.review.createLabel({ name: "<img src=x onerror=alert(1)>" })).rejects.toThrow(/label name is/);
     const made = await caller.review.createLabel({ name: "needs new tool", color: "#123456" });
@@ -143,7 +224,9 @@ describe("review", () => {
     await expect(caller.review.comment({ taskId: ids["lenient-1"]!, body: "   " })).rejects.toThrow(/empty/);
     const history = await caller.review.history({ taskId: ids["lenient-1"]! });
     expect(history.entries.find((e) => e.kind === "comment")?.body).toBe(body);
-    expect(history.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(["revision", "rerun", "label_added", "comment"]));
+    expect(history.entries.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(["revision", "rerun", "label_added", "comment"]),
+    );
     expect(await caller.task.count({ comments: "yes" })).toBe(1);
   });
 
@@ -165,8 +248,14 @@ describe("review", () => {
 
   it("finds the neighbours of a task in the list order, and searches the code too", async () => {
     const input = { sort: "externalId" as const, dir: "asc" as const };
-    expect(await caller.review.neighbors({ ...input, taskId: ids["other-2"]! })).toEqual({ prevId: ids["other-1"], nextId: ids["other-3"] });
-    expect(await caller.review.neighbors({ ...input, taskId: ids["lenient-1"]! })).toEqual({ prevId: null, nextId: ids["other-0"] });
+    expect(await caller.review.neighbors({ ...input, taskId: ids["other-2"]! })).toEqual({
+      prevId: ids["other-1"],
+      nextId: ids["other-3"],
+    });
+    expect(await caller.review.neighbors({ ...input, taskId: ids["lenient-1"]! })).toEqual({
+      prevId: null,
+      nextId: ids["other-0"],
+    });
     expect(await caller.task.count({ q: "answer == 'cancelled'" })).toBe(1);
   });
 });

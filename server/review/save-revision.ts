@@ -12,7 +12,21 @@ export interface ConflictDetails {
   current: { id: number; number: number; author: string; createdAt: string } & TaskContent;
 }
 
-export async function saveTaskRevision({ db, taskId, baseRevisionId, content, userId, note }: { db: Db; taskId: number; baseRevisionId: number; content: TaskContent; userId: number; note?: string }) {
+export async function saveTaskRevision({
+  db,
+  taskId,
+  baseRevisionId,
+  content,
+  userId,
+  note,
+}: {
+  db: Db;
+  taskId: number;
+  baseRevisionId: number;
+  content: TaskContent;
+  userId: number;
+  note?: string;
+}) {
   const parsed = taskContentSchema.safeParse(content);
   if (!parsed.success) throw new AppError("BAD_INPUT", parsed.error.issues.map((i) => i.message).join(" "));
   const c = parsed.data;
@@ -24,7 +38,19 @@ export async function saveTaskRevision({ db, taskId, baseRevisionId, content, us
       where: { id: taskId },
       select: {
         revisionCount: true,
-        currentRevision: { select: { id: true, number: true, instruction: true, verifier: true, solution: true, failureCases: true, metadata: true, createdAt: true, author: { select: { name: true } } } },
+        currentRevision: {
+          select: {
+            id: true,
+            number: true,
+            instruction: true,
+            verifier: true,
+            solution: true,
+            failureCases: true,
+            metadata: true,
+            createdAt: true,
+            author: { select: { name: true } },
+          },
+        },
       },
     });
     if (!task?.currentRevision) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
@@ -32,13 +58,31 @@ export async function saveTaskRevision({ db, taskId, baseRevisionId, content, us
     if (cur.id !== baseRevisionId) {
       const details: ConflictDetails = {
         baseRevisionId,
-        current: { id: cur.id, number: cur.number, author: cur.author.name, createdAt: cur.createdAt.toISOString(), instruction: cur.instruction, verifier: cur.verifier, solution: cur.solution, failureCases: cur.failureCases },
+        current: {
+          id: cur.id,
+          number: cur.number,
+          author: cur.author.name,
+          createdAt: cur.createdAt.toISOString(),
+          instruction: cur.instruction,
+          verifier: cur.verifier,
+          solution: cur.solution,
+          failureCases: cur.failureCases,
+        },
       };
-      throw new AppError("CONFLICT", `Revision ${cur.number} by ${cur.author.name} was saved after the one you edited. Your edit is kept: compare, then save again on top of it.`, details);
+      throw new AppError(
+        "CONFLICT",
+        `Revision ${cur.number} by ${cur.author.name} was saved after the one you edited. Your edit is kept: compare, then save again on top of it.`,
+        details,
+      );
     }
     const hash = hashTaskContent(c, cur.metadata);
-    const unchanged = cur.instruction === c.instruction && cur.verifier === c.verifier && cur.solution === c.solution && JSON.stringify(cur.failureCases) === JSON.stringify(c.failureCases);
-    if (unchanged) throw new AppError("BAD_INPUT", "Nothing changed since the current revision: there is nothing to save.");
+    const unchanged =
+      cur.instruction === c.instruction &&
+      cur.verifier === c.verifier &&
+      cur.solution === c.solution &&
+      JSON.stringify(cur.failureCases) === JSON.stringify(c.failureCases);
+    if (unchanged)
+      throw new AppError("BAD_INPUT", "Nothing changed since the current revision: there is nothing to save.");
     const rev = await tx.taskRevision.create({
       data: {
         taskId,
@@ -61,9 +105,17 @@ export async function saveTaskRevision({ db, taskId, baseRevisionId, content, us
       update tasks set current_revision_id = ${rev.id}::int, revision_count = ${rev.number}::int, verdict_status = 'pending', verdict_reason = null,
              edited_by_human = true, ${SUPERSEDE_REVIEW}, updated_at = now()
       where id = ${taskId}::int`;
-    await tx.reviewEvent.create({ data: { taskId, revisionId: rev.id, userId: author, kind: "revision", body: note?.slice(0, 2000) || null } });
+    await tx.reviewEvent.create({
+      data: { taskId, revisionId: rev.id, userId: author, kind: "revision", body: note?.slice(0, 2000) || null },
+    });
     return rev;
   });
-  const { rerunId } = await requestRerun({ db, userId: author, taskIds: [taskId], scope: `edit of task #${taskId} (revision ${saved.number})`, interactive: true });
+  const { rerunId } = await requestRerun({
+    db,
+    userId: author,
+    taskIds: [taskId],
+    scope: `edit of task #${taskId} (revision ${saved.number})`,
+    interactive: true,
+  });
   return { revisionId: saved.id, number: saved.number, rerunId };
 }

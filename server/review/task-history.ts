@@ -32,7 +32,7 @@ export async function getTaskHistory({ db, taskId }: { db: Db; taskId: number })
           createdAt: true,
           revision: { select: { number: true } },
           run: { select: { id: true, verdictStatus: true, verdictReason: true } },
-          user: { select: { name: true } },
+          user: { select: { id: true, name: true } },
           label: { select: { name: true, color: true } },
         },
       },
@@ -69,6 +69,8 @@ export async function getTaskHistory({ db, taskId }: { db: Db; taskId: number })
     key: string;
     at: string;
     who: string;
+    /** Who made a review event (blind mode hides other reviewers' decisions and labels). */
+    userId?: number;
     kind: string;
     text: string;
     revision?: number;
@@ -106,6 +108,7 @@ export async function getTaskHistory({ db, taskId }: { db: Db; taskId: number })
           key: `event:${e.id}`,
           at: e.createdAt.toISOString(),
           who: e.user.name,
+          userId: e.user.id,
           kind: e.kind,
           revision: e.revision?.number,
           // A comment's text, or the written reason of an override.

@@ -28,21 +28,33 @@ afterAll(async () => {
   await db.close();
 });
 
-const content = { instruction: "Answer 4.", verifier: "def verify(state, answer):\n    return answer == '4'\n", solution: "respond('4')", failureCases: ["respond('5')"] };
+const content = {
+  instruction: "Answer 4.",
+  verifier: "def verify(state, answer):\n    return answer == '4'\n",
+  solution: "respond('4')",
+  failureCases: ["respond('5')"],
+};
 const slow = { ...content, failureCases: Array.from({ length: 6 }, () => "import time\ntime.sleep(30)") };
 
 describe("Try", () => {
   it("lets another user's quick Try through while one user's slow Try runs, and allows one Try per user at a time", async () => {
     const order: string[] = [];
-    const a = tryTaskEdit({ db, taskId, content: slow, userId: db.defaultUserId, sandbox }).then((r) => (order.push("slow"), r));
+    const a = tryTaskEdit({ db, taskId, content: slow, userId: db.defaultUserId, sandbox }).then(
+      (r) => (order.push("slow"), r),
+    );
     await new Promise((r) => setTimeout(r, 300));
-    await expect(tryTaskEdit({ db, taskId, content, userId: db.defaultUserId, sandbox })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("previous Try is still running") });
+    await expect(tryTaskEdit({ db, taskId, content, userId: db.defaultUserId, sandbox })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("previous Try is still running"),
+    });
     const b = tryTaskEdit({ db, taskId, content, userId: other, sandbox }).then((r) => (order.push("quick"), r));
     const [slowResult, quickResult] = await Promise.all([a, b]);
     expect(order).toEqual(["quick", "slow"]);
     expect(quickResult.after).toEqual({ status: "accepted", reason: null });
     expect(slowResult.cases.filter((c) => c.role === "failure").every((c) => c.outcome === "timeout")).toBe(true);
     // The first user can try again once theirs is done.
-    expect((await tryTaskEdit({ db, taskId, content, userId: db.defaultUserId, sandbox })).after.status).toBe("accepted");
+    expect((await tryTaskEdit({ db, taskId, content, userId: db.defaultUserId, sandbox })).after.status).toBe(
+      "accepted",
+    );
   }, 120_000);
 });

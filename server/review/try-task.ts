@@ -15,7 +15,10 @@ const g = globalThis as unknown as { catTrySandbox?: Sandbox; catTriesInFlight?:
  * slow tries cannot hold another's.
  */
 function trySandbox(): Sandbox {
-  g.catTrySandbox ??= createSandbox({ concurrency: Math.max(1, Math.floor(os.availableParallelism() / 2)), python: serverEnv().python });
+  g.catTrySandbox ??= createSandbox({
+    concurrency: Math.max(1, Math.floor(os.availableParallelism() / 2)),
+    python: serverEnv().python,
+  });
   return g.catTrySandbox;
 }
 /** A Try runs at most the whole task's budget of one minute: it is interactive, a rerun is not. */
@@ -31,7 +34,19 @@ export interface CaseFlip {
   error: string | null;
 }
 
-export async function tryTaskEdit({ db, taskId, content, userId, sandbox = trySandbox() }: { db: Db; taskId: number; content: TaskContent; userId: number; sandbox?: Sandbox }) {
+export async function tryTaskEdit({
+  db,
+  taskId,
+  content,
+  userId,
+  sandbox = trySandbox(),
+}: {
+  db: Db;
+  taskId: number;
+  content: TaskContent;
+  userId: number;
+  sandbox?: Sandbox;
+}) {
   const parsed = taskContentSchema.safeParse(content);
   if (!parsed.success) throw new AppError("BAD_INPUT", parsed.error.issues.map((i) => i.message).join(" "));
   const c = parsed.data;
@@ -40,22 +55,32 @@ export async function tryTaskEdit({ db, taskId, content, userId, sandbox = trySa
     select: {
       verdictStatus: true,
       verdictReason: true,
-      environment: { select: { activePack: { select: { id: true, hash: true, caseTimeoutMs: true, memoryMb: true } } } },
+      environment: {
+        select: { activePack: { select: { id: true, hash: true, caseTimeoutMs: true, memoryMb: true } } },
+      },
       verdictRun: { select: { revisionId: true, cases: { select: { role: true, index: true, outcome: true } } } },
       currentRevisionId: true,
     },
   });
   if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
   const pack = task.environment.activePack;
-  if (!pack) throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
+  if (!pack)
+    throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
   // One Try at a time per user: a second one while the first runs would only queue behind it.
   const who = `user:${userId}`;
   const inFlight = (g.catTriesInFlight ??= new Set());
-  if (inFlight.has(who)) throw new AppError("CONFLICT", "Your previous Try is still running: wait for it to finish, then try again.");
+  if (inFlight.has(who))
+    throw new AppError("CONFLICT", "Your previous Try is still running: wait for it to finish, then try again.");
   inFlight.add(who);
   let verdict;
   try {
-    verdict = await runTaskOnPack({ db, sandbox, pack, code: { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases }, options: { fairnessKey: who, budgetMs: TRY_BUDGET_MS } });
+    verdict = await runTaskOnPack({
+      db,
+      sandbox,
+      pack,
+      code: { verifier: c.verifier, solution: c.solution, failureCases: c.failureCases },
+      options: { fairnessKey: who, budgetMs: TRY_BUDGET_MS },
+    });
   } finally {
     inFlight.delete(who);
   }
@@ -65,7 +90,15 @@ export async function tryTaskEdit({ db, taskId, content, userId, sandbox = trySa
   const flips: CaseFlip[] = verdict.cases.map((x) => {
     const prev = before.get(`${x.role}:${x.index}`) ?? null;
     const err = x.verifyError ?? x.caseError;
-    return { role: x.role, index: x.index, expected: x.role === "solution" ? "pass" : "fail", before: prev, after: x.outcome, flipped: prev !== null && prev !== x.outcome, error: err ? `${err.type}: ${err.message}${err.line ? ` (line ${err.line})` : ""}` : null };
+    return {
+      role: x.role,
+      index: x.index,
+      expected: x.role === "solution" ? "pass" : "fail",
+      before: prev,
+      after: x.outcome,
+      flipped: prev !== null && prev !== x.outcome,
+      error: err ? `${err.type}: ${err.message}${err.line ? ` (line ${err.line})` : ""}` : null,
+    };
   });
   return {
     before: beforeRun ? { status: task.verdictStatus, reason: task.verdictReason } : null,

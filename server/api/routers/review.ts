@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { taskContentSchema } from "@/lib/cat";
 import { taskListInputSchema } from "@/lib/task-query";
+import { roleAtLeast } from "../../auth/roles";
 import { decideTask } from "../../review/decide-task";
+import { blindHistory } from "../../review/review-policy";
 import {
   addComment,
   createLabel,
@@ -61,7 +63,11 @@ export const reviewRouter = createTRPCRouter({
       },
     })
     .input(decideInput)
-    .mutation(({ ctx, input }) => decideTask({ db: ctx.db, userId: ctx.actor.id, ...input })),
+    .mutation(({ ctx, input }) => {
+      if (input.adjudicate && !roleAtLeast(ctx.actor.role, "curator"))
+        throw new AppError("FORBIDDEN", "Adjudicating a disagreement needs the curator role.");
+      return decideTask({ db: ctx.db, userId: ctx.actor.id, ...input });
+    }),
   setStatus: reviewerProcedure
     .meta({
       output: setStatusOutput,
@@ -138,7 +144,9 @@ export const reviewRouter = createTRPCRouter({
       },
     })
     .input(taskRef)
-    .query(({ ctx, input }) => getTaskHistory({ db: ctx.db, taskId: input.taskId })),
+    .query(async ({ ctx, input }) =>
+      blindHistory(ctx.db, input.taskId, await getTaskHistory({ db: ctx.db, taskId: input.taskId }), ctx.actor),
+    ),
   revisions: viewerProcedure
     .input(z.object({ taskId: id, ids: z.array(id).min(1).max(API_LIMITS.revisionsPerRequest) }))
     .query(({ ctx, input }) => getRevisions({ db: ctx.db, ...input })),

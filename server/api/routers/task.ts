@@ -1,5 +1,6 @@
 import { taskFilterSchema } from "@/lib/task-query";
 import { getTaskRuns } from "../../filter/get-task-runs";
+import { blindTask } from "../../review/review-policy";
 import { reviseTask, tryTaskFields } from "../../review/revise-task";
 import { getFacetCounts } from "../../tasks/facet-counts";
 import { getTask } from "../../tasks/get-task";
@@ -43,7 +44,9 @@ export const taskRouter = createTRPCRouter({
   facetCounts: viewerProcedure
     .input(taskFilterSchema)
     .query(({ ctx, input }) => getFacetCounts({ db: ctx.db, filter: input })),
-  get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => getTask({ db: ctx.db, id: input.id })),
+  get: viewerProcedure
+    .input(z.object({ id }))
+    .query(async ({ ctx, input }) => blindTask(ctx.db, await getTask({ db: ctx.db, id: input.id }), ctx.actor)),
   /** One task with the case matrix of its latest run: what a script reads. */
   detail: viewerProcedure
     .meta({
@@ -61,7 +64,11 @@ export const taskRouter = createTRPCRouter({
         getTask({ db: ctx.db, id: input.taskId }),
         getTaskRuns({ db: ctx.db, taskId: input.taskId }),
       ]);
-      return { ...task, latestRun: runs.runs[0] ?? null, cases: runs.shown?.cases ?? [] };
+      return {
+        ...(await blindTask(ctx.db, task, ctx.actor)),
+        latestRun: runs.runs[0] ?? null,
+        cases: runs.shown?.cases ?? [],
+      };
     }),
   revise: curatorProcedure
     .meta({
