@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read deep into the CLI's JSON results
+type Json = Record<string, any>;
+
 let db: Db;
 let dir: string;
 beforeAll(async () => {
@@ -29,7 +32,7 @@ function cli(...args: string[]) {
     code: r.status,
     stderr: r.stderr,
     stdout: r.stdout,
-    json: JSON.parse(lines[lines.length - 1]!) as Record<string, any>,
+    json: JSON.parse(lines[lines.length - 1]!) as Json,
   };
 }
 
@@ -216,7 +219,7 @@ describe("cli", () => {
         code: r.status,
         stdout: r.stdout,
         stderr: r.stderr,
-        json: JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Record<string, any>,
+        json: JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Json,
       };
     };
     const admin = withStdin(
@@ -240,7 +243,9 @@ describe("cli", () => {
       withStdin("short\n", "user", "add", "--email", "x@lab.example", "--role", "viewer", "--password-stdin"),
     ).toMatchObject({
       code: 1,
-      json: { error: { code: "BAD_INPUT", issues: [{ path: "password", message: expect.stringContaining("at least 10") }] } },
+      json: {
+        error: { code: "BAD_INPUT", issues: [{ path: "password", message: expect.stringContaining("at least 10") }] },
+      },
     });
     expect(cli("user", "add", "--email", "rev@lab.example", "--role", "reviewer")).toMatchObject({
       code: 0,

@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
@@ -12,16 +11,38 @@ import { saveTaskRevision } from "../review/save-revision";
 import { BASIC } from "../sandbox/test-helpers";
 import { importTasks } from "../tasks/import-tasks";
 import { acceptedTask, importLines, lenientTask, registerFixturePack, runFilterNow } from "../testing/fixtures";
-import { addTasksToDataset, createDataset, diffVersions, previewPublish, publishVersion, removeTasksFromDataset } from "./datasets";
+import {
+  addTasksToDataset,
+  createDataset,
+  diffVersions,
+  previewPublish,
+  publishVersion,
+  removeTasksFromDataset,
+} from "./datasets";
 import { exportDataset } from "./export-dataset";
 
 let db: Db;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-datasets-"));
 fs.chmodSync(dir, 0o755); // the sandbox runs as an unprivileged user and reads packs under it
 const ids: Record<string, number> = {};
-const task = (id: string) => ({ ...acceptedTask(id, "calc"), instruction: `Compute ${id}.`, metadata: { generator: "test", n: id.length } });
-const approve = (id: string, override?: string) => setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids[id]!] }, status: "approved", override: override ? { reason: override } : undefined });
-const review = (id: string) => db.prisma.task.findUniqueOrThrow({ where: { id: ids[id]! }, select: { reviewStatus: true, reviewStale: true, reviewOverride: true, revisionCount: true } });
+const task = (id: string) => ({
+  ...acceptedTask(id, "calc"),
+  instruction: `Compute ${id}.`,
+  metadata: { generator: "test", n: id.length },
+});
+const approve = (id: string, override?: string) =>
+  setReviewStatus({
+    userId: db.defaultUserId,
+    db,
+    selection: { taskIds: [ids[id]!] },
+    status: "approved",
+    override: override ? { reason: override } : undefined,
+  });
+const review = (id: string) =>
+  db.prisma.task.findUniqueOrThrow({
+    where: { id: ids[id]! },
+    select: { reviewStatus: true, reviewStale: true, reviewOverride: true, revisionCount: true },
+  });
 
 async function duck(sql: string) {
   const inst = await DuckDBInstance.create(":memory:");
@@ -32,7 +53,10 @@ async function duck(sql: string) {
 beforeAll(async () => {
   db = await createTestDb();
   await registerFixturePack(db, "calc");
-  await importLines(db, "ds", [...["d1", "d2", "d3", "d4"].map(task), { ...lenientTask("d5", "calc"), metadata: { generator: "test", n: 2 } }]);
+  await importLines(db, "ds", [
+    ...["d1", "d2", "d3", "d4"].map(task),
+    { ...lenientTask("d5", "calc"), metadata: { generator: "test", n: 2 } },
+  ]);
   for (const t of await db.prisma.task.findMany({ select: { id: true, externalId: true } })) ids[t.externalId] = t.id;
   await runFilterNow(db, { filter: { batch: "ds" } });
   for (const id of ["d1", "d2", "d3"]) await approve(id);
@@ -46,32 +70,73 @@ afterAll(async () => {
 
 describe("datasets", () => {
   it("refuses bad and colliding names", async () => {
-    await expect(createDataset({ userId: db.defaultUserId, db, name: "../etc" })).rejects.toThrow(/Invalid dataset name/);
+    await expect(createDataset({ userId: db.defaultUserId, db, name: "../etc" })).rejects.toThrow(
+      /Invalid dataset name/,
+    );
     await expect(createDataset({ userId: db.defaultUserId, db, name: "a b" })).rejects.toThrow(/Invalid dataset name/);
     await createDataset({ userId: db.defaultUserId, db, name: "calc-v" });
-    await expect(createDataset({ userId: db.defaultUserId, db, name: "calc-v" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(createDataset({ userId: db.defaultUserId, db, name: "calc-v" })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 
   it("publishes only tasks approved on their current revision: an edit makes the review stale and the task drops out", async () => {
     await createDataset({ userId: db.defaultUserId, db, name: "empty" });
     await expect(publishVersion({ userId: db.defaultUserId, db, dataset: "empty" })).rejects.toThrow(/has no tasks/);
-    expect(await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "calc-v", selection: { filter: { batch: "ds" } } })).toEqual({ added: 3, alreadyIn: 0, skippedNotApproved: 2 });
-    const v1 = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v", name: "first", notes: "three tasks" });
+    expect(
+      await addTasksToDataset({
+        userId: db.defaultUserId,
+        db,
+        dataset: "calc-v",
+        selection: { filter: { batch: "ds" } },
+      }),
+    ).toEqual({ added: 3, alreadyIn: 0, skippedNotApproved: 2 });
+    const v1 = await publishVersion({
+      userId: db.defaultUserId,
+      db,
+      dataset: "calc-v",
+      name: "first",
+      notes: "three tasks",
+    });
     expect(v1).toMatchObject({ version: 1, tasks: 3, excluded: [] });
 
     // An edit after publishing makes a new revision: version 1 keeps the old one, and the approval
     // (made on revision 1) no longer counts: the task is unreviewed, its old decision stale.
     const d2 = await db.prisma.task.findUniqueOrThrow({ where: { id: ids.d2! }, select: { currentRevisionId: true } });
-    await saveTaskRevision({ userId: db.defaultUserId, db, taskId: ids.d2!, baseRevisionId: d2.currentRevisionId!, content: { instruction: "Compute d2, carefully.", verifier: task("d2").verifier, solution: task("d2").solution, failureCases: task("d2").failure_cases } });
-    expect(await review("d2")).toEqual({ reviewStatus: "unreviewed", reviewStale: true, reviewOverride: null, revisionCount: 2 });
-    const item = await db.prisma.datasetVersionItem.findFirstOrThrow({ where: { versionId: v1.id!, taskId: ids.d2! }, select: { revision: { select: { instruction: true } } } });
+    await saveTaskRevision({
+      userId: db.defaultUserId,
+      db,
+      taskId: ids.d2!,
+      baseRevisionId: d2.currentRevisionId!,
+      content: {
+        instruction: "Compute d2, carefully.",
+        verifier: task("d2").verifier,
+        solution: task("d2").solution,
+        failureCases: task("d2").failure_cases,
+      },
+    });
+    expect(await review("d2")).toEqual({
+      reviewStatus: "unreviewed",
+      reviewStale: true,
+      reviewOverride: null,
+      revisionCount: 2,
+    });
+    const item = await db.prisma.datasetVersionItem.findFirstOrThrow({
+      where: { versionId: v1.id!, taskId: ids.d2! },
+      select: { revision: { select: { instruction: true } } },
+    });
     expect(item.revision.instruction).toBe("Compute d2.");
 
     await approve("d4");
     await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "calc-v", selection: { taskIds: [ids.d4!] } });
     await removeTasksFromDataset({ db, dataset: "calc-v", selection: { taskIds: [ids.d3!] } });
     const preview = await previewPublish({ db, dataset: "calc-v" });
-    expect(preview).toMatchObject({ included: 2, excludedCount: 1, excluded: [{ id: "d2", reason: "stale_review" }], changes: { previous: 1, added: 1, removed: 2, changed: 0 } });
+    expect(preview).toMatchObject({
+      included: 2,
+      excludedCount: 1,
+      excluded: [{ id: "d2", reason: "stale_review" }],
+      changes: { previous: 1, added: 1, removed: 2, changed: 0 },
+    });
     const v2 = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v" });
     expect(v2).toMatchObject({ version: 2, tasks: 2, excluded: [{ id: "d2", reason: "stale_review" }] });
     const diff = await diffVersions({ db, dataset: "calc-v", from: 1, to: 2 });
@@ -89,26 +154,71 @@ describe("datasets", () => {
     const same = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v" });
     expect(same).toMatchObject({ version: null, unchanged: true, changes: { previous: 3 } });
     expect(await db.prisma.datasetVersion.count({ where: { dataset: { name: "calc-v" } } })).toBe(3);
-    const forced = await publishVersion({ userId: db.defaultUserId, db, dataset: "calc-v", allowEmptyChange: true, notes: "same again" });
+    const forced = await publishVersion({
+      userId: db.defaultUserId,
+      db,
+      dataset: "calc-v",
+      allowEmptyChange: true,
+      notes: "same again",
+    });
     expect(forced).toMatchObject({ version: 4, unchanged: true });
   });
 
   it("refuses to approve a task the filter rejected, unless overridden with a reason; the override ships and is counted", async () => {
-    expect((await db.prisma.task.findUniqueOrThrow({ where: { id: ids.d5! }, select: { verdictReason: true } })).verdictReason).toBe("failure_case_passing");
-    await expect(approve("d5")).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/d5 is rejected by the filter \(revision 1\): approving it needs an override/) });
+    expect(
+      (await db.prisma.task.findUniqueOrThrow({ where: { id: ids.d5! }, select: { verdictReason: true } }))
+        .verdictReason,
+    ).toBe("failure_case_passing");
+    await expect(approve("d5")).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/d5 is rejected by the filter \(revision 1\): approving it needs an override/),
+    });
     expect((await review("d5")).reviewStatus).toBe("unreviewed");
     // In bulk, the tasks that qualify are approved and the others are reported.
-    const bulk = await setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids.d5!, ids.d4!] }, status: "approved" });
+    const bulk = await setReviewStatus({
+      userId: db.defaultUserId,
+      db,
+      selection: { taskIds: [ids.d5!, ids.d4!] },
+      status: "approved",
+    });
     expect(bulk.refused).toMatchObject({ count: 1, tasks: [{ externalId: "d5", block: "rejected" }] });
-    await expect(setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids.d5!] }, status: "approved", override: { reason: "  " } })).rejects.toThrow(/needs a written reason/);
+    await expect(
+      setReviewStatus({
+        userId: db.defaultUserId,
+        db,
+        selection: { taskIds: [ids.d5!] },
+        status: "approved",
+        override: { reason: "  " },
+      }),
+    ).rejects.toThrow(/needs a written reason/);
     await approve("d5", "the failure case is itself wrong; the task is good");
-    expect(await review("d5")).toMatchObject({ reviewStatus: "approved", reviewOverride: "the failure case is itself wrong; the task is good" });
-    const event = await db.prisma.reviewEvent.findFirstOrThrow({ where: { taskId: ids.d5!, kind: "status" }, orderBy: { id: "desc" }, select: { override: true, body: true, revisionId: true, runId: true } });
-    expect(event).toMatchObject({ override: true, body: "the failure case is itself wrong; the task is good", runId: expect.any(Number) });
+    expect(await review("d5")).toMatchObject({
+      reviewStatus: "approved",
+      reviewOverride: "the failure case is itself wrong; the task is good",
+    });
+    const event = await db.prisma.reviewEvent.findFirstOrThrow({
+      where: { taskId: ids.d5!, kind: "status" },
+      orderBy: { id: "desc" },
+      select: { override: true, body: true, revisionId: true, runId: true },
+    });
+    expect(event).toMatchObject({
+      override: true,
+      body: "the failure case is itself wrong; the task is good",
+      runId: expect.any(Number),
+    });
 
     await createDataset({ userId: db.defaultUserId, db, name: "with-override" });
-    await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "with-override", selection: { taskIds: [ids.d1!, ids.d5!] } });
-    expect(await publishVersion({ userId: db.defaultUserId, db, dataset: "with-override" })).toMatchObject({ version: 1, tasks: 2, excluded: [] });
+    await addTasksToDataset({
+      userId: db.defaultUserId,
+      db,
+      dataset: "with-override",
+      selection: { taskIds: [ids.d1!, ids.d5!] },
+    });
+    expect(await publishVersion({ userId: db.defaultUserId, db, dataset: "with-override" })).toMatchObject({
+      version: 1,
+      tasks: 2,
+      excluded: [],
+    });
     const out = path.join(dir, "override-hf");
     await exportDataset({ db, ref: "with-override@1", format: "hf", out });
     const card = fs.readFileSync(path.join(out, "README.md"), "utf8");
@@ -116,31 +226,61 @@ describe("datasets", () => {
     expect(card).toContain('1 × "the failure case is itself wrong; the task is good"');
     const jsonl = path.join(dir, "override.jsonl");
     await exportDataset({ db, ref: "with-override@1", format: "jsonl", out: jsonl });
-    const lines = fs.readFileSync(jsonl, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(jsonl, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.id, l.review])).toEqual([
       ["d1", { status: "approved", revision: 1, stale: false, override: null }],
-      ["d5", { status: "approved", revision: 1, stale: false, override: { reason: "the failure case is itself wrong; the task is good" } }],
+      [
+        "d5",
+        {
+          status: "approved",
+          revision: 1,
+          stale: false,
+          override: { reason: "the failure case is itself wrong; the task is good" },
+        },
+      ],
     ]);
   }, 60_000);
 
   it("leaves out a task whose verdict turned: first not run on the new pack version, then rejected by it", async () => {
     // A new version of the environment in which increment() adds 2: a task that checks the counter breaks.
-    const counter = { ...acceptedTask("k1", "calc"), verifier: "def verify(state, answer):\n    return state['counter'] == 1\n", solution: "increment()", failure_cases: ["pass"] };
+    const counter = {
+      ...acceptedTask("k1", "calc"),
+      verifier: "def verify(state, answer):\n    return state['counter'] == 1\n",
+      solution: "increment()",
+      failure_cases: ["pass"],
+    };
     await importLines(db, "counter", [counter]);
     const k1 = (await db.prisma.task.findFirstOrThrow({ where: { externalId: "k1" }, select: { id: true } })).id;
     ids.k1 = k1;
     await runFilterNow(db, { taskIds: [k1] });
     await approve("k1");
     await createDataset({ userId: db.defaultUserId, db, name: "turning" });
-    await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "turning", selection: { taskIds: [k1, ids.d1!] } });
-    expect(await publishVersion({ userId: db.defaultUserId, db, dataset: "turning" })).toMatchObject({ version: 1, tasks: 2 });
+    await addTasksToDataset({
+      userId: db.defaultUserId,
+      db,
+      dataset: "turning",
+      selection: { taskIds: [k1, ids.d1!] },
+    });
+    expect(await publishVersion({ userId: db.defaultUserId, db, dataset: "turning" })).toMatchObject({
+      version: 1,
+      tasks: 2,
+    });
 
     const packDir = path.join(dir, "calc-v2");
     fs.cpSync(BASIC.dir, packDir, { recursive: true });
     const env = path.join(packDir, "env.py");
     fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace('state["counter"] += by', 'state["counter"] += 2 * by'));
     await registerPack({ db, dir: packDir, name: "calc", newVersion: true });
-    expect((await previewPublish({ db, dataset: "turning" })).excluded).toEqual([{ id: "k1", reason: "old_pack", message: expect.any(String) }, { id: "d1", reason: "old_pack", message: expect.any(String) }].sort((a, b) => a.id.localeCompare(b.id)));
+    expect((await previewPublish({ db, dataset: "turning" })).excluded).toEqual(
+      [
+        { id: "k1", reason: "old_pack", message: expect.any(String) },
+        { id: "d1", reason: "old_pack", message: expect.any(String) },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
     await runFilterNow(db, { taskIds: [k1, ids.d1!] });
     const v2 = await publishVersion({ userId: db.defaultUserId, db, dataset: "turning" });
     expect(v2).toMatchObject({ version: 2, tasks: 1, excluded: [{ id: "k1", reason: "rejected" }] });
@@ -152,9 +292,18 @@ describe("datasets", () => {
     const out = path.join(dir, "v1.jsonl");
     const r = await exportDataset({ db, ref: "calc-v@1", format: "jsonl", out });
     expect(r).toMatchObject({ version: 1, tasks: 3 });
-    const lines = fs.readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(["d1", "d2", "d3"]);
-    expect(lines[1]).toMatchObject({ instruction: "Compute d2.", metadata: { generator: "test", n: 2 }, verdict: { status: "accepted" }, review: { status: "approved", revision: 1, override: null } });
+    expect(lines[1]).toMatchObject({
+      instruction: "Compute d2.",
+      metadata: { generator: "test", n: 2 },
+      verdict: { status: "accepted" },
+      review: { status: "approved", revision: 1, override: null },
+    });
     // Into a fresh database: the same tasks come back.
     const other = await createTestDb();
     await other.prisma.environment.create({ data: { name: "calc" } });
@@ -168,11 +317,34 @@ describe("datasets", () => {
   it("exports Parquet that DuckDB reads, with failure cases as a list", async () => {
     const out = path.join(dir, "v2.parquet");
     await exportDataset({ db, ref: "calc-v", format: "parquet", out });
-    const rows = await duck(`select id, instruction, failure_cases, verdict_status, revision, metadata from read_parquet('${out}') order by id`);
+    const rows = await duck(
+      `select id, instruction, failure_cases, verdict_status, revision, metadata from read_parquet('${out}') order by id`,
+    );
     expect(rows).toEqual([
-      { id: "d1", instruction: "Compute d1.", failure_cases: ["respond('5')", "pass"], verdict_status: "accepted", revision: 1, metadata: '{"generator":"test","n":2}' },
-      { id: "d2", instruction: "Compute d2, carefully.", failure_cases: ["respond('5')", "pass"], verdict_status: "accepted", revision: 2, metadata: '{"generator":"test","n":2}' },
-      { id: "d4", instruction: "Compute d4.", failure_cases: ["respond('5')", "pass"], verdict_status: "accepted", revision: 1, metadata: '{"generator":"test","n":2}' },
+      {
+        id: "d1",
+        instruction: "Compute d1.",
+        failure_cases: ["respond('5')", "pass"],
+        verdict_status: "accepted",
+        revision: 1,
+        metadata: '{"generator":"test","n":2}',
+      },
+      {
+        id: "d2",
+        instruction: "Compute d2, carefully.",
+        failure_cases: ["respond('5')", "pass"],
+        verdict_status: "accepted",
+        revision: 2,
+        metadata: '{"generator":"test","n":2}',
+      },
+      {
+        id: "d4",
+        instruction: "Compute d4.",
+        failure_cases: ["respond('5')", "pass"],
+        verdict_status: "accepted",
+        revision: 1,
+        metadata: '{"generator":"test","n":2}',
+      },
     ]);
   });
 
@@ -187,14 +359,20 @@ describe("datasets", () => {
     expect(card).toContain("- trivial: 1");
     expect(card).toContain("**Notes.** three tasks");
     expect(card).toMatch(/app_version: "[\d.]+"/);
-    const rows = await duck(`select count(*)::int as n from read_parquet('${path.join(out, "data/train-00000-of-00001.parquet")}')`);
+    const rows = await duck(
+      `select count(*)::int as n from read_parquet('${path.join(out, "data/train-00000-of-00001.parquet")}')`,
+    );
     expect(rows).toEqual([{ n: 3 }]);
   });
 
   it("refuses a version that does not exist, leaving nothing on disk", async () => {
     const out = path.join(dir, "nope.jsonl");
-    await expect(exportDataset({ db, ref: "calc-v@9", format: "jsonl", out })).rejects.toThrow("Dataset 'calc-v' has no version 9.");
-    await expect(exportDataset({ db, ref: "missing", format: "jsonl", out })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(exportDataset({ db, ref: "calc-v@9", format: "jsonl", out })).rejects.toThrow(
+      "Dataset 'calc-v' has no version 9.",
+    );
+    await expect(exportDataset({ db, ref: "missing", format: "jsonl", out })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(fs.readdirSync(dir).filter((f) => f.startsWith("nope"))).toEqual([]);
   });
 });
@@ -203,7 +381,12 @@ describe("background exports", () => {
   it("runs an export as a job with progress, and refuses downloads before it is done", async () => {
     const { requestExport, getExport, exportFile, runExportJob } = await import("./export-jobs");
     const { claimRows, newWorkerId } = await import("../jobs/queue");
-    const { exportId, total } = await requestExport({ userId: db.defaultUserId, db, ref: "calc-v@3", format: "parquet" });
+    const { exportId, total } = await requestExport({
+      userId: db.defaultUserId,
+      db,
+      ref: "calc-v@3",
+      format: "parquet",
+    });
     expect(total).toBe(3);
     await expect(exportFile({ db, exportId })).rejects.toThrow(/is queued/);
     const workerId = newWorkerId();

@@ -4,7 +4,16 @@
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
-import { EXCLUSION_SQL, EXCLUSION_TEXT, POLICY_EXCLUSION_SQL, POLICY_EXCLUSION_TEXT, policyJoins, VERDICT_JOINS, type ExclusionReason, type PolicyExclusion } from "../review/review-state";
+import {
+  EXCLUSION_SQL,
+  EXCLUSION_TEXT,
+  POLICY_EXCLUSION_SQL,
+  POLICY_EXCLUSION_TEXT,
+  policyJoins,
+  VERDICT_JOINS,
+  type ExclusionReason,
+  type PolicyExclusion,
+} from "../review/review-state";
 import { resolveSelection, type TaskSelection } from "../review/task-selection";
 import type { ExportReview } from "../tasks/export-tasks";
 
@@ -15,24 +24,55 @@ const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/i;
 
 export function checkDatasetName(name: string): string {
   const n = name.trim();
-  if (!DATASET_NAME.test(n) || n.includes("..")) throw new AppError("BAD_INPUT", `Invalid dataset name '${name}': use 1-100 letters, digits, '.', '_' and '-' (no spaces or slashes).`);
+  if (!DATASET_NAME.test(n) || n.includes(".."))
+    throw new AppError(
+      "BAD_INPUT",
+      `Invalid dataset name '${name}': use 1-100 letters, digits, '.', '_' and '-' (no spaces or slashes).`,
+    );
   return n;
 }
 
-export async function createDataset({ db, name, description, userId }: { db: Db; name: string; description?: string; userId: number }) {
+export async function createDataset({
+  db,
+  name,
+  description,
+  userId,
+}: {
+  db: Db;
+  name: string;
+  description?: string;
+  userId: number;
+}) {
   const n = checkDatasetName(name);
-  if (await db.prisma.dataset.findUnique({ where: { name: n }, select: { id: true } })) throw new AppError("CONFLICT", `A dataset named '${n}' exists already.`);
-  return db.prisma.dataset.create({ data: { name: n, description: description?.trim().slice(0, 2000) || null, createdById: userId }, select: { id: true, name: true } });
+  if (await db.prisma.dataset.findUnique({ where: { name: n }, select: { id: true } }))
+    throw new AppError("CONFLICT", `A dataset named '${n}' exists already.`);
+  return db.prisma.dataset.create({
+    data: { name: n, description: description?.trim().slice(0, 2000) || null, createdById: userId },
+    select: { id: true, name: true },
+  });
 }
 
 export async function findDataset(db: Db, name: string) {
-  const d = await db.prisma.dataset.findUnique({ where: { name }, select: { id: true, name: true, description: true } });
+  const d = await db.prisma.dataset.findUnique({
+    where: { name },
+    select: { id: true, name: true, description: true },
+  });
   if (!d) throw new AppError("NOT_FOUND", `No dataset named '${name}'.`);
   return d;
 }
 
 /** Adds approved tasks (others are skipped and counted: only approved tasks go into datasets). */
-export async function addTasksToDataset({ db, dataset, selection, userId }: { db: Db; dataset: string; selection: TaskSelection; userId: number }) {
+export async function addTasksToDataset({
+  db,
+  dataset,
+  selection,
+  userId,
+}: {
+  db: Db;
+  dataset: string;
+  selection: TaskSelection;
+  userId: number;
+}) {
   const d = await findDataset(db, dataset);
   const ids = await resolveSelection(db, selection);
   const added = await db.prisma.$queryRaw<Array<{ task_id: number }>>`
@@ -45,9 +85,20 @@ export async function addTasksToDataset({ db, dataset, selection, userId }: { db
 }
 
 /** Takes tasks out of the working set: ids, or every working-set task matching a list filter. */
-export async function removeTasksFromDataset({ db, dataset, selection }: { db: Db; dataset: string; selection: TaskSelection }) {
+export async function removeTasksFromDataset({
+  db,
+  dataset,
+  selection,
+}: {
+  db: Db;
+  dataset: string;
+  selection: TaskSelection;
+}) {
   const d = await findDataset(db, dataset);
-  const ids = await resolveSelection(db, "filter" in selection ? { filter: { ...selection.filter, dataset: d.name } } : selection);
+  const ids = await resolveSelection(
+    db,
+    "filter" in selection ? { filter: { ...selection.filter, dataset: d.name } } : selection,
+  );
   const { count } = await db.prisma.datasetTask.deleteMany({ where: { datasetId: d.id, taskId: { in: ids } } });
   return { removed: count };
 }
@@ -76,11 +127,25 @@ export interface PublishPlan {
  * and accepted there by the filter unless the approval overrode it) and which are left out and why.
  * Runs inside the publishing transaction too, so the preview and the version agree.
  */
-async function planPublish(tx: Tx, d: { id: number; name: string }): Promise<PublishPlan & { rows: Array<{ task_id: number; revision_id: number }> }> {
+async function planPublish(
+  tx: Tx,
+  d: { id: number; name: string },
+): Promise<PublishPlan & { rows: Array<{ task_id: number; revision_id: number }> }> {
   // Review policies (several reviewers per task) are joined only where there are any: without one,
   // a 100k-task working set is planned without a lateral lookup per task.
-  const policies = (await tx.$queryRaw<Array<{ policies: boolean }>>`select exists (select 1 from review_policies) as policies`)[0]?.policies ?? false;
-  const rows = await tx.$queryRaw<Array<{ task_id: number; external_id: string; revision_id: number; exclusion: ExclusionReason | PolicyExclusion | null; approvals: number | null; required: number | null }>>`
+  const policies =
+    (await tx.$queryRaw<Array<{ policies: boolean }>>`select exists (select 1 from review_policies) as policies`)[0]
+      ?.policies ?? false;
+  const rows = await tx.$queryRaw<
+    Array<{
+      task_id: number;
+      external_id: string;
+      revision_id: number;
+      exclusion: ExclusionReason | PolicyExclusion | null;
+      approvals: number | null;
+      required: number | null;
+    }>
+  >`
     select t.id as task_id, t.external_id, t.current_revision_id as revision_id,
            ${policies ? POLICY_EXCLUSION_SQL : EXCLUSION_SQL} as exclusion,
            ${policies ? Prisma.sql`rv.approvals, pol.required` : Prisma.sql`null::int as approvals, null::int as required`}
@@ -92,7 +157,11 @@ async function planPublish(tx: Tx, d: { id: number; name: string }): Promise<Pub
     order by t.external_id`;
   const included = rows.filter((r) => r.exclusion === null);
   const excludedRows = rows.filter((r) => r.exclusion !== null);
-  const last = await tx.datasetVersion.findFirst({ where: { datasetId: d.id }, orderBy: { number: "desc" }, select: { id: true, number: true } });
+  const last = await tx.datasetVersion.findFirst({
+    where: { datasetId: d.id },
+    orderBy: { number: "desc" },
+    select: { id: true, number: true },
+  });
   let changes = { previous: null as number | null, added: included.length, removed: 0, changed: 0 };
   if (last) {
     const [c] = await tx.$queryRaw<Array<{ added: number; removed: number; changed: number }>>`
@@ -107,7 +176,11 @@ async function planPublish(tx: Tx, d: { id: number; name: string }): Promise<Pub
   return {
     dataset: d.name,
     included: included.length,
-    excluded: excludedRows.slice(0, 1000).map((r) => ({ id: r.external_id, reason: r.exclusion!, message: exclusionMessage(r.exclusion!, r.approvals, r.required) })),
+    excluded: excludedRows.slice(0, 1000).map((r) => ({
+      id: r.external_id,
+      reason: r.exclusion!,
+      message: exclusionMessage(r.exclusion!, r.approvals, r.required),
+    })),
     excludedCount: excludedRows.length,
     changes,
     unchanged: !!last && changes.added + changes.removed + changes.changed === 0,
@@ -115,9 +188,16 @@ async function planPublish(tx: Tx, d: { id: number; name: string }): Promise<Pub
   };
 }
 
-function exclusionMessage(reason: ExclusionReason | PolicyExclusion, approvals: number | null, required: number | null): string {
-  if (reason === "awaiting_reviews") return `awaiting reviews: ${approvals ?? 0} of ${required} approvals the review policy needs`;
-  return reason in POLICY_EXCLUSION_TEXT ? POLICY_EXCLUSION_TEXT[reason as PolicyExclusion] : EXCLUSION_TEXT[reason as ExclusionReason];
+function exclusionMessage(
+  reason: ExclusionReason | PolicyExclusion,
+  approvals: number | null,
+  required: number | null,
+): string {
+  if (reason === "awaiting_reviews")
+    return `awaiting reviews: ${approvals ?? 0} of ${required} approvals the review policy needs`;
+  return reason in POLICY_EXCLUSION_TEXT
+    ? POLICY_EXCLUSION_TEXT[reason as PolicyExclusion]
+    : EXCLUSION_TEXT[reason as ExclusionReason];
 }
 
 /** The publish dialog's preview: what would go in, what would be left out and why. */
@@ -154,17 +234,28 @@ export async function publishVersion({
       // One publisher at a time per dataset: version numbers stay dense and unique.
       await tx.$executeRaw`select pg_advisory_xact_lock(7282, ${d.id}::int)`;
       const size = await tx.datasetTask.count({ where: { datasetId: d.id } });
-      if (!size) throw new AppError("BAD_INPUT", `Dataset '${d.name}' has no tasks: add approved tasks before publishing.`);
+      if (!size)
+        throw new AppError("BAD_INPUT", `Dataset '${d.name}' has no tasks: add approved tasks before publishing.`);
       const { rows, ...plan } = await planPublish(tx, d);
       if (!rows.length) {
-        throw new AppError("BAD_INPUT", `No task in '${d.name}' can be published: all ${plan.excludedCount} are left out (${summarizeExclusions(plan.excluded)}).`, plan);
+        throw new AppError(
+          "BAD_INPUT",
+          `No task in '${d.name}' can be published: all ${plan.excludedCount} are left out (${summarizeExclusions(plan.excluded)}).`,
+          plan,
+        );
       }
       if (plan.unchanged && !allowEmptyChange) {
         return { ...plan, version: null, id: null, number: null, name: null, createdAt: null, tasks: rows.length };
       }
       const last = await tx.datasetVersion.aggregate({ where: { datasetId: d.id }, _max: { number: true } });
       const version = await tx.datasetVersion.create({
-        data: { datasetId: d.id, number: (last._max.number ?? 0) + 1, name: name?.trim().slice(0, 100) || null, notes: notes?.trim().slice(0, 10_000) || null, authorId: userId },
+        data: {
+          datasetId: d.id,
+          number: (last._max.number ?? 0) + 1,
+          name: name?.trim().slice(0, 100) || null,
+          notes: notes?.trim().slice(0, 10_000) || null,
+          authorId: userId,
+        },
         select: { id: true, number: true, name: true, createdAt: true },
       });
       // The snapshot: each task's current revision, the verdict of that revision's run, and the
@@ -207,10 +298,25 @@ export async function listDatasets({ db }: { db: Db }) {
       description: true,
       createdAt: true,
       _count: { select: { tasks: true } },
-      versions: { orderBy: { number: "desc" }, select: { id: true, number: true, name: true, notes: true, createdAt: true, author: { select: { name: true } }, _count: { select: { items: true } } } },
+      versions: {
+        orderBy: { number: "desc" },
+        select: {
+          id: true,
+          number: true,
+          name: true,
+          notes: true,
+          createdAt: true,
+          author: { select: { name: true } },
+          _count: { select: { items: true } },
+        },
+      },
     },
   });
-  return rows.map((d) => ({ ...d, taskCount: d._count.tasks, versions: d.versions.map((v) => ({ ...v, taskCount: v._count.items })) }));
+  return rows.map((d) => ({
+    ...d,
+    taskCount: d._count.tasks,
+    versions: d.versions.map((v) => ({ ...v, taskCount: v._count.items })),
+  }));
 }
 
 /**
@@ -232,7 +338,13 @@ export async function resolveVersion(db: Db, ref: string) {
     orderBy: { number: "desc" },
     select: { id: true, number: true, name: true, notes: true, createdAt: true, author: { select: { name: true } } },
   });
-  if (!v) throw new AppError("NOT_FOUND", number !== undefined ? `Dataset '${d.name}' has no version ${number}.` : `Dataset '${d.name}' has no published version yet.`);
+  if (!v)
+    throw new AppError(
+      "NOT_FOUND",
+      number !== undefined
+        ? `Dataset '${d.name}' has no version ${number}.`
+        : `Dataset '${d.name}' has no published version yet.`,
+    );
   return { dataset: d, version: v };
 }
 
@@ -242,7 +354,17 @@ export interface VersionDiff {
   changed: Array<{ externalId: string; from: number; to: number }>;
 }
 
-export async function diffVersions({ db, dataset, from, to }: { db: Db; dataset: string; from: number; to: number }): Promise<VersionDiff> {
+export async function diffVersions({
+  db,
+  dataset,
+  from,
+  to,
+}: {
+  db: Db;
+  dataset: string;
+  from: number;
+  to: number;
+}): Promise<VersionDiff> {
   const a = await resolveVersion(db, `${dataset}@${from}`);
   const b = await resolveVersion(db, `${dataset}@${to}`);
   const rows = await db.prisma.$queryRaw<Array<{ external_id: string; a: number | null; b: number | null }>>`
@@ -255,7 +377,9 @@ export async function diffVersions({ db, dataset, from, to }: { db: Db; dataset:
   return {
     added: rows.filter((r) => r.a === null).map((r) => ({ externalId: r.external_id, revisionId: r.b! })),
     removed: rows.filter((r) => r.b === null).map((r) => ({ externalId: r.external_id, revisionId: r.a! })),
-    changed: rows.filter((r) => r.a !== null && r.b !== null).map((r) => ({ externalId: r.external_id, from: r.a!, to: r.b! })),
+    changed: rows
+      .filter((r) => r.a !== null && r.b !== null)
+      .map((r) => ({ externalId: r.external_id, from: r.a!, to: r.b! })),
   };
 }
 
@@ -294,4 +418,3 @@ export async function* readVersionRows(db: Db, versionId: number, pageSize = 200
     after = rows[rows.length - 1]!.taskId;
   }
 }
-

@@ -17,7 +17,17 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const APP_VERSION = process.env.npm_package_version ?? "0.1.0";
 
 export function toCatLine(r: VersionRow): string {
-  return formatCatLine({ id: r.externalId, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failureCases, metadata: r.metadata, verdict: r.verdict, review: r.review });
+  return formatCatLine({
+    id: r.externalId,
+    environment: r.environment,
+    instruction: r.instruction,
+    verifier: r.verifier,
+    solution: r.solution,
+    failureCases: r.failureCases,
+    metadata: r.metadata,
+    verdict: r.verdict,
+    review: r.review,
+  });
 }
 
 // The Parquet columns (and the Hugging Face features): failure cases as a list of strings,
@@ -71,7 +81,15 @@ interface Tally {
   packHashes: Set<string>;
   environments: Set<string>;
 }
-const newTally = (): Tally => ({ tasks: 0, overrides: new Map(), bytes: 0, statuses: {}, reasons: {}, packHashes: new Set(), environments: new Set() });
+const newTally = (): Tally => ({
+  tasks: 0,
+  overrides: new Map(),
+  bytes: 0,
+  statuses: {},
+  reasons: {},
+  packHashes: new Set(),
+  environments: new Set(),
+});
 function count(t: Tally, rows: VersionRow[]) {
   for (const r of rows) {
     t.tasks += 1;
@@ -99,7 +117,8 @@ async function writeParquet(db: Db, versionId: number, file: string, tally: Tall
 async function writeJsonl(db: Db, versionId: number, file: string, tally: Tally, onProgress?: (n: number) => void) {
   const out = fs.createWriteStream(file);
   for await (const rows of readVersionRows(db, versionId)) {
-    for (const r of rows) if (!out.write(toCatLine(r))) await new Promise<void>((res) => out.once("drain", () => res()));
+    for (const r of rows)
+      if (!out.write(toCatLine(r))) await new Promise<void>((res) => out.once("drain", () => res()));
     count(tally, rows);
     onProgress?.(tally.tasks);
   }
@@ -111,14 +130,27 @@ function yamlString(s: string) {
   return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
 }
 
-async function datasetCard(db: Db, ref: Awaited<ReturnType<typeof resolveVersion>>, tally: Tally, dataFile: string): Promise<string> {
+async function datasetCard(
+  db: Db,
+  ref: Awaited<ReturnType<typeof resolveVersion>>,
+  tally: Tally,
+  dataFile: string,
+): Promise<string> {
   const labels = await db.prisma.$queryRaw<Array<{ name: string; n: number }>>`
     select l.name, count(*)::int as n from dataset_version_items i join task_labels tl on tl.task_id = i.task_id join labels l on l.id = tl.label_id
     where i.version_id = ${ref.version.id}::int group by l.name order by n desc`;
-  const { run, verifierLoads, solutionPasses, accepted } = funnelOf(tally.tasks - (tally.statuses.pending ?? 0), tally.statuses.accepted ?? 0, tally.reasons);
+  const { run, verifierLoads, solutionPasses, accepted } = funnelOf(
+    tally.tasks - (tally.statuses.pending ?? 0),
+    tally.statuses.accepted ?? 0,
+    tally.reasons,
+  );
   const pct = (n: number) => (run ? `${((100 * n) / run).toFixed(1)}%` : "—");
   const features = [
-    ["id", "string"], ["environment", "string"], ["instruction", "string"], ["verifier", "string"], ["solution", "string"],
+    ["id", "string"],
+    ["environment", "string"],
+    ["instruction", "string"],
+    ["verifier", "string"],
+    ["solution", "string"],
   ].map(([n, t]) => `  - name: ${n}\n    dtype: ${t}`);
   return `---
 pretty_name: ${yamlString(`${ref.dataset.name} v${ref.version.number}`)}
@@ -170,7 +202,12 @@ cat_curator:
   exported_at: ${yamlString(new Date().toISOString())}
   app_version: ${yamlString(APP_VERSION)}
   pack_hashes:
-${[...tally.packHashes].sort().map((h) => `  - ${h}`).join("\n") || "  []"}
+${
+  [...tally.packHashes]
+    .sort()
+    .map((h) => `  - ${h}`)
+    .join("\n") || "  []"
+}
 ---
 
 # ${ref.dataset.name} — version ${ref.version.number}${ref.version.name ? ` (${ref.version.name})` : ""}
@@ -191,7 +228,11 @@ environment pack whose hash is recorded per task.${ref.version.notes ? `\n\n**No
 | solution passes | ${solutionPasses} | ${pct(solutionPasses)} |
 | every failure case rejected (accepted) | ${accepted} | ${pct(accepted)} |
 
-Rejection reasons: ${Object.entries(tally.reasons).map(([r, n]) => `${r} ${n}`).join(", ") || "none"}.
+Rejection reasons: ${
+    Object.entries(tally.reasons)
+      .map(([r, n]) => `${r} ${n}`)
+      .join(", ") || "none"
+  }.
 
 ## Review
 
@@ -204,7 +245,12 @@ ${labels.length ? labels.map((l) => `- ${l.name}: ${l.n}`).join("\n") : "No labe
 ## Provenance
 
 - Environments: ${[...tally.environments].sort().join(", ") || "—"}
-- Environment pack hashes: ${[...tally.packHashes].sort().map((h) => `\`${h}\``).join(", ") || "—"}
+- Environment pack hashes: ${
+    [...tally.packHashes]
+      .sort()
+      .map((h) => `\`${h}\``)
+      .join(", ") || "—"
+  }
 - Published ${ref.version.createdAt.toISOString()} by ${ref.version.author.name}; exported ${new Date().toISOString()} by CaT Curator ${APP_VERSION}.
 `;
 }
@@ -212,7 +258,10 @@ ${labels.length ? labels.map((l) => `- ${l.name}: ${l.n}`).join("\n") : "No labe
 function overrideText(tally: Tally): string {
   const n = [...tally.overrides.values()].reduce((a, b) => a + b, 0);
   if (!n) return "None was approved by override: the filter accepted every one.";
-  const reasons = [...tally.overrides].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([r, k]) => `- ${k} × ${JSON.stringify(r)}`);
+  const reasons = [...tally.overrides]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 20)
+    .map(([r, k]) => `- ${k} × ${JSON.stringify(r)}`);
   return `Approved by override: ${n} (the filter did not accept them; the \`review_override\` column gives the reviewer's reason per task). Reasons:\n\n${reasons.join("\n")}`;
 }
 
@@ -232,7 +281,10 @@ export async function exportDataset({ db, ref, format, out, onProgress }: Export
   // An export replaces at most a file of its own name; it never deletes a directory (a folder
   // export that found one in its way once removed whatever the path pointed at).
   if (fs.existsSync(target) && (format === "hf" || fs.statSync(target).isDirectory())) {
-    throw new AppError("CONFLICT", `${target} exists already: choose another output path (an export never deletes a directory).`);
+    throw new AppError(
+      "CONFLICT",
+      `${target} exists already: choose another output path (an export never deletes a directory).`,
+    );
   }
   const tmp = `${target}.partial-${process.pid}-${randomBytes(3).toString("hex")}`;
   const tally = newTally();
@@ -250,5 +302,12 @@ export async function exportDataset({ db, ref, format, out, onProgress }: Export
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
-  return { dataset: resolved.dataset.name, version: resolved.version.number, format, out: target, tasks: tally.tasks, bytes: tally.bytes };
+  return {
+    dataset: resolved.dataset.name,
+    version: resolved.version.number,
+    format,
+    out: target,
+    tasks: tally.tasks,
+    bytes: tally.bytes,
+  };
 }

@@ -39,15 +39,19 @@ const slow = { ...content, failureCases: Array.from({ length: 6 }, () => "import
 describe("Try", () => {
   it("lets another user's quick Try through while one user's slow Try runs, and allows one Try per user at a time", async () => {
     const order: string[] = [];
-    const a = tryTaskEdit({ db, taskId, content: slow, userId: db.defaultUserId, sandbox }).then(
-      (r) => (order.push("slow"), r),
-    );
+    const a = tryTaskEdit({ db, taskId, content: slow, userId: db.defaultUserId, sandbox }).then((r) => {
+      order.push("slow");
+      return r;
+    });
     await new Promise((r) => setTimeout(r, 300));
     await expect(tryTaskEdit({ db, taskId, content, userId: db.defaultUserId, sandbox })).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringContaining("previous Try is still running"),
     });
-    const b = tryTaskEdit({ db, taskId, content, userId: other, sandbox }).then((r) => (order.push("quick"), r));
+    const b = tryTaskEdit({ db, taskId, content, userId: other, sandbox }).then((r) => {
+      order.push("quick");
+      return r;
+    });
     const [slowResult, quickResult] = await Promise.all([a, b]);
     expect(order).toEqual(["quick", "slow"]);
     expect(quickResult.after).toEqual({ status: "accepted", reason: null });

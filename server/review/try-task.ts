@@ -68,11 +68,12 @@ export async function tryTaskEdit({
     throw new AppError("BAD_INPUT", "The task's environment has no registered pack: nothing to run it against.");
   // One Try at a time per user: a second one while the first runs would only queue behind it.
   const who = `user:${userId}`;
-  const inFlight = (g.catTriesInFlight ??= new Set());
+  g.catTriesInFlight ??= new Set();
+  const inFlight = g.catTriesInFlight;
   if (inFlight.has(who))
     throw new AppError("CONFLICT", "Your previous Try is still running: wait for it to finish, then try again.");
   inFlight.add(who);
-  let verdict;
+  let verdict: Awaited<ReturnType<typeof runTaskOnPack>>;
   try {
     verdict = await runTaskOnPack({
       db,
