@@ -279,14 +279,15 @@ const commands: Record<string, Command> = {
   },
   review: {
     role: "reviewer",
-    usage: "review approve|reject|needs-edit --task ID [--env NAME] [--override --reason TEXT]",
+    usage: "review approve|reject|needs-edit --task ID [--env NAME] [--override --reason TEXT] [--adjudicate]",
     summary:
-      "Record a review decision on the task's current revision. Approving a task the filter did not accept on that revision (rejected, not run, run on an older pack) is refused unless --override with a written --reason.",
+      "Record a review decision on the task's current revision. Approving a task the filter did not accept on that revision (rejected, not run, run on an older pack) is refused unless --override with a written --reason. --adjudicate (curators): the decision settles a disagreement under a review policy.",
     options: {
       task: { type: "string" },
       env: { type: "string" },
       override: { type: "boolean" },
       reason: { type: "string" },
+      adjudicate: { type: "boolean" },
     },
     async run({ values, positionals }) {
       const decision =
@@ -312,6 +313,7 @@ const commands: Record<string, Command> = {
         taskId: task.id,
         decision,
         reason: values.override ? (values.reason as string) : undefined,
+        adjudicate: values.adjudicate === true,
       });
       note(
         `${r.externalId}: ${r.status.replace("_", " ")} on revision ${r.revision}${r.override ? " (override)" : ""}${r.changed ? "" : " (unchanged)"}`,

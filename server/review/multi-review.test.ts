@@ -235,6 +235,9 @@ describe("blind mode", () => {
     const history = await B.review.history({ taskId: b1 });
     expect(history.entries.filter((e) => e.kind === "status" || e.kind === "label_added")).toEqual([]);
     expect((await K.task.get({ id: b1 })).reviewStatus).toBe("rejected");
+    const listed = await B.task.list({ batch: "blind" });
+    expect(listed.items.map((t) => t.reviewStatus)).toEqual(["unreviewed"]);
+    expect((await K.task.list({ batch: "blind" })).items.map((t) => t.reviewStatus)).toEqual(["rejected"]);
     await decide(B, "b1", "approve");
     const after = await B.reviewers.decisions({ taskId: b1 });
     expect(after.blind).toBe(false);

@@ -352,3 +352,24 @@ export async function blindHistory<
     labels: history.labels.filter((l) => mine.has(l.id)),
   };
 }
+
+/**
+ * Task list rows as a reviewer may see them: in blind mode, the review status of a task they have
+ * not decided on (its current revision) reads "unreviewed". (Facet counts are not blinded.)
+ */
+export async function blindListItems<T extends { id: number; reviewStatus: string }>(
+  db: Db,
+  items: T[],
+  viewer: { id: number; role: Role },
+): Promise<T[]> {
+  if (viewer.role !== "reviewer" || !items.length) return items;
+  const hidden = await db.prisma.$queryRaw<Array<{ id: number }>>`
+    select t.id from tasks t
+    where t.id = any(${items.map((i) => i.id)}::int[])
+      and exists (select 1 from review_policies p where p.blind
+                  and (p.batch_id in (select batch_id from task_batches where task_id = t.id) or p.dataset_id in (select dataset_id from dataset_tasks where task_id = t.id)))
+      and not exists (select 1 from review_decisions d where d.task_id = t.id and d.user_id = ${viewer.id}::int and d.revision_id = t.current_revision_id)`;
+  if (!hidden.length) return items;
+  const ids = new Set(hidden.map((h) => h.id));
+  return items.map((i) => (ids.has(i.id) ? { ...i, reviewStatus: "unreviewed" } : i));
+}

@@ -1,6 +1,6 @@
 import { taskFilterSchema } from "@/lib/task-query";
 import { getTaskRuns } from "../../filter/get-task-runs";
-import { blindTask } from "../../review/review-policy";
+import { blindListItems, blindTask } from "../../review/review-policy";
 import { reviseTask, tryTaskFields } from "../../review/revise-task";
 import { getFacetCounts } from "../../tasks/facet-counts";
 import { getTask } from "../../tasks/get-task";
@@ -38,7 +38,10 @@ export const taskRouter = createTRPCRouter({
       ],
     })
     .input(taskListInput)
-    .query(({ ctx, input }) => listTasks({ db: ctx.db, input })),
+    .query(async ({ ctx, input }) => {
+      const page = await listTasks({ db: ctx.db, input });
+      return { ...page, items: await blindListItems(ctx.db, page.items, ctx.actor) };
+    }),
   count: viewerProcedure.input(taskFilterSchema).query(({ ctx, input }) => countTasks({ db: ctx.db, filter: input })),
   facets: viewerProcedure.query(({ ctx }) => listTaskFacets({ db: ctx.db })),
   facetCounts: viewerProcedure
