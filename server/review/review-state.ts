@@ -2,7 +2,14 @@
 // changes a revision, records a decision or publishes a dataset.
 import { Prisma } from "../db/generated/client";
 
-export { type ApprovalBlock, EXCLUSION_TEXT, type ExclusionReason } from "@/lib/review";
+// The words for each exclusion reason (with and without a review policy) are the UI's too.
+export {
+  type ApprovalBlock,
+  EXCLUSION_TEXT,
+  type ExclusionReason,
+  POLICY_EXCLUSION_TEXT,
+  type PolicyExclusion,
+} from "@/lib/review";
 
 /**
  * SET clause for `update tasks` when a task gets a new revision (an edit, an import): a decision was
@@ -36,17 +43,6 @@ export const EXCLUSION_SQL = Prisma.sql`case
     when t.review_override is not null then null
     else ${APPROVAL_BLOCK_SQL}
   end`;
-
-/**
- * Why a task is left out under a review policy (several reviewers per task). The UI's words for
- * the other reasons are in lib/review.ts; these join them there once the UI shows policies.
- */
-export const POLICY_EXCLUSION_TEXT = {
-  awaiting_reviews: "awaiting reviews: fewer approvals than the review policy needs",
-  reviewer_objected: "a reviewer rejected it or asked for an edit: a curator adjudicates",
-  adjudicated_out: "adjudicated: not approved",
-} as const;
-export type PolicyExclusion = keyof typeof POLICY_EXCLUSION_TEXT;
 
 /**
  * Joins for the policy of working-set tasks `t` of dataset `datasetId`: `pol` (required approvals,
