@@ -8,6 +8,7 @@ import { ErrorText, Notice } from "@/components/ui/notice";
 import { PageHeader, Section } from "@/components/ui/section";
 import { Table, TD, TH, THead, TR } from "@/components/ui/table";
 import { useTRPC } from "@/components/trpc";
+import { useRole } from "./use-role";
 
 type Scope = { dataset?: string; batch?: string };
 const fmt = (k: number | null) => (k === null ? "—" : k.toFixed(3));
@@ -22,12 +23,11 @@ export function ReviewingView() {
   const [kind, setKind] = useState<"dataset" | "batch">("batch");
   const [name, setName] = useState("");
   const scope: Scope = name ? { [kind]: name } : {};
-  const me = useQuery(trpc.account.status.queryOptions());
-  const curator = me.data?.user?.role === "curator" || me.data?.user?.role === "admin";
+  const { can } = useRole();
   const policies = useQuery(trpc.reviewers.policies.queryOptions());
   const agreement = useQuery(trpc.reviewers.agreement.queryOptions(scope));
   const disagreements = useQuery(trpc.reviewers.disagreements.queryOptions(scope));
-  const reviewers = useQuery({ ...trpc.reviewers.reviewers.queryOptions(), enabled: curator });
+  const reviewers = useQuery({ ...trpc.reviewers.reviewers.queryOptions(), enabled: can("assignReviewers") });
   const refresh = () => qc.invalidateQueries();
   const setPolicy = useMutation(trpc.reviewers.setPolicy.mutationOptions({ onSuccess: refresh }));
   const assign = useMutation(trpc.reviewers.assign.mutationOptions({ onSuccess: refresh }));
@@ -75,7 +75,7 @@ export function ReviewingView() {
             ))}
           </tbody>
         </Table>
-        {curator && name ? (
+        {can("setReviewPolicy") && name ? (
           <form
             className="flex flex-wrap items-end gap-2"
             onSubmit={(e) => {
@@ -123,7 +123,7 @@ export function ReviewingView() {
         ) : null}
       </Section>
 
-      {curator && name ? (
+      {can("assignReviewers") && name ? (
         <Section card title={`Assign the tasks of ${kind} ${name}`}>
           <div className="flex flex-wrap gap-3">
             {reviewers.data?.map((r) => (
@@ -222,7 +222,7 @@ export function ReviewingView() {
                 </TD>
                 <TD>{d.decisions.map((x) => `${x.name}: ${x.decision.replace("_", " ")}`).join(" · ")}</TD>
                 <TD className="text-right">
-                  {curator ? (
+                  {can("adjudicate") ? (
                     <span className="inline-flex gap-1">
                       <Button
                         size="sm"

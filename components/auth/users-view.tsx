@@ -6,14 +6,14 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { ErrorText } from "@/components/ui/notice";
 import { PageHeader, Section } from "@/components/ui/section";
 import { useTRPC } from "@/components/trpc";
-
-const ROLES = ["viewer", "reviewer", "curator", "admin"] as const;
-type Role = (typeof ROLES)[number];
+import type { Role } from "./permissions";
+import { useRole } from "./use-role";
 
 /** The administrator's page: add users with a role (and a first password), change roles, disable. */
 export function UsersView() {
   const trpc = useTRPC();
   const qc = useQueryClient();
+  const { roles } = useRole();
   const users = useQuery(trpc.account.users.queryOptions());
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.account.users.queryKey() });
   const add = useMutation(trpc.account.addUser.mutationOptions({ onSuccess: refresh }));
@@ -53,7 +53,7 @@ export function UsersView() {
           </Field>
           <Field label="Role">
             <Select size="md" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
-              {ROLES.map((r) => (
+              {roles.map((r) => (
                 <option key={r}>{r}</option>
               ))}
             </Select>
@@ -96,7 +96,7 @@ export function UsersView() {
                     value={u.role ?? "viewer"}
                     onChange={(e) => update.mutate({ userId: u.id, role: e.target.value as Role })}
                   >
-                    {ROLES.map((r) => (
+                    {roles.map((r) => (
                       <option key={r}>{r}</option>
                     ))}
                   </Select>

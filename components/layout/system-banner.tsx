@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { useRole } from "../auth/use-role";
 import { useTRPC } from "../trpc";
 
 /**
@@ -8,13 +9,16 @@ import { useTRPC } from "../trpc";
  */
 export function SystemBanner() {
   const trpc = useTRPC();
+  // system.status is for signed-in users: not asked on the sign-in and setup pages.
+  const { user } = useRole();
   // Re-checked while it fails, so the banner goes once the package is installed.
   const status = useQuery({
     ...trpc.system.status.queryOptions(),
+    enabled: !!user,
     refetchInterval: (q) => (q.state.data?.sandbox.ok === false ? 15_000 : 120_000),
   });
   const s = status.data;
-  if (!s || s.sandbox.ok) return null;
+  if (!user || !s || s.sandbox.ok) return null;
   return (
     <section
       aria-label="Sandbox unavailable"
