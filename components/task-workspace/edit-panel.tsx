@@ -8,15 +8,20 @@ import { Table, TD, TH, THead, TR } from "../ui/table";
 import type { EditActions, TryResult } from "./use-edit-actions";
 import { isActive, type TaskRun } from "./use-task-runs";
 
-/** Try and Save, what they did, and the live state of the saved revision's filter run. */
+/**
+ * Try and Save, what they did, and the live state of the saved revision's filter run. Without
+ * `canSave` (reviewers) the code is read-only and Try runs the current revision as it is.
+ */
 export function EditPanel({
   actions,
   dirty,
   runs,
+  canSave,
 }: {
   actions: EditActions;
   dirty: boolean;
   runs: TaskRun[] | undefined;
+  canSave: boolean;
 }) {
   return (
     <Section card aria-label="Edit">
@@ -26,19 +31,25 @@ export function EditPanel({
           data-testid="try"
           onClick={actions.tryEdit}
           disabled={actions.trying}
-          title="Run this edit in the sandbox without saving (t, Ctrl+Enter)"
+          title={
+            canSave
+              ? "Run this edit in the sandbox without saving (t, Ctrl+Enter)"
+              : "Run this revision in the sandbox and see each case (t)"
+          }
         >
           {actions.trying ? "Trying…" : "Try"}
         </Button>
-        <Button
-          variant="primary"
-          data-testid="save"
-          onClick={actions.save}
-          disabled={!dirty || actions.saving || actions.merging}
-          title="Save as a new revision and rerun the filter (Ctrl+S)"
-        >
-          {actions.saving ? "Saving…" : "Save revision"}
-        </Button>
+        {canSave ? (
+          <Button
+            variant="primary"
+            data-testid="save"
+            onClick={actions.save}
+            disabled={!dirty || actions.saving || actions.merging}
+            title="Save as a new revision and rerun the filter (Ctrl+S)"
+          >
+            {actions.saving ? "Saving…" : "Save revision"}
+          </Button>
+        ) : null}
         {dirty ? (
           <>
             <span className="text-xs text-amber-700 dark:text-amber-400" data-testid="unsaved">
@@ -57,7 +68,9 @@ export function EditPanel({
         <TryResultView result={actions.tried} />
       ) : (
         <p className="text-[11px] text-zinc-500">
-          Try runs your edit in the sandbox and shows, case by case, what flips — nothing is saved.
+          {canSave
+            ? "Try runs your edit in the sandbox and shows, case by case, what flips — nothing is saved."
+            : "Try runs this revision in the sandbox and shows every case. Editing the code needs the curator role."}
         </p>
       )}
     </Section>

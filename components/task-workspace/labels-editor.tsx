@@ -6,15 +6,17 @@ import { Input } from "../ui/field";
 import { ErrorText } from "../ui/notice";
 import { useInvalidateTask } from "./use-invalidate-task";
 
-/** The task's labels as toggles, and a field that makes a new label. */
+/** The task's labels as toggles, and (for whoever may change the label set) a field that makes a new label. */
 export function LabelsEditor({
   taskId,
   on,
   groupRef,
+  canEditSet,
 }: {
   taskId: number;
   on: number[];
   groupRef: RefObject<HTMLFieldSetElement | null>;
+  canEditSet: boolean;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -50,22 +52,24 @@ export function LabelsEditor({
             </button>
           );
         })}
-        <form
-          className="flex"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (name.trim()) createLabel.mutate({ name }, { onSuccess: () => setName("") });
-          }}
-        >
-          <Input
-            size="sm"
-            className="w-28 bg-transparent text-[11px]"
-            placeholder="+ new label"
-            aria-label="New label"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </form>
+        {canEditSet ? (
+          <form
+            className="flex"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (name.trim()) createLabel.mutate({ name }, { onSuccess: () => setName("") });
+            }}
+          >
+            <Input
+              size="sm"
+              className="w-28 bg-transparent text-[11px]"
+              placeholder="+ new label"
+              aria-label="New label"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </form>
+        ) : null}
       </fieldset>
       {createLabel.error ? <ErrorText>{createLabel.error.message}</ErrorText> : null}
       {setLabel.error ? <ErrorText>{setLabel.error.message}</ErrorText> : null}

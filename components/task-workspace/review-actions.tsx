@@ -16,25 +16,30 @@ const BUTTONS: Array<{ status: ReviewDecisionValue; label: string; key: string; 
   { status: "needs_edit", label: "Needs edit", key: "n", variant: "warn" },
 ];
 
-/** The decision buttons, what the current decision stands on, and the override when approval is refused. */
-export function ReviewActions({ task, review }: { task: Task; review: ReviewDecision }) {
+/**
+ * The decision buttons (reviewers and up: `canDecide`), what the current decision stands on, and the
+ * override when approval is refused.
+ */
+export function ReviewActions({ task, review, canDecide }: { task: Task; review: ReviewDecision; canDecide: boolean }) {
   const status: ReviewStatus = task.reviewStatus;
   return (
     <div className="flex flex-col gap-2">
-      <fieldset className="flex flex-wrap gap-2" aria-label="Review decision">
-        {BUTTONS.map((b) => (
-          <Button
-            key={b.status}
-            variant={b.variant}
-            pressed={status === b.status}
-            disabled={review.pending}
-            onClick={() => review.decide(status === b.status ? "unreviewed" : b.status)}
-            title={`${b.label} (${b.key})`}
-          >
-            {b.label} <span className="opacity-60">{b.key}</span>
-          </Button>
-        ))}
-      </fieldset>
+      {canDecide ? (
+        <fieldset className="flex flex-wrap gap-2" aria-label="Review decision">
+          {BUTTONS.map((b) => (
+            <Button
+              key={b.status}
+              variant={b.variant}
+              pressed={status === b.status}
+              disabled={review.pending}
+              onClick={() => review.decide(status === b.status ? "unreviewed" : b.status)}
+              title={`${b.label} (${b.key})`}
+            >
+              {b.label} <span className="opacity-60">{b.key}</span>
+            </Button>
+          ))}
+        </fieldset>
+      ) : null}
       <DecisionSummary task={task} />
       {review.refused ? (
         <Notice tone="warn" role="alert" data-testid="approval-refused">

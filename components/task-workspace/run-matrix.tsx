@@ -16,9 +16,17 @@ import { isActive, type TaskRuns } from "./use-task-runs";
 /**
  * The CaT filter on this task: rerun it, pick a run, and see every case's expected and actual
  * outcome with why. `latest` is the page's polled query (the newest run); an older run is fetched
- * when picked.
+ * when picked. The rerun button is for whoever may run the filter (`canRun`).
  */
-export function RunMatrix({ taskId, latest }: { taskId: number; latest: TaskRuns | undefined }) {
+export function RunMatrix({
+  taskId,
+  latest,
+  canRun,
+}: {
+  taskId: number;
+  latest: TaskRuns | undefined;
+  canRun: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [runId, setRunId] = useState<number | undefined>(undefined);
@@ -48,15 +56,17 @@ export function RunMatrix({ taskId, latest }: { taskId: number; latest: TaskRuns
       title="CaT filter"
       actions={
         <>
-          <Button
-            variant="primary"
-            data-testid="rerun-task"
-            disabled={busy}
-            onClick={() => rerun.mutate({ taskIds: [taskId] })}
-            title="Run the solution and every failure case in the sandbox"
-          >
-            {busy ? (newest?.status === "running" ? "Running…" : "Queued…") : "Rerun in sandbox"}
-          </Button>
+          {canRun ? (
+            <Button
+              variant="primary"
+              data-testid="rerun-task"
+              disabled={busy}
+              onClick={() => rerun.mutate({ taskIds: [taskId] })}
+              title="Run the solution and every failure case in the sandbox"
+            >
+              {busy ? (newest?.status === "running" ? "Running…" : "Queued…") : "Rerun in sandbox"}
+            </Button>
+          ) : null}
           {data && data.runs.length > 1 ? (
             <span className="flex items-center gap-1 text-xs text-zinc-500">
               Run

@@ -11,7 +11,10 @@ import { DiffSection } from "./revision-diff";
 
 type Task = RouterOutputs["task"]["get"];
 
-/** The left column: everything a task is made of, editable, with error markers and diffs. */
+/**
+ * The left column: everything a task is made of, with error markers and diffs; editable when `edit`
+ * is given (curators), read-only otherwise.
+ */
 export function TaskEditors({
   task,
   content,
@@ -23,7 +26,7 @@ export function TaskEditors({
   task: Task;
   content: TaskContent;
   dirty: boolean;
-  edit: (change: Partial<TaskContent>) => void;
+  edit?: (change: Partial<TaskContent>) => void;
   markers: MarkerMap;
   verifierEditor: RefObject<MonacoEditor | null>;
 }) {
@@ -38,14 +41,15 @@ export function TaskEditors({
           className="min-h-24 w-full resize-y bg-zinc-50 p-3 text-[13px] leading-relaxed dark:bg-zinc-900"
           value={content.instruction}
           rows={Math.min(12, Math.max(3, Math.ceil(content.instruction.length / 140)))}
-          onChange={(e) => edit({ instruction: e.target.value })}
+          readOnly={!edit}
+          onChange={(e) => edit?.({ instruction: e.target.value })}
         />
       </Section>
       <Section title="Verifier">
         <CodeView
           code={content.verifier}
           label="Verifier"
-          onChange={(v) => edit({ verifier: v })}
+          onChange={edit && ((v) => edit({ verifier: v }))}
           markers={markers.verifier}
           editorRef={(ed) => (verifierEditor.current = ed)}
         />
@@ -54,13 +58,13 @@ export function TaskEditors({
         <CodeView
           code={content.solution}
           label="Solution"
-          onChange={(v) => edit({ solution: v })}
+          onChange={edit && ((v) => edit({ solution: v }))}
           markers={markers.solution}
         />
       </Section>
       <FailureCasesEditor
         cases={content.failureCases}
-        onChange={(failureCases) => edit({ failureCases })}
+        onChange={edit && ((failureCases) => edit({ failureCases }))}
         markers={markers}
       />
       <DiffSection

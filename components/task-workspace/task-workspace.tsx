@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ReviewStatus } from "@/lib/cat";
 import { taskListInputSchema } from "@/lib/task-query";
+import { useRole } from "../auth/use-role";
 import type { MonacoEditor } from "../editor/code-view";
 import { EditorCommandsProvider } from "../editor/editor-commands";
 import { when } from "../format";
@@ -19,6 +20,7 @@ import { errorMarkers, runErrorMarkers } from "./error-markers";
 import { HistoryPanel } from "./history-panel";
 import { LabelsEditor } from "./labels-editor";
 import { ReviewActions } from "./review-actions";
+import { ReviewerDecisions } from "./reviewer-decisions";
 import { RunMatrix } from "./run-matrix";
 import { ShortcutHelp } from "./shortcut-help";
 import { TaskEditors } from "./task-editors";
@@ -29,10 +31,17 @@ import { useReviewDecision } from "./use-review-decision";
 import { useTaskRuns } from "./use-task-runs";
 import { useTaskShortcuts } from "./use-task-shortcuts";
 
-/** One task: edit it, try and save revisions, see the filter's case matrix, review it. */
+const nothing = () => {};
+
+/**
+ * One task: edit it, try and save revisions, see the filter's case matrix, review it. What the
+ * signed-in role cannot do is not shown (a viewer reads; a reviewer reviews, labels, comments and
+ * tries; a curator also edits).
+ */
 export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery: string; queue: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const { user, can } = useRole();
   const task = useQuery(trpc.task.get.queryOptions({ id }));
   // The list this task was opened from (its filter and order): j/k and the queue walk it.
   const listInput = useMemo(() => {
@@ -47,7 +56,7 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
   const { prevId, nextId } = neighbors.data ?? {};
 
   const base = task.data?.currentRevision ?? null;
-  const draft = useDraft(id, base);
+  const draft = useDraft(id, base, can("edit"));
   const actions = useEditActions(id, draft);
   const review = useReviewDecision({
     taskId: id,
@@ -71,13 +80,14 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
     nextId,
     go,
     back: () => router.push(back),
-    decide: review.decide,
-    tryEdit: actions.tryEdit,
-    save: actions.save,
+    decide: can("review") ? review.decide : nothing,
+    tryEdit: can("try") ? actions.tryEdit : nothing,
+    save: can("edit") ? actions.save : nothing,
     toggleHelp: () => setHelp((h) => !h),
     verifierEditor,
     labels: labelsRef,
   });
+  const panel = can("try") || can("edit");
 
   // The review queue remembers where you were, per filter.
   useEffect(() => {
@@ -110,7 +120,7 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
           go={go}
           onHelp={() => setHelp(true)}
         />
-        <ShortcutHelp open={help} onClose={() => setHelp(false)} />
+        <ShortcutHelp open={help} onClose={() => setHelp(false)} can={can} />
         {draft.restoredAt && draft.dirty ? (
           <Notice tone="warn">
             Restored your unsaved edit from {when(draft.restoredAt)}
@@ -128,13 +138,15 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
             task={t}
             content={draft.content}
             dirty={draft.dirty}
-            edit={draft.edit}
+            edit={can("edit") ? draft.edit : undefined}
             markers={markers}
             verifierEditor={verifierEditor}
           />
           <aside className="flex min-w-0 flex-col gap-4 lg:sticky lg:top-14 lg:max-h-[calc(100vh-4rem)] lg:overflow-y-auto">
-            <EditPanel actions={actions} dirty={draft.dirty} runs={runs.data?.runs} />
-            {actions.conflict ? (
+            {panel ? (
+              <EditPanel actions={actions} dirty={draft.dirty} runs={runs.data?.runs} canSave={can("edit")} />
+            ) : null}
+            {actions.conflict && can("edit") ? (
               <ConflictPanel
                 theirs={actions.conflict}
                 merging={actions.merging}
@@ -143,11 +155,19 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
                 onTakeTheirs={actions.takeTheirs}
               />
             ) : null}
-            <RunMatrix taskId={id} latest={runs.data} />
+            <RunMatrix taskId={id} latest={runs.data} canRun={can("runFilter")} />
             <Section card aria-label="Review">
-              <ReviewActions task={t} review={review} />
-              <LabelsEditor taskId={id} on={t.labels.map((l) => l.label.id)} groupRef={labelsRef} />
-              <CommentForm taskId={id} />
+              <ReviewActions task={t} review={review} canDecide={can("review")} />
+              <ReviewerDecisions taskId={id} meId={user?.id} canAdjudicate={can("adjudicate")} />
+              {can("label") ? (
+                <LabelsEditor
+                  taskId={id}
+                  on={t.labels.map((l) => l.label.id)}
+                  groupRef={labelsRef}
+                  canEditSet={can("editLabelSet")}
+                />
+              ) : null}
+              {can("comment") ? <CommentForm taskId={id} /> : null}
             </Section>
             <HistoryPanel taskId={id} />
           </aside>

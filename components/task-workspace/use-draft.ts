@@ -6,22 +6,23 @@ import { contentOf, draftKey, parseStoredDraft, sameContent, type Draft } from "
 /**
  * The editor's content: the current revision, or the user's unsaved edit of it. The edit is kept in
  * localStorage as it is made (written from the updates themselves, not from an effect, so a stored
- * draft is never overwritten before it has been read back).
+ * draft is never overwritten before it has been read back). Not `editable` (below the curator role):
+ * always the current revision, and no stored edit is read back.
  */
-export function useDraft(taskId: number, base: (TaskContent & { id: number }) | null) {
+export function useDraft(taskId: number, base: (TaskContent & { id: number }) | null, editable = true) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [restoredAt, setRestoredAt] = useState<string | null>(null);
   const loadedFor = useRef<number | null>(null);
   // localStorage exists only in the browser: read after the first render, once per task.
   useEffect(() => {
-    if (!base || loadedFor.current === taskId) return;
+    if (!base || !editable || loadedFor.current === taskId) return;
     loadedFor.current = taskId;
     const saved = parseStoredDraft(localStorage.getItem(draftKey(taskId)));
     if (saved) {
       setDraft(saved);
       setRestoredAt(saved.savedAt);
     }
-  }, [base, taskId]);
+  }, [base, editable, taskId]);
 
   const store = useCallback(
     (next: Draft | null) => {
@@ -33,8 +34,9 @@ export function useDraft(taskId: number, base: (TaskContent & { id: number }) | 
   );
   const baseId = base?.id;
   const baseContent = base ? contentOf(base) : null;
-  const content = draft?.content ?? baseContent;
-  const dirty = !!(draft && baseContent && !sameContent(draft.content, baseContent));
+  const mine = editable ? draft : null;
+  const content = mine?.content ?? baseContent;
+  const dirty = !!(mine && baseContent && !sameContent(mine.content, baseContent));
 
   const edit = (change: Partial<TaskContent>) => {
     if (!baseContent || baseId === undefined) return;
@@ -53,7 +55,7 @@ export function useDraft(taskId: number, base: (TaskContent & { id: number }) | 
     setDraft(store(null));
     setRestoredAt(null);
   };
-  return { draft, content, dirty, restoredAt, edit, replace, discard };
+  return { draft: mine, content, dirty, restoredAt: editable ? restoredAt : null, edit, replace, discard };
 }
 
 export type DraftState = ReturnType<typeof useDraft>;

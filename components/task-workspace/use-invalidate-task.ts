@@ -4,8 +4,9 @@ import { useCallback } from "react";
 import { useTRPC } from "../trpc";
 
 /**
- * What a change to one task makes stale: its page (header, review, history), its runs when asked,
- * and the list's rows and counts (refetched only when the list is shown again). Nothing else.
+ * What a change to one task makes stale: its page (header, review, reviewers' decisions, history), its
+ * runs when asked, and the list's rows and counts (refetched only when the list is shown again).
+ * Nothing else.
  */
 export function useInvalidateTask(taskId: number) {
   const trpc = useTRPC();
@@ -15,6 +16,7 @@ export function useInvalidateTask(taskId: number) {
       Promise.all([
         queryClient.invalidateQueries({ queryKey: trpc.task.get.queryKey({ id: taskId }) }),
         queryClient.invalidateQueries({ queryKey: trpc.review.history.queryKey({ taskId }) }),
+        queryClient.invalidateQueries({ queryKey: trpc.reviewers.decisions.queryKey({ taskId }) }),
         queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() }),
         ...(runs ? [queryClient.invalidateQueries({ queryKey: trpc.filter.taskRuns.queryKey({ taskId }) })] : []),
