@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { useRole } from "../auth/use-role";
 import { plural } from "../format";
 import { TaskList } from "../task-list/task-list";
 import { useTRPC } from "../trpc";
@@ -10,11 +11,16 @@ import { Notice } from "../ui/notice";
 import { PageHeader, Section } from "../ui/section";
 import { PublishDialog } from "./publish-dialog";
 import { exclusionMap } from "./publish-plan";
+import { ReviewPolicySection } from "./review-policy-form";
 import { VersionsTable } from "./versions-table";
 
-/** One dataset: publish (previewed), its versions, and its working set with the task list's facets. */
+/**
+ * One dataset: its review policy, publish (previewed), its versions, and its working set with the
+ * task list's facets. Publishing and the policy are a curator's; everyone reads.
+ */
 export function DatasetPage({ name }: { name: string }) {
   const trpc = useTRPC();
+  const { can } = useRole();
   const list = useQuery(trpc.dataset.list.queryOptions());
   const preview = useQuery(trpc.dataset.previewPublish.queryOptions({ dataset: name }));
   const overrides = useQuery(trpc.task.count.queryOptions({ dataset: name, override: "yes" }));
@@ -56,9 +62,11 @@ export function DatasetPage({ name }: { name: string }) {
             </span>
           }
           actions={
-            <Button variant="success" size="lg" data-testid="publish" onClick={() => setPublishing(true)}>
-              Publish v{next}…
-            </Button>
+            can("manageDatasets") ? (
+              <Button variant="success" size="lg" data-testid="publish" onClick={() => setPublishing(true)}>
+                Publish v{next}…
+              </Button>
+            ) : null
           }
         />
         {published ? <Notice tone="success">{published}</Notice> : null}
@@ -75,8 +83,9 @@ export function DatasetPage({ name }: { name: string }) {
             );
           }}
         />
+        <ReviewPolicySection dataset={d.name} canEdit={can("setReviewPolicy")} />
         <Section title="Versions">
-          <VersionsTable dataset={d} />
+          <VersionsTable dataset={d} canExport={can("manageDatasets")} />
         </Section>
       </div>
       <Section title={<span className="px-4">Working set</span>} aria-label="Working set">

@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { useRole } from "../auth/use-role";
 import { plural, when } from "../format";
 import { useTRPC, type RouterOutputs } from "../trpc";
 import { Button } from "../ui/button";
@@ -16,6 +17,7 @@ export function DatasetsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.dataset.list.queryOptions());
+  const { can } = useRole();
   const [name, setName] = useState("");
   const create = useMutation(
     trpc.dataset.create.mutationOptions({
@@ -40,27 +42,29 @@ export function DatasetsView() {
           </>
         }
       />
-      <form
-        className="flex items-end gap-2"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim()) create.mutate({ name });
-        }}
-      >
-        <Field label="New dataset">
-          <Input
-            className="w-64"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="retail-curated"
-            aria-label="New dataset name"
-          />
-        </Field>
-        <Button type="submit" variant="primary" size="lg">
-          Create
-        </Button>
-        {create.error ? <ErrorText>{create.error.message}</ErrorText> : null}
-      </form>
+      {can("manageDatasets") ? (
+        <form
+          className="flex items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (name.trim()) create.mutate({ name });
+          }}
+        >
+          <Field label="New dataset">
+            <Input
+              className="w-64"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="retail-curated"
+              aria-label="New dataset name"
+            />
+          </Field>
+          <Button type="submit" variant="primary" size="lg">
+            Create
+          </Button>
+          {create.error ? <ErrorText>{create.error.message}</ErrorText> : null}
+        </form>
+      ) : null}
       {list.data?.map((d) => (
         <DatasetCard key={d.id} d={d} />
       ))}

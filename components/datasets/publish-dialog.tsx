@@ -90,7 +90,8 @@ function PublishForm({
           {overrides.data ? (
             <span data-testid="publish-overrides"> ({overrides.data.toLocaleString()} approved by override)</span>
           ) : null}
-          : approved on their current revision and accepted there by the filter, or approved by override. Changes:{" "}
+          : approved on their current revision (by as many reviewers as the review policy asks, where there is one) and
+          accepted there by the filter, or approved by override. Changes:{" "}
           <span data-testid="publish-changes">{changesText(p.changes)}</span>.
         </p>
         {p.excludedCount ? (
@@ -103,17 +104,23 @@ function PublishForm({
             </p>
             <ul className="flex flex-col gap-1 pl-4">
               {exclusionGroups(p).map((g) => (
-                <li key={g.message} className="list-disc">
-                  {g.count.toLocaleString()} {g.message}:{" "}
-                  {g.ids.slice(0, 20).map((id, i) => (
-                    <span key={id}>
+                <li key={g.reason} className="list-disc" data-testid="exclusion-group" data-reason={g.reason}>
+                  {g.count.toLocaleString()} {g.text}:{" "}
+                  {g.tasks.slice(0, 20).map((t, i) => (
+                    <span key={t.id}>
                       {i ? ", " : ""}
-                      <Link className="font-mono text-sky-700 underline dark:text-sky-400" href={inWorkingSet(id)}>
-                        {id}
+                      <Link
+                        className="font-mono text-sky-700 underline dark:text-sky-400"
+                        href={inWorkingSet(t.id)}
+                        title={t.detail ?? g.text}
+                      >
+                        {t.id}
                       </Link>
+                      {/* "awaiting reviews: 1 of 2 approvals …": the part after the reason's name */}
+                      {t.detail ? <span className="text-zinc-500"> ({t.detail.replace(/^[^:]*:\s*/, "")})</span> : null}
                     </span>
                   ))}
-                  {g.ids.length > 20 ? ` and ${g.ids.length - 20} more` : ""}
+                  {g.tasks.length > 20 ? ` and ${g.tasks.length - 20} more` : ""}
                 </li>
               ))}
             </ul>

@@ -1,12 +1,25 @@
+import { type ExclusionReason, exclusionText, type PolicyExclusion } from "@/lib/review";
 import type { PublishPlan } from "@/server/datasets/datasets";
 
-/** The exclusions grouped by their message, most common first: "3 stale review: approved on an older revision". */
-export function exclusionGroups(
-  plan: Pick<PublishPlan, "excluded">,
-): Array<{ message: string; count: number; ids: string[] }> {
-  const groups = new Map<string, string[]>();
-  for (const e of plan.excluded) groups.set(e.message, [...(groups.get(e.message) ?? []), e.id]);
-  return [...groups].map(([message, ids]) => ({ message, count: ids.length, ids })).sort((a, b) => b.count - a.count);
+/**
+ * The exclusions grouped by reason, most common first, each with the reason's words (lib/review.ts)
+ * and its tasks. A task's own message says more where it has more to say ("awaiting reviews: 1 of
+ * 2 approvals …"): `detail` carries it then.
+ */
+export function exclusionGroups(plan: Pick<PublishPlan, "excluded">): Array<{
+  reason: ExclusionReason | PolicyExclusion;
+  text: string;
+  count: number;
+  tasks: Array<{ id: string; detail: string | null }>;
+}> {
+  const groups = new Map<ExclusionReason | PolicyExclusion, Array<{ id: string; detail: string | null }>>();
+  for (const e of plan.excluded) {
+    const detail = e.message === exclusionText(e.reason) ? null : e.message;
+    groups.set(e.reason, [...(groups.get(e.reason) ?? []), { id: e.id, detail }]);
+  }
+  return [...groups]
+    .map(([reason, tasks]) => ({ reason, text: exclusionText(reason), count: tasks.length, tasks }))
+    .sort((a, b) => b.count - a.count);
 }
 
 /** "+3 added · −1 removed · 2 changed against v4", or that this is the first version. */

@@ -9,8 +9,8 @@ import { VersionDiff } from "./version-diff";
 
 type Dataset = RouterOutputs["dataset"]["list"][number];
 
-/** The published versions: downloads, background exports, and a diff against the one before. */
-export function VersionsTable({ dataset }: { dataset: Dataset }) {
+/** The published versions: downloads, background exports (`canExport`), and a diff against the one before. */
+export function VersionsTable({ dataset, canExport }: { dataset: Dataset; canExport: boolean }) {
   const [diff, setDiff] = useState<{ from: number; to: number } | null>(null);
   const versions = dataset.versions;
   if (!versions.length) return <p className="text-xs text-zinc-500">Not published yet.</p>;
@@ -50,7 +50,7 @@ export function VersionsTable({ dataset }: { dataset: Dataset }) {
                         {f.label}
                       </a>
                     ))}
-                    <BackgroundExport dataset={dataset.name} version={v.number} />
+                    {canExport ? <BackgroundExport dataset={dataset.name} version={v.number} /> : null}
                     {before ? (
                       <Button
                         variant="link"
