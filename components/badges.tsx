@@ -25,21 +25,27 @@ export function VerdictBadge({ status, reason }: { status: string; reason?: stri
   );
 }
 
-/** The review decision; a decision a newer revision superseded says so. */
+/**
+ * The review decision; a decision a newer revision superseded says so, and an approval that overrode
+ * the filter's verdict says that, with its written reason as the tooltip when given.
+ */
 export function ReviewBadge({
   status,
   stale = false,
-  override = false,
+  override = null,
 }: {
   status: string;
   stale?: boolean;
-  override?: boolean;
+  override?: string | boolean | null;
 }) {
   return (
     <span className="inline-flex items-center gap-1">
       <Badge tone={isKey(REVIEW_TONE, status) ? REVIEW_TONE[status] : "plain"}>{humanize(status)}</Badge>
       {override ? (
-        <Badge tone="purple" title="Approved although the filter did not accept this revision">
+        <Badge
+          tone="purple"
+          title={`Approved although the filter did not accept this revision${typeof override === "string" ? `: ${override}` : ""}`}
+        >
           override
         </Badge>
       ) : null}

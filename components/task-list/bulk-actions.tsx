@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ReviewStatus } from "@/lib/cat";
 import type { RefusedApproval } from "@/server/review/review-tasks";
+import type { Can } from "../auth/use-role";
 import { OverrideDialog } from "../review/override-dialog";
 import { bulkApprovalSummary, refusedApprovals } from "../review/refusal";
 import { useTRPC, type RouterInputs } from "../trpc";
@@ -16,22 +17,24 @@ type Refusal = { selection: TaskSelection; count: number; tasks: RefusedApproval
 
 /**
  * What to do with the selected rows (or all matching): run the filter, review, label, and add to a
- * dataset — or, on a dataset's page, remove from it. Approving reports what it could not approve
- * and why, and offers the same override for those.
+ * dataset — or, on a dataset's page, remove from it — each as the role allows. Approving reports
+ * what it could not approve and why, and offers the same override for those.
  */
 export function BulkActions({
   selection,
   total,
   dataset,
+  can,
 }: {
   selection: Selection;
   total: number | undefined;
   dataset?: string;
+  can: Can;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const labels = useQuery(trpc.review.labels.queryOptions());
-  const datasets = useQuery({ ...trpc.dataset.list.queryOptions(), enabled: !dataset });
+  const labels = useQuery({ ...trpc.review.labels.queryOptions(), enabled: can("label") });
+  const datasets = useQuery({ ...trpc.dataset.list.queryOptions(), enabled: !dataset && can("manageDatasets") });
   const [message, setMessage] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [overriding, setOverriding] = useState(false);
@@ -153,34 +156,47 @@ export function BulkActions({
             clear
           </Button>
           <span className="mx-1 h-4 w-px bg-zinc-300 dark:bg-zinc-700" aria-hidden />
-          <Button size="sm" variant="info" data-testid="bulk-rerun" onClick={act(() => rerun.mutate(selection.input))}>
-            Run filter
-          </Button>
-          <Button size="sm" variant="approve" onClick={decide("approved")}>
-            Approve
-          </Button>
-          <Button size="sm" variant="reject" onClick={decide("rejected")}>
-            Reject
-          </Button>
-          <Button size="sm" variant="warn" onClick={decide("needs_edit")}>
-            Needs edit
-          </Button>
-          <Select
-            aria-label="Add a label to the selection"
-            value=""
-            onChange={(e) =>
-              e.target.value &&
-              act(() => setLabel.mutate({ selection: selection.input, labelId: Number(e.target.value), on: true }))()
-            }
-          >
-            <option value="">Label…</option>
-            {labels.data?.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.name}
-              </option>
-            ))}
-          </Select>
-          {dataset ? (
+          {can("runFilter") ? (
+            <Button
+              size="sm"
+              variant="info"
+              data-testid="bulk-rerun"
+              onClick={act(() => rerun.mutate(selection.input))}
+            >
+              Run filter
+            </Button>
+          ) : null}
+          {can("review") ? (
+            <>
+              <Button size="sm" variant="approve" onClick={decide("approved")}>
+                Approve
+              </Button>
+              <Button size="sm" variant="reject" onClick={decide("rejected")}>
+                Reject
+              </Button>
+              <Button size="sm" variant="warn" onClick={decide("needs_edit")}>
+                Needs edit
+              </Button>
+            </>
+          ) : null}
+          {can("label") ? (
+            <Select
+              aria-label="Add a label to the selection"
+              value=""
+              onChange={(e) =>
+                e.target.value &&
+                act(() => setLabel.mutate({ selection: selection.input, labelId: Number(e.target.value), on: true }))()
+              }
+            >
+              <option value="">Label…</option>
+              {labels.data?.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </Select>
+          ) : null}
+          {!can("manageDatasets") ? null : dataset ? (
             <Button
               size="sm"
               variant="reject"

@@ -17,21 +17,24 @@ const SORT_LABEL: Record<(typeof SORT_FIELDS)[number], string> = {
   externalId: "Task id",
 };
 const YES_NO = ["yes", "no"] as const;
+const EDIT_OUTCOMES = ["rescued", "newly_rejected"] as const;
 
-/** Whether the server counted a facet (or the total) on a sample: then the UI says "about". */
-function isApproximate(counts: Counts | undefined, key: string): boolean {
-  if (!counts || !("approximate" in counts)) return false;
-  const flags: unknown = counts.approximate;
-  return typeof flags === "object" && flags !== null && Reflect.get(flags, key) === true;
-}
-
-/** A facet's counts when the server counts that facet (newer facets may not be counted yet). */
-function countsOf(counts: Counts | undefined, key: string): Record<string, number> | undefined {
-  const c: unknown = counts ? Reflect.get(counts, key) : undefined;
-  return typeof c === "object" && c !== null && Object.values(c).every((n) => typeof n === "number")
-    ? (c as Record<string, number>)
-    : undefined;
-}
+/** The facets the server counts (typed from its answer, so a new one cannot be forgotten here). */
+type CountedFacet = Exclude<keyof Counts, "total" | "approximate">;
+const COUNTED: Record<CountedFacet, true> = {
+  environment: true,
+  batch: true,
+  verdict: true,
+  reason: true,
+  review: true,
+  stale: true,
+  override: true,
+  label: true,
+  edit: true,
+  comments: true,
+  edited: true,
+};
+const isCounted = (key: string): key is CountedFacet => Object.hasOwn(COUNTED, key);
 
 /** Search, the facets (each with its live counts), sort, and the list's total. */
 export function FacetBar({
@@ -44,6 +47,7 @@ export function FacetBar({
   setParams,
   clear,
   searchRef,
+  canReview,
 }: {
   input: TaskListInput;
   counts: Counts | undefined;
@@ -54,6 +58,8 @@ export function FacetBar({
   setParams: (changes: Record<string, string | undefined>) => void;
   clear: () => void;
   searchRef: RefObject<HTMLInputElement | null>;
+  /** The review queue walks the list to decide on each task: for reviewers. */
+  canReview: boolean;
 }) {
   const trpc = useTRPC();
   const facets = useQuery(trpc.task.facets.queryOptions());
@@ -70,19 +76,16 @@ export function FacetBar({
     pause.current = setTimeout(() => setParams({ q: value.trim() || undefined }), 250);
   };
 
-  const facet = (
-    label: string,
-    key: keyof TaskFilter & string,
-    options: readonly string[],
-    counted?: Record<string, number>,
-  ) =>
+  // A facet the server counts shows its counts, "about" where it counted on a sample.
+  const facet = (label: string, key: keyof TaskFilter & string, options: readonly string[]) =>
     fixed[key] === undefined ? (
       <FacetSelect
         key={key}
         label={label}
         value={input[key]}
         options={options}
-        counts={counted}
+        counts={isCounted(key) ? counts?.[key] : undefined}
+        approximate={isCounted(key) && counts?.approximate[key] === true}
         onChange={(v) => setParams({ [key]: v })}
       />
     ) : null;
@@ -98,17 +101,17 @@ export function FacetBar({
         value={search}
         onChange={(e) => type(e.target.value)}
       />
-      {facet("Environment", "environment", facets.data?.environments ?? [], counts?.environment)}
-      {facet("Batch", "batch", facets.data?.batches ?? [], counts?.batch)}
-      {facet("Verdict", "verdict", VERDICT_STATUSES, counts?.verdict)}
-      {facet("Reason", "reason", REJECT_REASONS, counts?.reason)}
-      {facet("Review", "review", REVIEW_STATUSES, counts?.review)}
-      {facet("Review is stale", "stale", YES_NO, countsOf(counts, "stale"))}
+      {facet("Environment", "environment", facets.data?.environments ?? [])}
+      {facet("Batch", "batch", facets.data?.batches ?? [])}
+      {facet("Verdict", "verdict", VERDICT_STATUSES)}
+      {facet("Reason", "reason", REJECT_REASONS)}
+      {facet("Review", "review", REVIEW_STATUSES)}
+      {facet("Review is stale", "stale", YES_NO)}
       {facet("Override", "override", YES_NO)}
-      {facet("Label", "label", labels.data?.map((l) => l.name) ?? [], counts?.label)}
-      {facet("Edit outcome", "edit", ["rescued", "newly_rejected"])}
-      {facet("Comments", "comments", YES_NO, counts?.comments)}
-      {facet("Edited", "edited", YES_NO, counts?.edited)}
+      {facet("Label", "label", labels.data?.map((l) => l.name) ?? [])}
+      {facet("Edit outcome", "edit", EDIT_OUTCOMES)}
+      {facet("Comments", "comments", YES_NO)}
+      {facet("Edited", "edited", YES_NO)}
       {facet("Dataset", "dataset", datasets.data?.map((d) => d.name) ?? [])}
       {/* biome-ignore lint/a11y/noLabelWithoutControl: the Select inside is the control */}
       <label className="flex items-center gap-1.5 text-xs text-zinc-500">
@@ -145,15 +148,17 @@ export function FacetBar({
           Clear filters
         </Button>
       ) : null}
-      <Link
-        href={`/review${query ? `?${query}` : ""}`}
-        className={buttonClass({ size: "sm", className: "ml-auto" })}
-        title="Walk this filter one task at a time"
-      >
-        Review queue →
-      </Link>
-      <span className="text-xs text-zinc-500" data-testid="task-count">
-        {total === undefined ? "…" : `${isApproximate(counts, "total") ? "about " : ""}${plural(total, "task")}`}
+      {canReview ? (
+        <Link
+          href={`/review${query ? `?${query}` : ""}`}
+          className={buttonClass({ size: "sm", className: "ml-auto" })}
+          title="Walk this filter one task at a time"
+        >
+          Review queue →
+        </Link>
+      ) : null}
+      <span className={`text-xs text-zinc-500 ${canReview ? "" : "ml-auto"}`} data-testid="task-count">
+        {total === undefined ? "…" : `${counts?.approximate.total ? "about " : ""}${plural(total, "task")}`}
       </span>
     </div>
   );

@@ -2,18 +2,23 @@
 import { humanize } from "../format";
 import { Select } from "../ui/field";
 
-/** One facet: "all" or a value, each with how many tasks it would show (when the server counts it). */
+/**
+ * One facet: "all" or a value, each with how many tasks it would show (when the server counts it;
+ * "about" when it counted on a sample).
+ */
 export function FacetSelect({
   label,
   value,
   options,
   counts,
+  approximate = false,
   onChange,
 }: {
   label: string;
   value?: string;
   options: readonly string[];
   counts?: Record<string, number>;
+  approximate?: boolean;
   onChange: (v: string | undefined) => void;
 }) {
   const shown = [...new Set([...options, ...Object.keys(counts ?? {}), ...(value ? [value] : [])])];
@@ -31,7 +36,7 @@ export function FacetSelect({
         {shown.map((o) => (
           <option key={o} value={o}>
             {humanize(o)}
-            {counts ? ` (${(counts[o] ?? 0).toLocaleString()})` : ""}
+            {counts ? ` (${approximate ? "about " : ""}${(counts[o] ?? 0).toLocaleString()})` : ""}
           </option>
         ))}
       </Select>

@@ -16,8 +16,8 @@ function eta(seconds: number | null) {
 const LIST_REFRESH_MS = 3000;
 const COUNTS_REFRESH_MS = 10_000;
 
-/** Live progress of the recent reruns: counts per outcome, rate, ETA; cancel while running. */
-export function RerunProgress() {
+/** Live progress of the recent reruns: counts per outcome, rate, ETA; cancel while running (`canCancel`). */
+export function RerunProgress({ canCancel }: { canCancel: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const recent = useQuery({
@@ -109,9 +109,11 @@ export function RerunProgress() {
                 <span className="text-zinc-500">
                   {r.rate}/s · ETA {eta(r.etaSeconds)}
                 </span>
-                <Button size="xs" onClick={() => cancel.mutate({ rerunId: r.id })}>
-                  Cancel
-                </Button>
+                {canCancel ? (
+                  <Button size="xs" onClick={() => cancel.mutate({ rerunId: r.id })}>
+                    Cancel
+                  </Button>
+                ) : null}
               </>
             )}
           </div>

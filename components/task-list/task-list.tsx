@@ -3,6 +3,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef } from "react";
 import type { TaskFilter } from "@/lib/task-query";
+import { useRole } from "../auth/use-role";
 import { useTRPC } from "../trpc";
 import { BulkActions } from "./bulk-actions";
 import { FacetBar } from "./facet-bar";
@@ -27,6 +28,9 @@ export function TaskList({
   className?: string;
 }) {
   const trpc = useTRPC();
+  const { can } = useRole();
+  // Whether any bulk action is the role's: a viewer gets no selection at all.
+  const selectable = can("review") || can("label") || can("runFilter") || can("manageDatasets");
   const { input, filter, query, setParams, clear } = useListParams(fixed);
   const counts = useQuery({ ...trpc.task.facetCounts.queryOptions(filter), placeholderData: (prev) => prev });
   // The total comes with the facet counts (one pass over the tasks for both); while a new filter
@@ -54,13 +58,15 @@ export function TaskList({
         setParams={setParams}
         clear={clear}
         searchRef={searchRef}
+        canReview={can("review")}
       />
-      <BulkActions selection={selection} total={total} dataset={fixed.dataset} />
-      <RerunProgress />
+      {selectable ? <BulkActions selection={selection} total={total} dataset={fixed.dataset} can={can} /> : null}
+      <RerunProgress canCancel={can("runFilter")} />
       {list.error ? <p className="p-4 text-rose-600">Could not load tasks: {list.error.message}</p> : null}
       <TaskTable
         list={list}
         selection={selection}
+        selectable={selectable}
         openHref={openHref}
         onSearchKey={() => searchRef.current?.focus()}
         exclusions={exclusions}
@@ -82,7 +88,7 @@ export function TaskList({
         }
       />
       <p className="border-t border-zinc-200 px-4 py-1 text-[11px] text-zinc-500 dark:border-zinc-800">
-        Keys: / search · j/k move · x select · Enter open · on a task: ? for all shortcuts
+        Keys: / search · j/k move{selectable ? " · x select" : ""} · Enter open · on a task: ? for all shortcuts
       </p>
     </div>
   );

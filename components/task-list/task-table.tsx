@@ -35,11 +35,13 @@ const HEADERS: Array<[string, string?]> = [
 
 /**
  * The rows, virtualized (only what is in view is in the DOM) and paged by keyset cursor as you
- * scroll. Keys: j/k move, x selects, Enter or o opens, / searches.
+ * scroll. Keys: j/k move, x selects (when there is something to do with a selection), Enter or o
+ * opens, / searches.
  */
 export function TaskTable({
   list,
   selection,
+  selectable,
   openHref,
   onSearchKey,
   exclusions,
@@ -55,6 +57,8 @@ export function TaskTable({
     error: unknown;
   };
   selection: Selection;
+  /** Whether the role can do anything with selected rows (a viewer cannot: no checkboxes). */
+  selectable: boolean;
   openHref: (taskId: number) => string;
   onSearchKey: () => void;
   exclusions?: Exclusions;
@@ -87,7 +91,7 @@ export function TaskTable({
     "/": onSearchKey,
     j: () => move(1),
     k: () => move(-1),
-    x: () => rows[active] && selection.toggle(rows[active].id),
+    x: () => selectable && rows[active] && selection.toggle(rows[active].id),
     Enter: open,
     o: open,
   });
@@ -131,12 +135,14 @@ export function TaskTable({
                 onClick={() => setActive(v.index)}
               >
                 <span className="px-2" role="cell">
-                  <Checkbox
-                    aria-label={`Select ${t.externalId}`}
-                    checked={selection.isSelected(t.id)}
-                    disabled={selection.allMatching}
-                    onChange={(e) => selection.toggle(t.id, e.target.checked)}
-                  />
+                  {selectable ? (
+                    <Checkbox
+                      aria-label={`Select ${t.externalId}`}
+                      checked={selection.isSelected(t.id)}
+                      disabled={selection.allMatching}
+                      onChange={(e) => selection.toggle(t.id, e.target.checked)}
+                    />
+                  ) : null}
                 </span>
                 <span className="truncate px-2 font-mono text-xs" role="cell">
                   <Link href={openHref(t.id)} className="text-sky-700 hover:underline dark:text-sky-400">
@@ -153,11 +159,7 @@ export function TaskTable({
                   <VerdictBadge status={t.verdictStatus} reason={t.verdictReason} />
                 </span>
                 <span className="px-2" role="cell">
-                  <ReviewBadge
-                    status={t.reviewStatus}
-                    stale={"reviewStale" in t && t.reviewStale === true}
-                    override={"reviewOverride" in t && !!t.reviewOverride}
-                  />
+                  <ReviewBadge status={t.reviewStatus} stale={t.reviewStale} override={t.reviewOverride} />
                 </span>
                 <span className="px-2 text-right text-xs tabular-nums" role="cell">
                   {t.revisionCount}

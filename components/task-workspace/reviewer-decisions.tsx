@@ -58,7 +58,7 @@ export function ReviewerDecisions({
                 {x.name}
                 {x.userId === meId ? " (you)" : ""}
               </span>
-              <ReviewBadge status={x.decision} override={x.overrideReason !== null} />
+              <ReviewBadge status={x.decision} override={x.overrideReason} />
               {x.adjudication ? <Badge tone="sky">adjudication</Badge> : null}
               <time className="text-zinc-500" dateTime={new Date(x.at).toISOString()}>
                 {when(x.at)}

@@ -32,7 +32,7 @@ export function TaskHeader({
       </Link>
       <h1 className="font-mono text-base font-semibold">{task.externalId}</h1>
       <VerdictBadge status={task.verdictStatus} reason={task.verdictReason} />
-      <ReviewBadge status={task.reviewStatus} stale={task.reviewStale} override={task.reviewOverride !== null} />
+      <ReviewBadge status={task.reviewStatus} stale={task.reviewStale} override={task.reviewOverride} />
       {task.labels.map((l) => (
         <span
           key={l.label.id}
