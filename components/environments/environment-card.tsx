@@ -10,8 +10,8 @@ import { text } from "./display-text";
 
 type Environment = RouterOutputs["environment"]["list"][number];
 
-/** One environment: its active pack, its pack versions (pick the active one), its tools. */
-export function EnvironmentCard({ env }: { env: Environment }) {
+/** One environment: its active pack, its pack versions (`canChoose`: pick the active one), its tools. */
+export function EnvironmentCard({ env, canChoose }: { env: Environment; canChoose: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const setActive = useMutation(
@@ -38,7 +38,7 @@ export function EnvironmentCard({ env }: { env: Environment }) {
         </p>
       ) : env.versions.length ? (
         <p className="text-xs text-rose-600">
-          No version is active: runs of this environment have no pack. Choose one below.
+          No version is active: runs of this environment have no pack.{canChoose ? " Choose one below." : ""}
         </p>
       ) : null}
       {setActive.error ? <ErrorText>{setActive.error.message}</ErrorText> : null}
@@ -67,7 +67,7 @@ export function EnvironmentCard({ env }: { env: Environment }) {
                 <TD>
                   {v.active ? (
                     <span className="font-medium text-emerald-700 dark:text-emerald-400">active</span>
-                  ) : (
+                  ) : !canChoose ? null : (
                     <Button
                       size="sm"
                       disabled={setActive.isPending}

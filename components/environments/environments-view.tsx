@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { useRole } from "../auth/use-role";
 import { useTRPC } from "../trpc";
 import { Page, PageHeader } from "../ui/section";
 import { EnvironmentCard } from "./environment-card";
@@ -8,6 +9,8 @@ import { PackUpload } from "./pack-upload";
 export function EnvironmentsView() {
   const trpc = useTRPC();
   const envs = useQuery(trpc.environment.list.queryOptions());
+  // Packs run as the sandbox's code: adding one and choosing the active one are an administrator's.
+  const { can } = useRole();
   return (
     <Page>
       <PageHeader
@@ -21,9 +24,9 @@ export function EnvironmentsView() {
           </>
         }
       />
-      <PackUpload names={envs.data?.map((e) => e.name) ?? []} />
+      {can("uploadPack") ? <PackUpload names={envs.data?.map((e) => e.name) ?? []} /> : null}
       {envs.data?.map((env) => (
-        <EnvironmentCard key={env.name} env={env} />
+        <EnvironmentCard key={env.name} env={env} canChoose={can("choosePack")} />
       ))}
     </Page>
   );

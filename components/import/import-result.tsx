@@ -1,12 +1,27 @@
 "use client";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ImportSummary } from "@/server/tasks/import-tasks";
+import { plural } from "../format";
 import { taskListHref } from "../task-list/list-params";
+import { rerunCounts } from "../task-list/rerun-counts";
+import { useTRPC } from "../trpc";
 import { Notice } from "../ui/notice";
 import { Table, TD, TH, THead, TR } from "../ui/table";
 
-/** What an import kept, what it refused (line by line), and the filter run it started. */
-export function ImportResult({ file, summary }: { file: string; summary: ImportSummary }) {
+/**
+ * What an import kept, what it refused (line by line), and — when the form asked for the filter
+ * (`filterAsked`) — the rerun it queued for the new and revised tasks, followed to its end.
+ */
+export function ImportResult({
+  file,
+  summary,
+  filterAsked,
+}: {
+  file: string;
+  summary: ImportSummary;
+  filterAsked: boolean;
+}) {
   const failed = summary.status === "failed";
   const batchHref = taskListHref({ batch: summary.batch.name });
   const batchLink = (
@@ -34,13 +49,10 @@ export function ImportResult({ file, summary }: { file: string; summary: ImportS
           {summary.unchanged} unchanged · {summary.errorCount} refused
         </p>
         {summary.rerun ? (
+          <ImportRerun rerun={summary.rerun} batchHref={batchHref} />
+        ) : filterAsked && !failed && summary.batch.id !== null ? (
           <p className="text-xs" data-testid="import-rerun">
-            The filter is running on the {summary.rerun.taskCount} new and revised task
-            {summary.rerun.taskCount === 1 ? "" : "s"}: see their verdicts in{" "}
-            <Link className="text-sky-700 underline dark:text-sky-400" href={batchHref}>
-              the batch
-            </Link>
-            .
+            No filter run queued: no task is new or revised.
           </p>
         ) : null}
       </Notice>
@@ -69,5 +81,35 @@ export function ImportResult({ file, summary }: { file: string; summary: ImportS
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** "Filter rerun #12 queued for 40 new and revised tasks", then its progress until it finishes. */
+function ImportRerun({ rerun, batchHref }: { rerun: NonNullable<ImportSummary["rerun"]>; batchHref: string }) {
+  const trpc = useTRPC();
+  const progress = useQuery({
+    ...trpc.filter.progress.queryOptions({ rerunId: rerun.rerunId }),
+    refetchInterval: (q) => (q.state.data?.finished ? false : 1500),
+  });
+  const p = progress.data;
+  return (
+    <p className="text-xs" data-testid="import-rerun">
+      Filter rerun #{rerun.rerunId} queued for the{" "}
+      {plural(rerun.taskCount, "new and revised task", "new and revised tasks")}
+      {p ? (
+        <span data-testid="import-rerun-progress">
+          {" "}
+          · {p.finished ? (p.cancelled ? "cancelled" : "finished") : rerunCounts(p).text}
+          {p.verdicts.accepted + p.verdicts.rejected
+            ? ` · ${p.verdicts.accepted.toLocaleString()} accepted, ${p.verdicts.rejected.toLocaleString()} rejected`
+            : ""}
+        </span>
+      ) : null}
+      : see their verdicts in{" "}
+      <Link className="text-sky-700 underline dark:text-sky-400" href={batchHref}>
+        the batch
+      </Link>
+      .
+    </p>
   );
 }
