@@ -36,6 +36,16 @@ test("rerun a filtered list in the sandbox: live progress, verdicts in the list,
   await expect(funnel).toContainText("3 tasks · 3 run");
   await expect(funnel.getByRole("img", { name: /^Verifier loads: 2 / })).toBeVisible();
   await expect(funnel.getByRole("img", { name: /^Failure cases rejected \(accepted\): 1 / })).toBeVisible();
+  // A bar opens exactly the tasks it counts: the stage within the batch.
+  await funnel.getByTestId("funnel-bar-verifierLoads").click();
+  await expect(page).toHaveURL(new RegExp(`/tasks\\?batch=${batch}&stage=verifier_loads`));
+  await expect(page.getByTestId("task-count")).toHaveText("2 tasks");
+  await expect(page.getByTestId("task-table")).not.toContainText(`${token}-broken`);
+
+  await page.goBack();
+  await funnel.getByRole("link", { name: /show the 1 whose verifier does not load/ }).click();
+  await expect(page).toHaveURL(/reason=verifier_invalid/);
+  await expect(page.getByTestId("task-count")).toHaveText("1 task");
 
   await page.goto("/environments");
   const retail = page.getByTestId("environment").filter({ hasText: "retail" });

@@ -4,9 +4,9 @@ import { taskListHref } from "../task-list/list-params";
 export type FunnelGroupBy = "batch" | "environment";
 
 /**
- * Where each funnel bar leads. The list filters on one verdict or one reason, so a bar links to the
- * tasks it counts when one filter says that (the accepted ones), and otherwise to the tasks that
- * stage lost (the rejected reason that stops a task there): those are what a curator opens next.
+ * Where each funnel bar leads: the bar to exactly the tasks it counts (the list's `stage` filter,
+ * within the group's batch or environment), and the drop-off beside it to what that stage lost (the
+ * tasks not run yet, or the rejection reason that stops a task there): what a curator opens next.
  */
 export function funnelLinks(
   by: FunnelGroupBy,
@@ -16,29 +16,33 @@ export function funnelLinks(
   return {
     all: taskListHref(group),
     run: {
-      href: taskListHref({ ...group, verdict: "pending" }),
-      lost: row.tasks - row.run,
-      what: "not run yet",
-      short: "not run",
+      href: taskListHref({ ...group, stage: "run" }),
+      lost: {
+        count: row.tasks - row.run,
+        href: taskListHref({ ...group, verdict: "pending" }),
+        what: "not run yet",
+        short: "not run",
+      },
     },
     verifierLoads: {
-      href: taskListHref({ ...group, reason: "verifier_invalid" }),
-      lost: row.run - row.verifierLoads,
-      what: "whose verifier does not load",
-      short: "verifier invalid",
+      href: taskListHref({ ...group, stage: "verifier_loads" }),
+      lost: {
+        count: row.run - row.verifierLoads,
+        href: taskListHref({ ...group, reason: "verifier_invalid" }),
+        what: "whose verifier does not load",
+        short: "verifier invalid",
+      },
     },
     solutionPasses: {
-      href: taskListHref({ ...group, reason: "solution_not_passing" }),
-      lost: row.verifierLoads - row.solutionPasses,
-      what: "whose solution does not pass",
-      short: "solution not passing",
+      href: taskListHref({ ...group, stage: "solution_passes" }),
+      lost: {
+        count: row.verifierLoads - row.solutionPasses,
+        href: taskListHref({ ...group, reason: "solution_not_passing" }),
+        what: "whose solution does not pass",
+        short: "solution not passing",
+      },
     },
-    accepted: {
-      href: taskListHref({ ...group, verdict: "accepted" }),
-      lost: null,
-      what: "accepted",
-      short: "accepted",
-    },
+    accepted: { href: taskListHref({ ...group, stage: "accepted" }), lost: null },
     reason: (reason: string) => taskListHref({ ...group, reason }),
   };
 }

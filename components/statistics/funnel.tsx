@@ -14,7 +14,10 @@ const STAGES = [
 
 const link = "text-sky-700 hover:underline dark:text-sky-400";
 
-/** One group's funnel; every bar and count opens the task list filtered to the tasks behind it. */
+/**
+ * One group's funnel; every bar opens the task list filtered to exactly the tasks it counts, and
+ * every drop-off to the tasks that stage lost.
+ */
 export function Funnel({ row, by }: { row: Row; by: FunnelGroupBy }) {
   const base = row.run || 1;
   const links = funnelLinks(by, row);
@@ -31,7 +34,7 @@ export function Funnel({ row, by }: { row: Row; by: FunnelGroupBy }) {
             <>
               {" "}
               ·{" "}
-              <Link className={link} href={links.run.href}>
+              <Link className={link} href={links.run.lost.href}>
                 {(row.tasks - row.run).toLocaleString()} pending
               </Link>
             </>
@@ -51,11 +54,8 @@ export function Funnel({ row, by }: { row: Row; by: FunnelGroupBy }) {
                 <Link
                   href={target.href}
                   className="block h-4 rounded bg-zinc-100 hover:ring-2 hover:ring-sky-400 dark:bg-zinc-900"
-                  aria-label={
-                    lost === null
-                      ? `${s.label}: show the ${n} ${target.what}`
-                      : `${s.label}: show the ${lost} ${target.what}`
-                  }
+                  aria-label={`${s.label}: show these ${n.toLocaleString()} tasks`}
+                  data-testid={`funnel-bar-${s.key}`}
                 >
                   <div className="h-full" role="img" aria-label={`${s.label}: ${n} (${pct.toFixed(1)}%)`}>
                     <div className={`h-full rounded ${s.color}`} style={{ width: `${pct}%` }} />
@@ -65,9 +65,13 @@ export function Funnel({ row, by }: { row: Row; by: FunnelGroupBy }) {
                   {n.toLocaleString()} <span className="text-zinc-500">({pct.toFixed(1)}%)</span>
                 </span>
                 <span className="text-zinc-500">
-                  {lost ? (
-                    <Link className={link} href={target.href}>
-                      −{lost.toLocaleString()} {target.short}
+                  {lost?.count ? (
+                    <Link
+                      className={link}
+                      href={lost.href}
+                      aria-label={`${s.label}: show the ${lost.count.toLocaleString()} ${lost.what}`}
+                    >
+                      −{lost.count.toLocaleString()} {lost.short}
                     </Link>
                   ) : null}
                 </span>
