@@ -2,7 +2,7 @@
 // on the fresh database once, through the API (never the form), and every test starts signed in.
 import os from "node:os";
 import path from "node:path";
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Browser } from "@playwright/test";
 
 const ADMIN = { email: "curator@e2e.example", name: "Ada Curator", password: "e2e-password-not-secret" };
 
@@ -23,4 +23,28 @@ export async function signInAdmin(request: APIRequestContext, base = "") {
     throw new Error(
       `signing in failed: setup ${setup.status()} ${await setup.text()}; sign-in ${signIn.status()} ${await signIn.text()}`,
     );
+}
+
+/** A password for the users a test makes (their emails are unique to the test). */
+export const USER_PASSWORD = "e2e-user-password-not-secret";
+
+/** Adds a user with a role and a password, as the administrator, through the API; returns its id. */
+export async function addUser(
+  request: APIRequestContext,
+  user: { email: string; name: string; role: "viewer" | "reviewer" | "curator" | "admin" },
+): Promise<number> {
+  const res = await request.post("/api/v1/users", { data: { ...user, password: USER_PASSWORD } });
+  if (!res.ok()) throw new Error(`adding ${user.email} failed: ${res.status()} ${await res.text()}`);
+  return ((await res.json()) as { id: number }).id;
+}
+
+/**
+ * A second person: a browser context of their own (none of the administrator's cookies), signed in
+ * as `email` through the API. Close it at the end of the test.
+ */
+export async function signedInContext(browser: Browser, email: string, password = USER_PASSWORD) {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const res = await context.request.post("/api/auth/sign-in/email", { data: { email, password } });
+  if (!res.ok()) throw new Error(`signing in as ${email} failed: ${res.status()} ${await res.text()}`);
+  return context;
 }
