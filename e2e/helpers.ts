@@ -67,7 +67,7 @@ export async function waitForVerdicts(request: APIRequestContext, batch: string)
 }
 
 /** Calls a tRPC procedure the way the app does (superjson's envelope), for seeding. */
-async function trpc(request: APIRequestContext, path: string, input: unknown) {
+export async function trpc(request: APIRequestContext, path: string, input: unknown) {
   const res = await request.post(`/api/trpc/${path}`, { data: { json: input } });
   if (!res.ok()) throw new Error(`${path} failed: ${res.status()} ${await res.text()}`);
   return ((await res.json()) as { result: { data: { json: unknown } } }).result.data.json;
