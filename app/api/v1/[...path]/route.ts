@@ -6,4 +6,4 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 const dispatch = guarded((req: Request) => handleApiRequest(req));
-export { dispatch as GET, dispatch as POST, dispatch as DELETE };
+export { dispatch as GET, dispatch as POST, dispatch as PUT, dispatch as PATCH, dispatch as DELETE };
