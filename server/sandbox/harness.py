@@ -18,11 +18,13 @@ import builtins
 import ctypes
 import errno
 import gc
+import hashlib
 import inspect
 import json
 import linecache
 import marshal
 import os
+import re
 import reprlib
 import resource
 import select
@@ -680,7 +682,20 @@ def compact_state(state):
                 n[copy_key(k)] = newof[id(v)] if container(v) else copy_scalar(v)
         else:
             n.extend(newof[id(v)] if container(v) else copy_scalar(v) for v in o)
+    # where it all landed, for huge_pages: every container, and the first value of each (the
+    # values were allocated in order, so that finds every region they fill)
+    regions = STATE_REGIONS
+    regions.clear()
+    for _, n in pairs:
+        regions.add(id(n) // HUGE_PAGE)
+        for v in (n.values() if type(n) is dict else n):
+            regions.add(id(v) // HUGE_PAGE)
+            break
     return pairs[0][1]
+
+
+# 2 MiB regions holding the compacted state (compact_state fills it, huge_pages uses it)
+STATE_REGIONS = set()
 
 
 def copy_scalar(v):
@@ -703,29 +718,14 @@ HUGE_PAGE = 2 << 20
 MADV_COLLAPSE = 25  # Linux >= 6.1; elsewhere madvise says EINVAL and nothing changes
 
 
-def huge_pages(state):
-    """Asks the kernel to back the 2 MiB regions that hold the state with huge pages. Every case
-    forks this process twice, and fork and exit walk one page-table entry per 4 KiB page of the
-    heap: with huge pages that is one per 2 MiB, until a child writes to a region (the kernel then
-    splits that one region only). compact_state allocated the containers together and then their
-    contents in order, so one object per container finds every region."""
-    regions = set()
-    stack = [state]
-    while stack:
-        o = stack.pop()
-        regions.add(id(o) // HUGE_PAGE)
-        vals = o.values() if type(o) is dict else o
-        first = True
-        for v in vals:
-            t = type(v)
-            if t is dict or t is list:
-                stack.append(v)
-            elif first:
-                regions.add(id(v) // HUGE_PAGE)
-                first = False
+def huge_pages():
+    """Asks the kernel to back the 2 MiB regions that hold the state (STATE_REGIONS) with huge
+    pages. Every case forks this process twice, and fork and exit walk one page-table entry per
+    4 KiB page of the heap: with huge pages that is one per 2 MiB, until a child writes to a region
+    (the kernel then splits that one region only)."""
     madvise = _libc.madvise
     madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    for r in sorted(regions):
+    for r in sorted(STATE_REGIONS):
         madvise(r * HUGE_PAGE, HUGE_PAGE, MADV_COLLAPSE)  # a region that cannot be collapsed stays as it is
 
 
@@ -1000,15 +1000,23 @@ def case_child(tools, state, fp, cmd):
     messages = []
     calls = []
     dropped = [0]
+    # strength checks only (issue 11): which call sites changed the state, and another seed and clock
+    trace = Trace(state, fp) if cmd.get("trace") else None
+    perturb_process(cmd.get("perturb"))
 
     def respond(text=""):
         messages.append(text if type(text) is str else str(text))
+        site = trace.take() if trace is not None else None
+        if site is not None:
+            trace.note(site, "respond", text=messages[-1])
         return None
 
     def make_tool(name, fn):
         # The contract: a tool in scope runs TOOLS[name](state, *args, **kwargs), positional
         # arguments as generated code writes them (reverse_string("abc"), maximum_value(1, 5, 2)).
         def tool(*args, **kwargs):
+            site = trace.take() if trace is not None else None
+            before = trace.signature() if site is not None else None
             rec = None
             if len(calls) < MAX_TOOL_CALLS_SHOWN:
                 rec = {"name": name, "args": call_args(args, kwargs)}
@@ -1023,6 +1031,9 @@ def case_child(tools, state, fp, cmd):
                 if rec is not None:
                     rec["error"] = f"{type(e).__name__}: {safe_repr(str(e))[1:-1]}"
                 raise
+            finally:
+                if site is not None:
+                    trace.note(site, name, trace.signature() != before)
             if rec is not None:
                 rec["result"] = safe_repr(result)
             return result
@@ -1038,7 +1049,12 @@ def case_child(tools, state, fp, cmd):
     saved_builtins = dict(builtins.__dict__)
     t0 = _monotonic()
     try:
-        code = compile(source, filename, "exec", dont_inherit=True)
+        code = None
+        if trace is not None:
+            g["__cat_site__"] = trace.at
+            code = instrument(source, filename, set(tools) | {"respond"})
+        if code is None:
+            code = compile(source, filename, "exec", dont_inherit=True)
         exec(code, g)
     except BaseException as e:  # SystemExit, KeyboardInterrupt too: the case just ended early
         case_error = describe_exception(e, filename, source)
@@ -1073,6 +1089,8 @@ def case_child(tools, state, fp, cmd):
     if omitted + dropped[0]:
         calls.append(omitted_calls(omitted + dropped[0]))
     header["toolCalls"] = calls
+    if trace is not None:
+        header["trace"] = trace.report()
     write_child_result(header, payload)
 
 
@@ -1114,6 +1132,7 @@ def verify_arity(fn):
 def verifier_child(state, cmd, payload):
     source = cmd["verifier"]
     t0 = _monotonic()
+    changes = Changes()
     if payload is None:
         messages = []
     else:
@@ -1122,6 +1141,10 @@ def verifier_child(state, cmd, payload):
             messages = data["messages"]
             if type(messages) is not list or any(type(m) is not str for m in messages):
                 raise TransferError("messages must be a list of strings")
+            try:
+                changes = state_changes(state, data["ops"])  # before the ops change the pristine state
+            except BaseException:
+                changes = None
             state = apply_ops(state, data["ops"])
         except BaseException as e:
             write_child_result({"stage": "transfer", "error": simple_error(
@@ -1129,12 +1152,21 @@ def verifier_child(state, cmd, payload):
                 "case")})
             return
         del data, payload
+    # what the case changed, for the case matrix (and, for strength checks, hashes to compare runs by)
+    extra = {}
+    if changes is not None:
+        extra["diff"] = changes.report()
+        if cmd.get("fingerprint"):
+            extra.update(stateHash=changes.state_hash(), messagesHash=messages_hash(messages),
+                         hashSeed=str(hash("cat-curator")))
+    perturb_process(cmd.get("perturb"))
+    reads = Reads() if cmd.get("track") and changes is not None else None
     t1 = _monotonic()
     verify, err = load_verifier(source)
     if err is not None:
-        write_child_result({"stage": "load", "error": err})
+        write_child_result({"stage": "load", "error": err, **extra})
         return
-    args = (state, messages[-1] if messages else "", messages)
+    args = (_wrap(state, (), reads) if reads is not None else state, messages[-1] if messages else "", messages)
     try:
         result = verify(*args[:verify_arity(verify)])
         ok = bool(result)
@@ -1142,12 +1174,17 @@ def verifier_child(state, cmd, payload):
         err = describe_exception(e, "<verifier>", source)
         err["source"] = "verifier"
         flush_std()
-        write_child_result({"stage": "verify", "error": err})
+        write_child_result({"stage": "verify", "error": err, **extra})
         return
     flush_std()
+    if reads is not None:
+        try:
+            extra["unread"] = unread_writes(changes, reads)
+        except BaseException:
+            pass
     # for the profile: rebuilding the case's state, then loading and running the verifier
     write_child_result({"stage": "done", "pass": ok, "returnRepr": safe_repr(result),
-                        "t": [(t1 - t0) * 1000, (_monotonic() - t1) * 1000]})
+                        "t": [(t1 - t0) * 1000, (_monotonic() - t1) * 1000], **extra})
 
 
 def check_child(cmd):
@@ -1388,6 +1425,9 @@ def handle_case(tools, state, fp, cmd, case_filter, limits):
         if omitted:
             calls.append(omitted_calls(omitted))
         result["toolCalls"] = calls
+    tr = bound_trace(h.get("trace"))
+    if tr is not None:
+        result["trace"] = tr
     if h.get("transferError"):
         result.update(outcome="error", verifyError=simple_error(
             "StateTransferError", str(h["transferError"])[:MAX_REPR_CHARS], "case"))
@@ -1398,6 +1438,8 @@ def handle_case(tools, state, fp, cmd, case_filter, limits):
     v = run_child(lambda: verifier_child(state, cmd, payload), limits, case_filter, 1 << 20)
     del payload
     vh = v["header"]
+    if vh is not None:
+        strength_fields(vh, result)
     if v["timedOut"]:
         result.update(outcome="timeout", verifyError=simple_error(
             "Timeout", f"verify did not finish within {limits['timeoutMs']} ms", "verifier"))
@@ -1447,6 +1489,925 @@ def handle_check(cmd, case_filter, limits):
 
 
 # ---------------------------------------------------------------------------------------------
+# verifier strength (issue 11): what a case changed, what the verifier read, variants of the solution
+#
+# Everything here runs in children that already run task code (the case child, the verifier child)
+# or in a child of its own (the probe plan, which parses the solution and never runs it). What it
+# reports is evidence about the task, informative like a case's tool-call log: a hostile task can
+# hide its own leniency, nothing more. The boundary is unchanged: the verifier still receives only
+# the case's final state and messages, as data.
+
+MAX_DIFF_ENTRIES = 50
+_TOOL_SCHEMAS = None  # the pack's, set by main()
+MAX_DIFF_BYTES = 16 << 10
+MAX_DIFF_VALUE_CHARS = 200
+# Changes walked per case before the rest is only counted (a case may rewrite the whole state).
+MAX_DIFF_NODES = 2_000_000
+# Changed paths kept to compare with what the verifier read.
+MAX_CHANGED_PATHS = 20_000
+MAX_UNREAD_SHOWN = 50
+# Paths the verifier read, recorded before the record counts as "read everything".
+MAX_READS = 500_000
+MAX_PROBE_SOURCE_CHARS = 100_000
+MAX_PROBE_VARIANTS = 100
+# All variants' code together, well under a child's report limit (MAX_HEADER_BYTES).
+MAX_PLAN_BYTES = 3 << 20
+MAX_TRACE_TEXTS = 3
+MAX_SIBLINGS = 64
+_MISSING = object()
+_NUMBER = re.compile(r"(?<![\w.#])\d+(?:,\d{3})*(?:\.\d+)?(?![\w])")
+
+
+def _canon(v):
+    """Canonical JSON text of a state value (tagged like the transfer, keys sorted)."""
+    try:
+        return _json_dumps(encode_value(v), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=True)
+    except BaseException:
+        return safe_repr(v)
+
+
+def _short(v):
+    s = _canon(v)
+    return s if len(s) <= MAX_DIFF_VALUE_CHARS else s[:MAX_DIFF_VALUE_CHARS] + "…"
+
+
+def _path_key(k):
+    return k if type(k) in (str, int) else safe_repr(k)
+
+
+class Changes:
+    """The changes of a final state against the pristine one: a bounded list to show, every changed
+    path (to compare with what the verifier read), and an order-independent hash of all of them."""
+
+    def __init__(self):
+        self.entries, self.bytes, self.total, self.nodes = [], 0, 0, 0
+        self.paths, self.paths_complete = [], True
+        self.acc, self.complete = 0, True
+
+    def add(self, op, path, before, after):
+        self.total += 1
+        if len(self.paths) < MAX_CHANGED_PATHS:
+            self.paths.append(tuple(path))
+        else:
+            self.paths_complete = False
+        after_text = "" if after is _MISSING else _canon(after)
+        digest = hashlib.sha256(_canon([[_path_key(k) for k in path], op, after_text]).encode("utf-8", "surrogatepass"))
+        self.acc = (self.acc + int.from_bytes(digest.digest(), "big")) % (1 << 256)
+        if len(self.entries) >= MAX_DIFF_ENTRIES or self.bytes >= MAX_DIFF_BYTES:
+            return
+        e = {"path": [_path_key(k) for k in path], "op": op}
+        if before is not _MISSING:
+            e["before"] = _short(before)
+        if after is not _MISSING:
+            e["after"] = after_text if len(after_text) <= MAX_DIFF_VALUE_CHARS else after_text[:MAX_DIFF_VALUE_CHARS] + "…"
+        cost = _json_size(e) or MAX_DIFF_BYTES
+        if self.bytes + cost > MAX_DIFF_BYTES:
+            self.bytes = MAX_DIFF_BYTES
+            return
+        self.bytes += cost
+        self.entries.append(e)
+
+    def report(self):
+        return {"entries": self.entries, "more": self.total - len(self.entries)}
+
+    def state_hash(self):
+        return f"{self.acc:064x}" if self.complete else None
+
+
+def _same_scalar(a, b):
+    if type(a) is not type(b):
+        return False
+    try:
+        if a == b:
+            return True
+    except BaseException:
+        pass
+    return _canon(a) == _canon(b)
+
+
+def _walk_changes(old, new, path, ch, depth=0):
+    ch.nodes += 1
+    if ch.nodes > MAX_DIFF_NODES:
+        ch.complete = False
+        return
+    to, tn = type(old), type(new)
+    if depth > 150 or not ((to is dict and tn is dict) or (to is list and tn is list)):
+        if not _same_scalar(old, new):
+            ch.add("changed", path, old, new)
+        return
+    if to is dict:
+        for k in old:
+            if k not in new:
+                ch.add("removed", path + [k], old[k], _MISSING)
+        for k, v in new.items():
+            if k in old:
+                _walk_changes(old[k], v, path + [k], ch, depth + 1)
+            else:
+                ch.add("added", path + [k], _MISSING, v)
+        return
+    m = min(len(old), len(new))
+    for i in range(m):
+        _walk_changes(old[i], new[i], path + [i], ch, depth + 1)
+    for i in range(m, len(old)):
+        ch.add("removed", path + [i], old[i], _MISSING)
+    for i in range(m, len(new)):
+        ch.add("added", path + [i], _MISSING, new[i])
+
+
+def _lookup(state, path):
+    cur = state
+    for k in path:
+        try:
+            cur = cur[k]
+        except BaseException:
+            return _MISSING
+    return cur
+
+
+def state_changes(pristine, ops):
+    """What the ops (a diff_state result, as the verifier decoded it) change, read against the still
+    pristine state before they are applied. Their paths are disjoint, so each is compared alone."""
+    ch = Changes()
+    for op in ops:
+        kind, path = op[0], list(op[1])
+        old = _lookup(pristine, path)
+        if kind == "set":
+            if old is _MISSING:
+                ch.add("added", path, _MISSING, op[2])
+            else:
+                _walk_changes(old, op[2], path, ch)
+        elif kind == "del":
+            if old is not _MISSING:
+                ch.add("removed", path, old, _MISSING)
+        elif kind == "tail" and type(old) is list:
+            m, tail = op[2], op[3]
+            for i in range(m, max(len(old), m + len(tail))):
+                a = old[i] if i < len(old) else _MISSING
+                b = tail[i - m] if i - m < len(tail) else _MISSING
+                if a is _MISSING:
+                    ch.add("added", path + [i], _MISSING, b)
+                elif b is _MISSING:
+                    ch.add("removed", path + [i], a, _MISSING)
+                else:
+                    _walk_changes(a, b, path + [i], ch)
+    return ch
+
+
+def messages_hash(messages):
+    return hashlib.sha256(_canon(list(messages)).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- what the verifier read ---------------------------------------------------------------------
+#
+# verify() gets the state wrapped in dict/list subclasses that record the paths it reads: a scalar
+# read is a read of that path; a read of a whole container (iterating it, items()/values()/keys(),
+# ==, len, repr, copies, json.dumps — whose C encoder calls items() on dict subclasses — pickling)
+# covers everything under it. A write is unread when no read covers it, lies under it, or names it.
+
+
+class Reads:
+    def __init__(self):
+        self.leaf, self.whole, self.overflow = set(), set(), False
+
+    def add(self, path, whole):
+        if self.overflow:
+            return
+        (self.whole if whole else self.leaf).add(path)
+        if len(self.leaf) + len(self.whole) > MAX_READS:
+            self.overflow = True
+
+    def covers(self, path):
+        if self.overflow:
+            return True
+        for i in range(len(path) + 1):
+            p = path[:i]
+            if p in self.whole or (i < len(path) and p in self.leaf):
+                return True
+        return path in self.leaf
+
+    def below(self):
+        """Every proper prefix of a read path: a write at one of them had part of it read."""
+        out = set()
+        for p in self.leaf | self.whole:
+            for i in range(len(p)):
+                out.add(p[:i])
+        return out
+
+
+def _wrap(v, path, reads):
+    t = type(v)
+    if t is dict:
+        return TrackedDict._make(v, path, reads)
+    if t is list:
+        return TrackedList._make(v, path, reads)
+    reads.add(path, False)
+    return v
+
+
+class TrackedDict(dict):
+    __slots__ = ("_p", "_r", "_kids")
+
+    @classmethod
+    def _make(cls, raw, path, reads):
+        d = cls(raw)
+        d._p, d._r, d._kids = path, reads, {}
+        return d
+
+    def _all(self):
+        self._r.add(self._p, True)
+
+    def __getitem__(self, k):
+        try:
+            kid = self._kids.get(k)
+        except TypeError:
+            kid = None
+        if kid is not None:
+            return kid
+        try:
+            v = dict.__getitem__(self, k)
+        except KeyError:
+            self._r.add(self._p + (k,), False)
+            raise
+        w = _wrap(v, self._p + (k,), self._r)
+        if w is not v:
+            self._kids[k] = w
+        return w
+
+    def get(self, k, default=None):
+        try:
+            return self[k]
+        except KeyError:
+            return default
+        except TypeError:
+            self._all()
+            return dict.get(self, k, default)
+
+    def __contains__(self, k):
+        try:
+            self._r.add(self._p + (k,), False)
+        except TypeError:
+            self._all()
+        return dict.__contains__(self, k)
+
+    def __setitem__(self, k, v):
+        self._kids.pop(k, None)
+        dict.__setitem__(self, k, v)
+
+    def __delitem__(self, k):
+        self._kids.pop(k, None)
+        dict.__delitem__(self, k)
+
+    def pop(self, k, *default):
+        self._kids.pop(k, None)
+        self._r.add(self._p + (k,), True)
+        return dict.pop(self, k, *default)
+
+    def setdefault(self, k, default=None):
+        if dict.__contains__(self, k):
+            return self[k]
+        self._r.add(self._p + (k,), False)
+        return dict.setdefault(self, k, default)
+
+    def _raw(self):
+        # the verifier may have replaced children; what it reads whole is the dict as it is now
+        return {k: (dict.__getitem__(self, k)) for k in dict.__iter__(self)}
+
+    def __iter__(self):
+        self._all()
+        return dict.__iter__(self)
+
+    def __reversed__(self):
+        self._all()
+        return dict.__reversed__(self)
+
+    def __len__(self):
+        self._all()
+        return dict.__len__(self)
+
+    def keys(self):
+        self._all()
+        return dict.keys(self)
+
+    def values(self):
+        self._all()
+        return dict.values(self)
+
+    def items(self):
+        self._all()
+        return dict.items(self)
+
+    def __eq__(self, other):
+        self._all()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other):
+        self._all()
+        return dict.__ne__(self, other)
+
+    def __repr__(self):
+        self._all()
+        return dict.__repr__(self)
+
+    __str__ = __repr__
+
+    def __or__(self, other):
+        self._all()
+        return dict.__or__(self._raw(), other)
+
+    def __ror__(self, other):
+        self._all()
+        return dict.__or__(dict(other), self._raw())
+
+    def copy(self):
+        self._all()
+        return self._raw()
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        self._all()
+        import copy as _copy
+        return _copy.deepcopy(self._raw(), memo)
+
+    def __reduce_ex__(self, proto):
+        self._all()
+        return (dict, (self._raw(),))
+
+    def popitem(self):
+        self._all()
+        return dict.popitem(self)
+
+    __hash__ = None
+
+
+class TrackedList(list):
+    __slots__ = ("_p", "_r", "_kids")
+
+    @classmethod
+    def _make(cls, raw, path, reads):
+        lst = cls(raw)
+        lst._p, lst._r, lst._kids = path, reads, {}
+        return lst
+
+    def _all(self):
+        self._r.add(self._p, True)
+
+    def __getitem__(self, i):
+        if type(i) is not int:
+            self._all()
+            return list.__getitem__(self, i)
+        n = list.__len__(self)
+        j = i + n if i < 0 else i
+        kid = self._kids.get(j)
+        if kid is not None:
+            return kid
+        try:
+            v = list.__getitem__(self, i)
+        except IndexError:
+            self._all()
+            raise
+        w = _wrap(v, self._p + (j,), self._r)
+        if w is not v:
+            self._kids[j] = w
+        return w
+
+    def __setitem__(self, i, v):
+        self._kids.clear()
+        list.__setitem__(self, i, v)
+
+    def __delitem__(self, i):
+        self._kids.clear()
+        list.__delitem__(self, i)
+
+    def _reading(name):
+        base = getattr(list, name)
+
+        def method(self, *args, **kwargs):
+            self._all()
+            if name in ("append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear", "__iadd__", "__imul__"):
+                self._kids.clear()
+            return base(self, *args, **kwargs)
+
+        method.__name__ = name
+        return method
+
+    for _name in ("__iter__", "__reversed__", "__len__", "__contains__", "__eq__", "__ne__", "__lt__", "__le__",
+                  "__gt__", "__ge__", "__repr__", "__add__", "__mul__", "__rmul__", "index", "count", "copy",
+                  "append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear", "__iadd__", "__imul__"):
+        locals()[_name] = _reading(_name)
+    del _name, _reading
+    __str__ = __repr__
+
+    def __copy__(self):
+        self._all()
+        return list(list.__iter__(self))
+
+    def __deepcopy__(self, memo):
+        self._all()
+        import copy as _copy
+        return _copy.deepcopy(list(list.__iter__(self)), memo)
+
+    def __reduce_ex__(self, proto):
+        self._all()
+        return (list, (list(list.__iter__(self)),))
+
+    __hash__ = None
+
+
+def unread_writes(ch, reads):
+    """The changed paths no read covers (none is under a whole read, names it, or lies under it)."""
+    unread = [p for p in ch.paths if not reads.covers(p)]
+    if unread:
+        below = reads.below()
+        unread = [p for p in unread if p not in below]
+    shown = [[_path_key(k) for k in p] for p in unread[:MAX_UNREAD_SHOWN]]
+    return {"paths": shown, "total": len(unread), "complete": ch.paths_complete and ch.complete}
+
+
+# --- the same run again, with another seed and another clock ------------------------------------
+
+
+def perturb_process(p):
+    """Reseeds `random` and shifts the clock (time.time and friends, datetime's now/today) in this
+    child: the baseline and the variants run with seed 0 and the real clock; the rerun that looks
+    for flakiness with another seed and a clock shifted by hours."""
+    if not isinstance(p, dict):
+        return
+    import random
+    seed = p.get("seed")
+    if type(seed) is int:
+        random.seed(seed)
+    shift = p.get("shift")
+    if type(shift) not in (int, float) or not shift:
+        return
+    import datetime as dt
+    real_time, real_ns = time.time, time.time_ns
+    real_local, real_gm, real_ctime, real_strftime = time.localtime, time.gmtime, time.ctime, time.strftime
+    time.time = lambda: real_time() + shift
+    time.time_ns = lambda: real_ns() + int(shift * 1e9)
+    time.localtime = lambda secs=None: real_local(time.time() if secs is None else secs)
+    time.gmtime = lambda secs=None: real_gm(time.time() if secs is None else secs)
+    time.ctime = lambda secs=None: real_ctime(time.time() if secs is None else secs)
+    time.strftime = lambda fmt, t=None: real_strftime(fmt, time.localtime() if t is None else t)
+    delta = dt.timedelta(seconds=shift)
+    base_dt, base_date = dt.datetime, dt.date
+
+    class ShiftedDatetime(base_dt):
+        @classmethod
+        def now(cls, tz=None):
+            return base_dt.now(tz) + delta
+
+        @classmethod
+        def utcnow(cls):
+            return base_dt.utcnow() + delta
+
+        @classmethod
+        def today(cls):
+            return base_dt.now() + delta
+
+    class ShiftedDate(base_date):
+        @classmethod
+        def today(cls):
+            return (base_dt.now() + delta).date()
+
+    dt.datetime, dt.date = ShiftedDatetime, ShiftedDate
+
+
+# --- call sites of the solution, and the variants made from them --------------------------------
+
+
+def call_sites(tree, names):
+    """The calls of a tool or respond() by name, in a fixed order (the case child that traces the
+    solution and the child that plans its variants number them the same way)."""
+    import ast
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names]
+
+
+def instrument(source, filename, names):
+    """The solution compiled with each call site wrapped, so the tool wrappers know which site
+    called them; None when it does not parse (it then runs as it is)."""
+    import ast
+    try:
+        tree = ast.parse(source, filename)
+        for i, node in enumerate(call_sites(tree, names)):
+            wrapped = ast.Call(func=ast.Name("__cat_site__", ast.Load()), args=[ast.Constant(i), node.func], keywords=[])
+            node.func = ast.copy_location(wrapped, node.func)
+        ast.fix_missing_locations(tree)
+        return compile(tree, filename, "exec", dont_inherit=True)
+    except BaseException:
+        return None
+
+
+class Trace:
+    """Per call site of the solution: how often it ran, whether it changed the state, what it said."""
+
+    def __init__(self, state, fp):
+        self.state, self.fp, self.site, self.sites, self.last_respond = state, fp, [None], {}, None
+
+    def at(self, i, fn):
+        def call(*args, **kwargs):
+            self.site[0] = i
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.site[0] = None
+        return call
+
+    def take(self):
+        """The site calling now, once (a tool that calls respond() is not that call's site)."""
+        i, self.site[0] = self.site[0], None
+        return i
+
+    def signature(self):
+        try:
+            ops = []
+            diff_state(self.state, self.fp, [], ops)
+            return _json_dumps([[o[0], [_path_key(k) for k in o[1]]] + [encode_value(x) for x in o[2:]] for o in ops],
+                               sort_keys=True, default=str)
+        except BaseException:
+            return None
+
+    def note(self, i, name, changed=False, text=None):
+        s = self.sites.setdefault(i, {"site": i, "name": name, "calls": 0, "changed": False})
+        s["calls"] += 1
+        s["changed"] = s["changed"] or changed
+        if text is not None:
+            texts = s.setdefault("texts", [])
+            if len(texts) < MAX_TRACE_TEXTS:
+                texts.append(text[:MAX_MESSAGE_SHOWN_CHARS])
+            self.last_respond = i
+
+    def report(self):
+        out = {"sites": [self.sites[k] for k in sorted(self.sites)][:MAX_TOOL_CALLS_SHOWN]}
+        if self.last_respond is not None:
+            out["lastRespond"] = self.last_respond
+        return out
+
+
+def bound_trace(t):
+    """The trace as the case child reported it (informative: the solution ran there), bounded."""
+    if not isinstance(t, dict) or not isinstance(t.get("sites"), list):
+        return None
+    sites = []
+    for s in t["sites"][:MAX_TOOL_CALLS_SHOWN]:
+        if isinstance(s, dict) and type(s.get("site")) is int and type(s.get("calls")) is int:
+            out = {"site": s["site"], "name": str(s.get("name", ""))[:200], "calls": s["calls"], "changed": s.get("changed") is True}
+            if isinstance(s.get("texts"), list):
+                out["texts"] = [x[:MAX_MESSAGE_SHOWN_CHARS] for x in s["texts"][:MAX_TRACE_TEXTS] if type(x) is str]
+            sites.append(out)
+    out = {"sites": sites}
+    if type(t.get("lastRespond")) is int:
+        out["lastRespond"] = t["lastRespond"]
+    return out
+
+
+def _trace_sites(trace):
+    """The trace as the host passed it back: {site: info}, checked (it came from the solution's run)."""
+    out = {}
+    sites = trace.get("sites") if isinstance(trace, dict) else None
+    for s in sites if isinstance(sites, list) else []:
+        if isinstance(s, dict) and type(s.get("site")) is int and type(s.get("calls")) is int:
+            texts = s.get("texts")
+            out[s["site"]] = {"calls": s["calls"], "changed": s.get("changed") is True,
+                              "texts": [t for t in texts if type(t) is str] if isinstance(texts, list) else []}
+    return out
+
+
+def _schema_params(schemas):
+    """tool name -> (parameter names in order, {name: property schema})."""
+    out = {}
+    for s in schemas if isinstance(schemas, list) else []:
+        f = s.get("function", s) if isinstance(s, dict) else None
+        if not isinstance(f, dict) or not isinstance(f.get("name"), str):
+            continue
+        params = f.get("parameters")
+        props = params.get("properties") if isinstance(params, dict) else None
+        if isinstance(props, dict):
+            out[f["name"]] = (list(props), props)
+    return out
+
+
+def _enum_of(prop):
+    if not isinstance(prop, dict):
+        return None
+    e = prop.get("enum")
+    if isinstance(e, list):
+        return e
+    items = prop.get("items")
+    if isinstance(items, dict) and isinstance(items.get("enum"), list):
+        return items["enum"]
+    return None
+
+
+class StateIndex:
+    """Where literal values occur in the pristine state, and the values found beside them."""
+
+    def __init__(self, state, values, fields):
+        self.state = state
+        self.occ = {}
+        self.fields = {f: [] for f in fields}
+        targets = set(values)
+        stack = [((), state)]
+        seen = 0
+        while stack and seen < 3_000_000:
+            path, node = stack.pop()
+            seen += 1
+            t = type(node)
+            if t is dict:
+                items = list(node.items())
+            elif t is list:
+                items = list(enumerate(node))
+            else:
+                continue
+            for k, v in reversed(items):
+                p = path + (k,)
+                tv = type(v)
+                if t is dict and type(k) in (str, int) and k in targets:
+                    self.occ.setdefault(k, []).append(("key", p))
+                if tv is dict or tv is list:
+                    stack.append((p, v))
+                    continue
+                if tv in (str, int, float) and v in targets and not isinstance(v, bool):
+                    self.occ.setdefault(v, []).append(("value", p))
+                if t is dict and k in self.fields and tv is str and len(self.fields[k]) < 200 and v not in self.fields[k]:
+                    self.fields[k].append(v)
+
+    def siblings(self, value, context):
+        """Other values of the same kind: other keys of the dict where it is a key; other records'
+        values at the same place where it is a value. The smallest such sets first, and those whose
+        path names another literal of the same call (its order, its user) before all others."""
+        found = []
+        for kind, path in self.occ.get(value, []):
+            ctx = any(c in path for c in context)
+            if kind == "key":
+                parent = _lookup(self.state, list(path[:-1]))
+                if type(parent) is dict and 1 < len(parent) <= MAX_SIBLINGS + 1:
+                    found.append((not ctx, len(parent), [k for k in parent if k != value and type(k) is type(value)]))
+                continue
+            for i in range(len(path) - 1, -1, -1):
+                holder = _lookup(self.state, list(path[:i]))
+                suffix = list(path[i + 1:])
+                if type(holder) is list or (type(holder) is dict and suffix):
+                    keys = range(len(holder)) if type(holder) is list else list(holder)
+                    if not 1 < len(keys) <= MAX_SIBLINGS + 1:
+                        continue
+                    vals = []
+                    for j in keys:
+                        if j == path[i]:
+                            continue
+                        v = _lookup(holder[j], suffix)
+                        if type(v) is type(value) and v != value and v not in vals:
+                            vals.append(v)
+                    if vals:
+                        found.append((not ctx, len(keys), vals))
+                        break
+        found.sort(key=lambda f: (f[0], f[1]))
+        out = []
+        for _, _, vals in found:
+            for v in vals:
+                if v not in out:
+                    out.append(v)
+        return out
+
+
+def _nearby(v):
+    if type(v) is int:
+        return [v + 1] + ([v - 1] if v > 0 else [])
+    if type(v) is float:
+        text = repr(v)
+        places = len(text.split(".")[1]) if "." in text and "e" not in text else 0
+        step = 10 ** -min(places, 6) if places else 1.0
+        return [round(v + step, places)]
+    return []
+
+
+def _perturbed_numbers(text, limit=3):
+    """(label, new text) pairs: each number's last digit changed, and the text without it."""
+    out = []
+    for m in list(_NUMBER.finditer(text))[:limit]:
+        num = m.group(0)
+        last = num[-1]
+        changed = num[:-1] + str((int(last) + 1) % 10)
+        out.append((f"{num} → {changed}", text[:m.start()] + changed + text[m.end():]))
+        without = (text[:m.start()].rstrip() + " " + text[m.end():].lstrip()).strip()
+        out.append((f"without {num}", without))
+    return out
+
+
+def plan_probes(source, trace, schemas, state, names, cap, state_changed):
+    """Variants of the solution that a correct verifier should reject, from its AST: the empty
+    program; without the final respond (answer tasks); each state-changing call removed; truncated
+    after each; each literal argument of a state-changing call replaced by another valid value (an
+    enum member, another key of the same kind in the state, another value of the same field, a
+    nearby number); each number of an answer perturbed or removed. Round robin over the kinds, up
+    to `cap`, without duplicates or copies of the solution."""
+    import ast
+    import copy
+    if len(source) > MAX_PROBE_SOURCE_CHARS:
+        return {"variants": [], "note": "the solution is too long to make variants of"}
+    tree = ast.parse(source, "<solution>")
+    sites = call_sites(tree, names)
+    info = _trace_sites(trace)
+    last_respond = trace.get("lastRespond") if isinstance(trace, dict) else None
+    params = _schema_params(schemas)
+    writes = [i for i, n in enumerate(sites) if n.func.id != "respond" and info.get(i, {}).get("changed")]
+    queues = {k: [] for k in ("empty", "respond", "removed", "enum", "key", "field", "number", "answer", "truncated")}
+
+    def line_of(i):
+        return getattr(sites[i], "lineno", "?")
+
+    def variant(kind, label, edit):
+        queues[kind].append((label, edit))
+
+    def replace_call(i, new_node_fn):
+        def edit(t):
+            node = call_sites(t, names)[i]
+            repl = new_node_fn(node)
+            for parent in ast.walk(t):
+                for field, value in ast.iter_fields(parent):
+                    if value is node:
+                        setattr(parent, field, ast.copy_location(repl, node))
+                        return t
+                    if isinstance(value, list):
+                        for j, x in enumerate(value):
+                            if x is node:
+                                value[j] = ast.copy_location(repl, node)
+                                return t
+            return t
+        return edit
+
+    variant("empty", "the empty program", None)
+    if not state_changed and type(last_respond) is int and 0 <= last_respond < len(sites):
+        variant("respond", f"without the final respond (line {line_of(last_respond)})",
+                replace_call(last_respond, lambda n: ast.Constant(None)))
+    for i in writes:
+        name = sites[i].func.id
+        variant("removed", f"without the call to {name} (line {line_of(i)})", replace_call(i, lambda n: ast.Constant(None)))
+        top = next((j for j, stmt in enumerate(tree.body) if any(x is sites[i] for x in ast.walk(stmt))), None)
+        if top is not None and top + 1 < len(tree.body):
+            def cut(t, top=top):
+                t.body = t.body[:top + 1]
+                return t
+            variant("truncated", f"stopped after the call to {name} (line {line_of(i)})", cut)
+
+    # literal arguments of the state-changing calls, and the state's values beside them
+    literals = []
+    for i in writes:
+        node = sites[i]
+        order, props = params.get(node.func.id, ([], {}))
+        slots = [(f"#{j}", order[j] if j < len(order) else None, a) for j, a in enumerate(node.args)]
+        slots += [(kw.arg, kw.arg, kw.value) for kw in node.keywords if kw.arg]
+        consts = [a.value for _, _, a in slots if isinstance(a, ast.Constant) and type(a.value) is str]
+        for slot, pname, a in slots:
+            elems = a.elts if isinstance(a, (ast.List, ast.Tuple)) else [a]
+            for k, e in enumerate(elems):
+                if isinstance(e, ast.Constant) and type(e.value) in (str, int, float):
+                    literals.append((i, slot, pname, props.get(pname) if pname else None, k if e is not a else None,
+                                     e.value, [c for c in consts if c != e.value]))
+    index = StateIndex(state, [lit[5] for lit in literals], [lit[2] for lit in literals if lit[2]])
+
+    def substitute(i, slot, pos, new):
+        def edit(t):
+            node = call_sites(t, names)[i]
+            if slot.startswith("#"):
+                holder, key = node.args, int(slot[1:])
+            else:
+                holder, key = next(kw for kw in node.keywords if kw.arg == slot), "value"
+            target = holder[key] if isinstance(holder, list) else holder.value
+            if pos is not None:
+                target.elts[pos] = ast.copy_location(ast.Constant(new), target.elts[pos])
+            elif isinstance(holder, list):
+                holder[key] = ast.copy_location(ast.Constant(new), target)
+            else:
+                holder.value = ast.copy_location(ast.Constant(new), target)
+            return t
+        return edit
+
+    for i, slot, pname, prop, pos, value, context in literals:
+        name = sites[i].func.id
+        where = f"{pname or 'argument ' + slot[1:]}{'' if pos is None else f'[{pos}]'} of {name} (line {line_of(i)})"
+        members = _enum_of(prop)
+        if members and value in members:
+            for m in [x for x in members if x != value and type(x) in (str, int, float)][:2]:
+                variant("enum", f"{where}: {value!r} → {m!r} (another value the schema allows)", substitute(i, slot, pos, m))
+            continue
+        if type(value) in (int, float) and not isinstance(value, bool) and value not in index.occ:
+            for m in _nearby(value)[:1]:
+                variant("number", f"{where}: {value!r} → {m!r} (a nearby number)", substitute(i, slot, pos, m))
+            continue
+        sib = index.siblings(value, context)
+        if sib:
+            for m in sib[:2]:
+                variant("key", f"{where}: {value!r} → {m!r} (another of the same kind in the state)", substitute(i, slot, pos, m))
+            continue
+        others = [v for v in index.fields.get(pname, []) if v != value] if pname else []
+        if others and type(value) is str:
+            variant("field", f"{where}: {value!r} → {others[0]!r} (another {pname} in the state)", substitute(i, slot, pos, others[0]))
+
+    if not state_changed:
+        for i, n in enumerate(sites):
+            s = info.get(i)
+            if n.func.id != "respond" or not s or s["calls"] != 1 or not s["texts"]:
+                continue
+            for label, text in _perturbed_numbers(s["texts"][0]):
+                variant("answer", f"respond on line {line_of(i)}: {label}",
+                        replace_call(i, lambda n, text=text: ast.Call(func=ast.Name("respond", ast.Load()),
+                                                                       args=[ast.Constant(text)], keywords=[])))
+
+    reference = ast.unparse(tree)
+    out, seen, used = [], {reference}, 0
+    kinds = [k for k in queues if queues[k]]
+    while len(out) < cap and any(queues[k] for k in kinds):
+        for kind in kinds:
+            if len(out) >= cap or not queues[kind]:
+                continue
+            label, edit = queues[kind].pop(0)
+            try:
+                code = "pass" if edit is None else ast.unparse(ast.fix_missing_locations(edit(copy.deepcopy(tree))))
+            except BaseException:
+                continue
+            if code in seen:
+                continue
+            seen.add(code)
+            body = f"# probe: {label}\n{code}\n"
+            if len(body) <= MAX_PROBE_SOURCE_CHARS + 2000 and used + len(body) <= MAX_PLAN_BYTES:
+                used += len(body)
+                out.append({"kind": kind, "label": label[:500], "source": body})
+    return {"variants": out}
+
+
+def plan_child(tools, state, cmd):
+    cap = cmd.get("cap")
+    cap = max(0, min(cap if type(cap) is int else 24, MAX_PROBE_VARIANTS))
+    try:
+        plan = plan_probes(str(cmd.get("solution", "")), cmd.get("trace"), _TOOL_SCHEMAS, state,
+                           set(tools) | {"respond"}, cap, cmd.get("stateChanged") is not False)
+        write_child_result({"stage": "done", **plan})
+    except SyntaxError as e:
+        write_child_result({"stage": "done", "variants": [], "note": f"the solution does not parse: {e.msg}"})
+    except BaseException as e:  # RecursionError on a deeply nested solution, among others
+        write_child_result({"stage": "done", "variants": [], "note": f"no variants: {type(e).__name__}: {safe_repr(str(e))[1:-1]}"})
+
+
+def handle_plan(tools, state, cmd, case_filter, limits):
+    r = run_child(lambda: plan_child(tools, state, cmd), limits, case_filter, 16 << 20)
+    h = r["header"]
+    if r["timedOut"]:
+        return {"variants": [], "note": f"making variants did not finish within {limits['timeoutMs']} ms"}
+    if h is None:
+        return {"variants": [], "note": f"making variants failed: {death_note(r)}"}
+    variants = []
+    for v in h.get("variants") if isinstance(h.get("variants"), list) else []:
+        if isinstance(v, dict) and all(type(v.get(k)) is str for k in ("kind", "label", "source")):
+            variants.append({"kind": v["kind"][:40], "label": v["label"][:500], "source": v["source"][:MAX_PROBE_SOURCE_CHARS + 2000]})
+    out = {"variants": variants[:MAX_PROBE_VARIANTS]}
+    if type(h.get("note")) is str:
+        out["note"] = h["note"][:MAX_REPR_CHARS]
+    return out
+
+
+def bound_diff(d):
+    """A state diff as a child reported it, bounded again here (the child ran task code)."""
+    if not isinstance(d, dict) or not isinstance(d.get("entries"), list):
+        return None
+    entries, used = [], 0
+    for e in d["entries"][:MAX_DIFF_ENTRIES]:
+        if not isinstance(e, dict) or e.get("op") not in ("changed", "added", "removed") or not isinstance(e.get("path"), list):
+            continue
+        out = {"path": [k if type(k) in (str, int) else str(k) for k in e["path"][:64]], "op": e["op"]}
+        for k in ("before", "after"):
+            if type(e.get(k)) is str:
+                out[k] = e[k][:MAX_DIFF_VALUE_CHARS + 1]
+        cost = _json_size(out) or MAX_DIFF_BYTES
+        if used + cost > MAX_DIFF_BYTES + 1024:
+            break
+        used += cost
+        entries.append(out)
+    more = d.get("more")
+    more = more if type(more) is int and more >= 0 else 0
+    return {"entries": entries, "more": more + max(0, len(d["entries"]) - len(entries))}
+
+
+def strength_fields(vh, result):
+    """Copies what the verifier child found out about the state (bounded again) into the reply."""
+    diff = bound_diff(vh.get("diff"))
+    if diff is not None:
+        result["stateDiff"] = diff
+    for k in ("stateHash", "messagesHash", "hashSeed"):
+        v = vh.get(k)
+        if type(v) is str and len(v) <= 128:
+            result[k] = v
+    u = vh.get("unread")
+    if isinstance(u, dict) and isinstance(u.get("paths"), list):
+        result["unread"] = {
+            "paths": [[k if type(k) in (str, int) else str(k) for k in p[:64]] for p in u["paths"][:MAX_UNREAD_SHOWN] if isinstance(p, list)],
+            "total": u["total"] if type(u.get("total")) is int else 0,
+            "complete": u.get("complete") is True,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main():
@@ -1462,6 +2423,8 @@ def main():
     case_filter = _make_installer(child=True)
     try:
         tools, state, info = load_pack(mode == "inspect")
+        global _TOOL_SCHEMAS
+        _TOOL_SCHEMAS = info.get("toolSchemas")
         fp = fingerprint(state)
     except BaseException as e:
         err = describe_exception(e, None, None)
@@ -1473,7 +2436,7 @@ def main():
     gc.collect()
     gc.freeze()  # children should not copy-on-write the pack's heap just by collecting garbage
     if mode == "zygote":
-        huge_pages(state)
+        huge_pages()
     send_frame(REPLY_FD, {"t": "ready", **info})
     if mode == "inspect":
         _exit(0)
@@ -1487,6 +2450,8 @@ def main():
             reply = handle_case(tools, state, fp, cmd, case_filter, limits)
         elif op == "check_verifier":
             reply = handle_check(cmd, case_filter, limits)
+        elif op == "probe_plan":
+            reply = handle_plan(tools, state, cmd, case_filter, limits)
         else:
             reply = {"error": f"unknown op {op!r}"}
         reply["id"] = cmd.get("id")

@@ -126,10 +126,19 @@ async function probeInterpreter(python: string): Promise<{ stdlib: string; dynlo
 
 async function sharedLibraries(files: string[]): Promise<string[]> {
   const libs = new Set<string>();
-  // ldd prints one block per file; a file that is not dynamic only yields a harmless message.
-  const { stdout } = await run("ldd", files, { env: EMPTY_ENV, maxBuffer: 16 << 20 }).catch(
-    (e: { stdout?: string }) => ({ stdout: e.stdout ?? "" }),
+  // ldd prints one block per file; a file that is not dynamic only yields a harmless message. It
+  // runs the loader once per file, one after the other: split over the cores, since every worker
+  // and CLI process waits for this before it takes its first filter run.
+  const groups = Math.max(1, Math.min(os.availableParallelism(), 4));
+  const outputs = await Promise.all(
+    Array.from({ length: groups }, (_, g) => files.filter((_, i) => i % groups === g)).filter((part) => part.length).map((part) =>
+      run("ldd", part, { env: EMPTY_ENV, maxBuffer: 16 << 20 }).then(
+        (r) => r.stdout,
+        (e: { stdout?: string }) => e.stdout ?? "",
+      ),
+    ),
   );
+  const stdout = outputs.join("\n");
   for (const line of stdout.split("\n")) {
     const arrow = line.match(/=>\s+(\/\S+)\s+\(/);
     if (arrow) libs.add(arrow[1]!);
