@@ -160,6 +160,18 @@ describe("writes from another site or another host name are refused", () => {
   });
 });
 
+describe("every method the API defines reaches it", () => {
+  it("serves PUT (a review policy) through the real server, not 405", async () => {
+    const res = await rawRequest(app.port, {
+      method: "PUT",
+      path: "/api/v1/datasets/ds/review-policy",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ approvals: 1 }),
+    });
+    expect(res.status, res.body).toBeLessThan(300);
+  });
+});
+
 describe("concurrent uploads", () => {
   it("20 parallel imports into one new batch name all succeed, into one batch", async () => {
     const results = await Promise.all(
