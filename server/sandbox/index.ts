@@ -103,14 +103,18 @@ import {
   type Sandbox,
   type SandboxLimits,
   type SandboxOptions,
+  type StateChange,
+  type StateDiff,
   type TaskCode,
   type TaskVerdict,
   type ToolCall,
 } from "./types";
+import { runStrengthCheck, type ProbeRun, type StrengthCode, type StrengthOptions, type StrengthReport } from "./strength";
 import { decideVerdict, hashTaskCode } from "./verdict";
 import { PackLoadError, Worker, WorkerLostError, type RequestTiming } from "./worker";
 
 export * from "./types";
+export * from "./strength";
 export { hashTaskCode, decideVerdict } from "./verdict";
 export { PackLoadError, WorkerLostError } from "./worker";
 export { SandboxUnavailableError, type SandboxUser } from "./runtime";
@@ -146,6 +150,7 @@ interface Job {
   watchdogMs: number;
   attempts: number;
   fairnessKey: string;
+  background?: boolean;
   /** The task whose budget this request counts against; null: none (the verifier check). */
   task: TaskRun | null;
   /** Handed to a zygote once: from then on it runs even if its task's budget runs out. */
@@ -159,6 +164,8 @@ interface Job {
 interface Lane {
   jobs: Job[];
   lastServed: number;
+  /** Served only after every other lane (RunOptions.background). */
+  background: boolean;
 }
 
 class BudgetUsedUp extends Error {}
@@ -280,7 +287,31 @@ function toCaseResult(r: Reply, role: CaseRole, index: number): CaseResult {
   if (caseError) result.caseError = caseError;
   const verifyError = toCaseError(r.verifyError, "verifier");
   if (verifyError) result.verifyError = verifyError;
+  const stateDiff = toStateDiff(r.stateDiff);
+  if (stateDiff) result.stateDiff = stateDiff;
   return result;
+}
+
+const CHANGE_OPS: StateChange["op"][] = ["changed", "added", "removed"];
+
+function toStateDiff(v: unknown): StateDiff | undefined {
+  if (!v || typeof v !== "object") return undefined;
+  const d = v as { entries?: unknown; more?: unknown };
+  if (!Array.isArray(d.entries)) return undefined;
+  const entries = d.entries
+    .filter((e): e is Record<string, unknown> => !!e && typeof e === "object" && Array.isArray((e as { path?: unknown }).path))
+    .slice(0, 50)
+    .map((e) => {
+      const c: StateChange = {
+        path: (e.path as unknown[]).slice(0, 64).map((k) => (typeof k === "number" && Number.isInteger(k) ? k : str(k, 500))),
+        op: CHANGE_OPS.includes(e.op as StateChange["op"]) ? (e.op as StateChange["op"]) : "changed",
+      };
+      if (typeof e.before === "string") c.before = str(e.before, 201);
+      if (typeof e.after === "string") c.after = str(e.after, 201);
+      return c;
+    });
+  const more = typeof d.more === "number" && Number.isInteger(d.more) && d.more >= 0 ? d.more : 0;
+  return { entries, more: more + (d.entries.length - entries.length) };
 }
 
 function toTiming(v: unknown): CaseTiming | undefined {
@@ -348,6 +379,8 @@ class ZygotePool implements Sandbox {
   private readonly packLoadTimeoutMs: number;
   private readonly slackMs: number;
   private readonly runtime: Promise<Runtime>;
+  /** One zygote per pack outside the pool, for strength checks' reruns under another hash seed. */
+  private alternates = new Map<string, Worker>();
 
   constructor(opts: SandboxOptions) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? os.availableParallelism()));
@@ -379,7 +412,7 @@ class ZygotePool implements Sandbox {
     const fairnessKey = options?.fairnessKey !== undefined ? `key:${options.fairnessKey}` : `run:${++runSeq}`;
     const rt = await this.runtime;
     const bind = await bindDirFor(rt, key, dir);
-    const at = { key, dir: bind.dir, origin: bind.staged ? dir : undefined, fairnessKey };
+    const at = { key, dir: bind.dir, origin: bind.staged ? dir : undefined, fairnessKey, background: options?.background === true };
 
     const caseWatchdog = 2 * l.timeoutMs + this.slackMs;
     const runs = await Promise.all(
@@ -406,6 +439,74 @@ class ZygotePool implements Sandbox {
     const verdict: TaskVerdict = { status, reason, cases: caseResults, packHash: pack.hash, codeHash: hashTaskCode(code) };
     if (!verifier.ok && verifier.error) verdict.verifierError = verifier.error;
     return verdict;
+  }
+
+  /**
+   * A strength check (strength.ts): its cases go through the pool as background work under one
+   * fairness key and budget; its rerun goes to a zygote of the pack outside the pool (another
+   * process: another hash seed), kept for the next check like any idle zygote.
+   */
+  async checkStrength(pack: PackRef, code: StrengthCode, limits?: Partial<SandboxLimits>, options: StrengthOptions = {}): Promise<StrengthReport> {
+    if (this.closed) throw new Error("sandbox is closed");
+    if (!code || typeof code.verifier !== "string" || typeof code.solution !== "string") {
+      throw new TypeError("code must have verifier and solution (strings)");
+    }
+    const { key, dir } = resolvePack(pack);
+    const l = normalizeLimits(limits);
+    const budgetMs = taskBudget({ budgetMs: options.budgetMs ?? DEFAULT_MAX_BUDGET_MS }, 1, l);
+    const task: TaskRun = { budgetMs, usedMs: 0, running: new Set(), exhausted: false };
+    const rt = await this.runtime;
+    const bind = await bindDirFor(rt, key, dir);
+    const at: JobTarget = {
+      key,
+      dir: bind.dir,
+      origin: bind.staged ? dir : undefined,
+      fairnessKey: `strength:${options.fairnessKey ?? ++runSeq}`,
+      background: true,
+    };
+    const watchdog = 2 * l.timeoutMs + this.slackMs;
+    const asRun = (cmd: Reply) => (r: Reply): ProbeRun => ({
+      result: toCaseResult(r, cmd.role as CaseRole, cmd.index as number),
+      raw: r,
+    });
+    const lost = (e: Error) => {
+      if (e instanceof PackLoadError) throw e;
+      return null;
+    };
+    return runStrengthCheck(
+      {
+        runCase: (cmd) => this.submit(at, cmd, watchdog, task).then(asRun(cmd), lost),
+        plan: (cmd) => this.submit(at, cmd, l.timeoutMs + this.slackMs, task).catch(lost),
+        runCaseElsewhere: async (cmd) => {
+          const w = this.alternate(rt, at);
+          w.setRef(true);
+          try {
+            await w.ready;
+            return await w.request(cmd, watchdog).then(asRun(cmd), lost);
+          } catch (e) {
+            return lost(e as Error);
+          } finally {
+            w.lastUsed = Date.now();
+            if (!w.dead && w.load === 0) w.setRef(false);
+          }
+        },
+      },
+      code,
+      l,
+      options,
+    );
+  }
+
+  /** The pack's zygote outside the pool, started on first use (strength checks' reruns). */
+  private alternate(rt: Runtime, at: JobTarget): Worker {
+    const known = this.alternates.get(at.key);
+    if (known && !known.dead) return known;
+    const w = new Worker(rt, at.key, at.dir, "zygote", this.packLoadTimeoutMs, at.origin);
+    w.onGone = () => {
+      if (this.alternates.get(at.key) === w) this.alternates.delete(at.key);
+    };
+    this.alternates.set(at.key, w);
+    return w;
   }
 
   private checkVerifier(at: JobTarget, verifier: string, l: SandboxLimits): Promise<{ ok: boolean; error?: CaseError }> {
@@ -441,6 +542,7 @@ class ZygotePool implements Sandbox {
         watchdogMs,
         attempts: 0,
         fairnessKey: at.fairnessKey,
+        background: at.background,
         task,
         dispatched: false,
         timing: {},
@@ -456,7 +558,7 @@ class ZygotePool implements Sandbox {
     let lane = this.lanes.get(job.fairnessKey);
     if (!lane) {
       // a key with nothing queued comes first in the rotation (it was served longest ago)
-      lane = { jobs: [], lastServed: 0 };
+      lane = { jobs: [], lastServed: 0, background: job.background === true };
       this.lanes.set(job.fairnessKey, lane);
     }
     if (front) lane.jobs.unshift(job);
@@ -492,8 +594,12 @@ class ZygotePool implements Sandbox {
     const blocked = new Set<string>(); // packs with no zygote free in this pass (that only gets worse)
     for (let progress = true; progress; ) {
       progress = false;
-      const order = [...this.lanes].sort((a, b) => a[1].lastServed - b[1].lastServed);
+      const order = [...this.lanes].sort(
+        (a, b) => Number(a[1].background) - Number(b[1].background) || a[1].lastServed - b[1].lastServed,
+      );
       for (const [key, lane] of order) {
+        // background work goes only to zygotes nobody else's queued request can use
+        if (lane.background && order.some(([, l]) => !l.background && l.jobs.some((j) => !blocked.has(j.packKey)))) continue;
         for (let i = 0; i < lane.jobs.length; i++) {
           const job = lane.jobs[i]!;
           if (blocked.has(job.packKey)) continue;
@@ -502,6 +608,7 @@ class ZygotePool implements Sandbox {
             blocked.add(job.packKey);
             continue;
           }
+          if (job.background && w.load > 0) continue; // never queued behind another request
           lane.jobs.splice(i, 1);
           lane.lastServed = ++this.served;
           this.dispatch(w, job);
@@ -621,6 +728,7 @@ class ZygotePool implements Sandbox {
     for (const w of [...this.workers]) {
       if (w.load === 0 && this.readyWorkers.has(w) && now - w.lastUsed > this.idleTimeoutMs) this.retire(w);
     }
+    for (const w of [...this.alternates.values()]) if (w.load === 0 && now - w.lastUsed > this.idleTimeoutMs) void w.stop();
   }
 
   async close(): Promise<void> {
@@ -630,7 +738,9 @@ class ZygotePool implements Sandbox {
     this.lanes.clear();
     for (const lane of lanes) for (const j of lane.jobs) j.reject(new Error("sandbox is closed"));
     this.readyWorkers.clear();
-    await Promise.all(this.workers.splice(0).map((w) => w.stop()));
+    const alternates = [...this.alternates.values()];
+    this.alternates.clear();
+    await Promise.all([...this.workers.splice(0), ...alternates].map((w) => w.stop()));
   }
 }
 
@@ -640,6 +750,7 @@ interface JobTarget {
   dir: string;
   origin?: string;
   fairnessKey: string;
+  background?: boolean;
 }
 
 export function createSandbox(opts: SandboxOptions = {}): Sandbox {

@@ -1,3 +1,5 @@
+import type { StrengthCode, StrengthOptions, StrengthReport } from "./strength";
+
 export type CaseRole = "solution" | "failure";
 export type CaseOutcome = "pass" | "fail" | "error" | "timeout";
 export type RejectReason =
@@ -66,6 +68,25 @@ export interface CaseResult {
   durationMs: number;
   /** Where the case's time went in the sandbox, in ms (for profiles; the children report part of it themselves). */
   timing?: CaseTiming;
+  /** What the case changed against the pristine state (absent when the verifier process never got the state). */
+  stateDiff?: StateDiff;
+}
+
+/**
+ * One change of a case's final state against the pristine state. Values are canonical JSON
+ * (keys sorted), cut at 200 characters; `before` is absent for an added key, `after` for a removed one.
+ */
+export interface StateChange {
+  path: Array<string | number>;
+  op: "changed" | "added" | "removed";
+  before?: string;
+  after?: string;
+}
+
+/** What a case changed: at most 50 changes and about 16 KB of them, then how many more there were. */
+export interface StateDiff {
+  entries: StateChange[];
+  more: number;
 }
 
 export interface CaseTiming {
@@ -108,6 +129,11 @@ export interface RunOptions {
    */
   fairnessKey?: string;
   /**
+   * Queued after every other caller's cases: a zygote takes a background case only when no other
+   * case is waiting (strength checks, so that filter runs and tries are never slowed by them).
+   */
+  background?: boolean;
+  /**
    * How long this task's cases may keep zygotes busy in all (default: one timeoutMs per case, at
    * most 120 s; at most 10 min). Cases not yet started when it is used up are not run: they come
    * back as `timeout`, "not run: the task's time budget of N s was used up". Started cases finish
@@ -118,6 +144,8 @@ export interface RunOptions {
 
 export interface Sandbox {
   runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>, options?: RunOptions): Promise<TaskVerdict>;
+  /** How strong the task's verifier is: variants of the solution it should reject, what it reads, a rerun (strength.ts). */
+  checkStrength(pack: PackRef, code: StrengthCode, limits?: Partial<SandboxLimits>, options?: StrengthOptions): Promise<StrengthReport>;
   close(): Promise<void>;
 }
 
