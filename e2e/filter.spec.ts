@@ -43,6 +43,7 @@ test("rerun a filtered list in the sandbox: live progress, verdicts in the list,
   await expect(page.getByTestId("task-table")).not.toContainText(`${token}-broken`);
 
   await page.goBack();
+  await page.getByRole("tab", { name: "per batch" }).click(); // the grouping is not in the URL
   await funnel.getByRole("link", { name: /show the 1 whose verifier does not load/ }).click();
   await expect(page).toHaveURL(/reason=verifier_invalid/);
   await expect(page.getByTestId("task-count")).toHaveText("1 task");

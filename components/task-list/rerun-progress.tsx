@@ -47,17 +47,23 @@ export function RerunProgress({ canCancel }: { canCancel: boolean }) {
       void queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() });
     }
   }, [ran, queryClient, trpc]);
-  // By id, not by number: one rerun can finish in the same poll another starts.
-  const activeIds = active.map((r) => r.id).join(",");
-  const wasActive = useRef<string[]>([]);
+  // A rerun that finished since the last poll refreshes both at once. By the ids of the finished
+  // ones, not by the running ones: a small rerun can start and finish between two polls, and is
+  // never seen running. What had finished when the strip first loaded refreshes nothing.
+  const finishedIds = recent.data
+    ?.filter((r) => r.finished)
+    .map((r) => r.id)
+    .join(",");
+  const seenFinished = useRef<Set<string> | null>(null);
   useEffect(() => {
-    const now = activeIds ? activeIds.split(",") : [];
-    if (wasActive.current.some((id) => !now.includes(id))) {
+    if (finishedIds === undefined) return;
+    const now = finishedIds ? finishedIds.split(",") : [];
+    if (seenFinished.current && now.some((id) => !seenFinished.current?.has(id))) {
       void queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() });
     }
-    wasActive.current = now;
-  }, [activeIds, queryClient, trpc]);
+    seenFinished.current = new Set(now);
+  }, [finishedIds, queryClient, trpc]);
 
   const shown = visibleReruns(recent.data ?? [], Date.now());
   if (!shown.length) return null;
