@@ -144,8 +144,13 @@ test("the administrator invites a reviewer, who reviews blind in their own brows
   // The reviewer, in a browser of their own, signs in through the form and opens their queue.
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const r = await context.newPage();
+  // Signed out, no page asks the API for what needs an account (the banner and menu wait).
+  const unauthorized: string[] = [];
+  r.on("response", (res) => res.status() === 401 && unauthorized.push(res.url()));
   await r.goto("/queue");
   await expect(r).toHaveURL(/\/sign-in\?next=%2Fqueue/);
+  await expect(r.getByRole("form", { name: "Sign in" })).toBeVisible();
+  expect(unauthorized).toEqual([]);
   await r.getByLabel("Email").fill(email);
   await r.getByLabel("Password").fill(USER_PASSWORD);
   await r.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -177,4 +182,6 @@ test("the administrator invites a reviewer, who reviews blind in their own brows
   await decisions.getByRole("button", { name: "Adjudicate: approve" }).click();
   await expect(decisions.getByTestId("decision").filter({ hasText: "adjudication" })).toContainText("approved");
   await expect(decisions.getByTestId("adjudicate")).toHaveCount(0);
+  await page.goto(`/tasks/retail/${token}-no-such-task`);
+  await expect(page.getByText("This page could not be found")).toBeVisible();
 });
