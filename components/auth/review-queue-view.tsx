@@ -5,11 +5,13 @@ import { Notice } from "@/components/ui/notice";
 import { PageHeader } from "@/components/ui/section";
 import { Table, TD, TH, THead, TR } from "@/components/ui/table";
 import { useTRPC } from "@/components/trpc";
+import { useRole } from "./use-role";
 
 /** A reviewer's queue: the tasks assigned to them that still wait for their decision. */
 export function ReviewQueueView() {
   const trpc = useTRPC();
-  const queue = useQuery(trpc.reviewers.queue.queryOptions({ limit: 200 }));
+  const { user, can } = useRole();
+  const queue = useQuery({ ...trpc.reviewers.queue.queryOptions({ limit: 200 }), enabled: can("reviewQueue") });
   const q = queue.data;
   return (
     <div className="mx-auto flex max-w-4xl flex-col gap-4 p-4">
@@ -25,6 +27,7 @@ export function ReviewQueueView() {
           )
         }
       />
+      {user && !can("reviewQueue") ? <Notice>A review queue is for reviewers; you are a {user.role}.</Notice> : null}
       {queue.error ? <Notice tone="error">{queue.error.message}</Notice> : null}
       {q && q.total === 0 ? (
         <Notice>Nothing is assigned to you yet: a curator assigns tasks on the Reviewing page.</Notice>

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
-import { ErrorText } from "@/components/ui/notice";
+import { ErrorText, Notice } from "@/components/ui/notice";
 import { PageHeader, Section } from "@/components/ui/section";
 import { useTRPC } from "@/components/trpc";
 import type { Role } from "./permissions";
@@ -13,12 +13,18 @@ import { useRole } from "./use-role";
 export function UsersView() {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const { roles } = useRole();
-  const users = useQuery(trpc.account.users.queryOptions());
+  const { roles, user, can } = useRole();
+  const users = useQuery({ ...trpc.account.users.queryOptions(), enabled: can("manageUsers") });
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.account.users.queryKey() });
   const add = useMutation(trpc.account.addUser.mutationOptions({ onSuccess: refresh }));
   const update = useMutation(trpc.account.updateUser.mutationOptions({ onSuccess: refresh }));
   const [form, setForm] = useState({ email: "", name: "", role: "reviewer" as Role, password: "" });
+  if (user && !can("manageUsers"))
+    return (
+      <div className="mx-auto max-w-4xl p-4">
+        <Notice>Users are managed by administrators; you are a {user.role}.</Notice>
+      </div>
+    );
 
   return (
     <div className="mx-auto flex max-w-4xl flex-col gap-4 p-4">
