@@ -12,6 +12,7 @@ import { createSandbox, type Sandbox } from "../sandbox";
 import { checkSandbox } from "../sandbox/availability";
 import { datasetExportJob } from "./definitions/dataset-export";
 import { filterRunJob } from "./definitions/filter-run";
+import { strengthCheckJob } from "./definitions/strength-check";
 import { profileLine } from "./profile";
 import { beatWorker, claimRows, failRow, forgetWorker, JOB_CHANNEL, newWorkerId, renewLeases, requeueRow, type QueueTable } from "./queue";
 
@@ -47,7 +48,7 @@ export interface JobDefinition {
   handle(ctx: JobContext): Promise<JobOutcome>;
 }
 
-export const JOBS: JobDefinition[] = [filterRunJob, datasetExportJob];
+export const JOBS: JobDefinition[] = [filterRunJob, datasetExportJob, strengthCheckJob];
 
 export interface WorkerHandle {
   id: string;
@@ -58,6 +59,8 @@ export interface WorkerHandle {
 
 /** How often a busy worker looks for rows whose worker died (an idle one looks on every poll). */
 const TAKE_OVER_EVERY_MS = 1000;
+/** A worker that put a run back because of its machine takes no filter runs for this long. */
+const RELEASE_PAUSE_MS = 2000;
 
 export interface StartWorkerOptions {
   db: Db;
@@ -96,6 +99,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   // The sandbox check is repeated while it fails, so installing bubblewrap needs no restart.
   let sandboxProblem: string | null = null;
   let sandboxCheckedAt = 0;
+  let pausedUntil = 0;
   const sandboxReady = async () => {
     if (sandboxProblem === null && sandboxCheckedAt) return true;
     if (Date.now() - sandboxCheckedAt < 15_000 && sandboxCheckedAt) return false;
@@ -115,8 +119,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
         return;
       }
       const outcome = await job.handle({ db, id, workerId, attempts, maxAttempts: job.maxAttempts, sandbox, payload, queueMs });
-      // the machine could not do it (not the row's fault): make sure it still can before claiming more
-      if (outcome === "released") sandboxCheckedAt = 0;
+      // the machine could not do it (not the row's fault): make sure it still can before claiming
+      // more, and give another worker the first chance at what it put back
+      if (outcome === "released") {
+        sandboxCheckedAt = 0;
+        pausedUntil = Date.now() + RELEASE_PAUSE_MS;
+      }
     } catch (err) {
       const message = (err as Error).message;
       log(`${job.name} ${id} attempt ${attempts} failed: ${message}`);
@@ -136,7 +144,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       const free = slots - mine.size;
       if (free <= 0) continue;
       if (mine.size > 0 && free < Math.min(slots, job.claimBatch?.(concurrency) ?? 1)) continue;
-      if (job.needsSandbox && !(await sandboxReady())) continue;
+      if (job.needsSandbox && (Date.now() < pausedUntil || !(await sandboxReady()))) continue;
       const started = performance.now();
       const takeOver = mine.size === 0 || Date.now() - (tookOverAt.get(job) ?? 0) >= TAKE_OVER_EVERY_MS;
       if (takeOver) tookOverAt.set(job, Date.now());
