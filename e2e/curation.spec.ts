@@ -54,6 +54,9 @@ test("approve → edit: the task is unreviewed again and the next publish leaves
   await page.goto(`/tasks?batch=${batch}&stale=yes`);
   await expect(page.getByTestId("task-count")).toHaveText("1 task");
   await expect(page.getByTestId("task-table")).toContainText(`${token}-a`);
+  // Its Review column says so, and the facet counts it.
+  await expect(page.getByTestId("task-row").filter({ hasText: `${token}-a` })).toContainText("unreviewedstale");
+  await expect(page.getByLabel("Review is stale")).toContainText("yes (1)");
 
   // The publish dialog says, before committing, that it leaves the task out and why.
   await page.goto(`/datasets/${dataset}`);
@@ -107,6 +110,14 @@ test("approving a rejected task is refused; with a written reason it is approved
   await expect(approveButton).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByTestId("override-reason")).toContainText("the failure case is wrong, not the verifier");
   await expect(page.getByTestId("history")).toContainText("Reason: the failure case is wrong, not the verifier");
+  // The list marks it, with the reason as the badge's tooltip, and its Override facet counts it.
+  await page.goto(`/tasks?batch=${batch}`);
+  const badge = page
+    .getByTestId("task-row")
+    .filter({ hasText: `${token}-lenient` })
+    .getByText("override", { exact: true });
+  await expect(badge).toHaveAttribute("title", /: the failure case is wrong, not the verifier$/);
+  await expect(page.getByLabel("Override")).toContainText("yes (1)");
 
   // It ships: the dataset page and the publish preview count the override, the version holds it.
   await approve(request, [ids[`${token}-good`]!]);
