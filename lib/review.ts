@@ -28,7 +28,7 @@ export const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
 };
 
 /** Why a task is left out under a review policy (several reviewers per task). */
-export const POLICY_EXCLUSIONS = ["awaiting_reviews", "reviewer_objected", "adjudicated_out"] as const;
+const POLICY_EXCLUSIONS = ["awaiting_reviews", "reviewer_objected", "adjudicated_out"] as const;
 export type PolicyExclusion = (typeof POLICY_EXCLUSIONS)[number];
 
 export const POLICY_EXCLUSION_TEXT: Record<PolicyExclusion, string> = {
