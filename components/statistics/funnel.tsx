@@ -4,7 +4,7 @@ import { humanize } from "../format";
 import type { RouterOutputs } from "../trpc";
 import { funnelLinks, type FunnelGroupBy } from "./funnel-links";
 
-type Row = RouterOutputs["filter"]["funnel"][number];
+type Row = RouterOutputs["stats"]["funnel"][number];
 const STAGES = [
   { key: "run", label: "Run", color: "bg-zinc-400 dark:bg-zinc-600" },
   { key: "verifierLoads", label: "Verifier loads", color: "bg-sky-400 dark:bg-sky-600" },

@@ -34,7 +34,7 @@ export function StatisticsCharts() {
   const trpc = useTRPC();
   const router = useRouter();
   const dark = useDark();
-  const stats = useQuery(trpc.filter.statistics.queryOptions({ days: 30 }));
+  const stats = useQuery(trpc.stats.statistics.queryOptions({ days: 30 }));
   const axis = dark ? "#a1a1aa" : "#52525b";
   if (!stats.data) return <p className="text-xs text-zinc-500">Loading statistics…</p>;
   const s = stats.data;

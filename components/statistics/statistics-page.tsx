@@ -11,7 +11,7 @@ import { StatisticsCharts } from "./statistics-charts";
 export function StatisticsPage() {
   const trpc = useTRPC();
   const [by, setBy] = useState<FunnelGroupBy>("environment");
-  const funnel = useQuery(trpc.filter.funnel.queryOptions({ by }));
+  const funnel = useQuery(trpc.stats.funnel.queryOptions({ by }));
   return (
     <Page>
       <PageHeader

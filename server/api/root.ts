@@ -5,6 +5,7 @@ import { filterRouter } from "./routers/filter";
 import { importRouter } from "./routers/imports";
 import { reviewRouter } from "./routers/review";
 import { reviewersRouter } from "./routers/reviewers";
+import { statsRouter } from "./routers/stats";
 import { systemRouter } from "./routers/system";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   environment: environmentRouter,
   review: reviewRouter,
   dataset: datasetRouter,
+  stats: statsRouter,
   system: systemRouter,
   account: accountRouter,
   reviewers: reviewersRouter,

@@ -83,7 +83,7 @@ const file =
 const ACTIONS = (): Action[] => [
   // tRPC
   { surface: "tRPC", kind: "read tasks", needs: "viewer", send: trpcQuery("task.list", {}) },
-  { surface: "tRPC", kind: "read statistics", needs: "viewer", send: trpcQuery("filter.statistics", { days: 7 }) },
+  { surface: "tRPC", kind: "read statistics", needs: "viewer", send: trpcQuery("stats.statistics", { days: 7 }) },
   {
     surface: "tRPC",
     kind: "review",

@@ -1,12 +1,9 @@
 import { z } from "zod";
-import { getFunnel } from "../../filter/funnel";
 import { getTaskRuns } from "../../filter/get-task-runs";
 import { getRerunProgress, listReruns } from "../../filter/rerun-progress";
 import { cancelRerun, requestRerun } from "../../filter/request-rerun";
-import { getStatistics } from "../../stats/get-statistics";
 import { id } from "../contract/common";
 import { cancelOutput, progressOutput, rerunInput, rerunOutput, rerunRef } from "../contract/reruns";
-import { API_LIMITS } from "../limits";
 import { createTRPCRouter, curatorProcedure, viewerProcedure } from "../trpc";
 
 export const filterRouter = createTRPCRouter({
@@ -50,17 +47,4 @@ export const filterRouter = createTRPCRouter({
     })
     .input(z.strictObject({ taskId: id, runId: id.optional() }))
     .query(({ ctx, input }) => getTaskRuns({ db: ctx.db, ...input })),
-  statistics: viewerProcedure
-    .meta({
-      rest: {
-        method: "GET",
-        path: "/statistics",
-        summary: "The statistics page's figures: funnel, labels, what edits did, review throughput (days: 1-365).",
-      },
-    })
-    .input(z.strictObject({ days: z.number().int().min(1).max(API_LIMITS.statisticsDays).default(30) }))
-    .query(({ ctx, input }) => getStatistics({ db: ctx.db, days: input.days })),
-  funnel: viewerProcedure
-    .input(z.object({ by: z.enum(["batch", "environment"]) }))
-    .query(({ ctx, input }) => getFunnel({ db: ctx.db, by: input.by })),
 });
