@@ -73,7 +73,7 @@ export type CatTask = z.output<typeof catTaskSchema>;
 // carry the same values; server/sandbox/types.ts names the sandbox's side of them).
 export const VERDICT_STATUSES = ["pending", "accepted", "rejected"] as const;
 export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
-const CASE_OUTCOMES = ["pass", "fail", "error", "timeout"] as const;
+export const CASE_OUTCOMES = ["pass", "fail", "error", "timeout"] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 export const REJECT_REASONS = [
   "verifier_invalid",
