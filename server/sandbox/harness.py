@@ -1033,7 +1033,7 @@ def case_child(tools, state, fp, cmd):
                 raise
             finally:
                 if site is not None:
-                    trace.note(site, name, trace.signature() != before)
+                    trace.note(site, name, trace.signature() != before, args=(args, kwargs))
             if rec is not None:
                 rec["result"] = safe_repr(result)
             return result
@@ -2020,18 +2020,27 @@ class Trace:
         return i
 
     def signature(self):
+        """What the state holds where it differs from the pristine one. diff_state may also send
+        unchanged parts (a reference the case holds into the state changes marshal's bytes, and a
+        read-only tool's deep copy shares the state's strings): those are compared with the
+        fingerprinted pristine values and left out, so a read does not look like a write."""
         try:
             ops = []
             diff_state(self.state, self.fp, [], ops)
-            return _json_dumps([[o[0], [_path_key(k) for k in o[1]]] + [encode_value(x) for x in o[2:]] for o in ops],
+            kept = [o for o in ops if not (o[0] == "set" and _pristine_equal(self.fp, o[1], o[2]))]
+            return _json_dumps([[o[0], [_path_key(k) for k in o[1]]] + [encode_value(x) for x in o[2:]] for o in kept],
                                sort_keys=True, default=str)
         except BaseException:
             return None
 
-    def note(self, i, name, changed=False, text=None):
+    def note(self, i, name, changed=False, text=None, args=None):
         s = self.sites.setdefault(i, {"site": i, "name": name, "calls": 0, "changed": False})
         s["calls"] += 1
         s["changed"] = s["changed"] or changed
+        if args is not None and s["calls"] == 1:
+            # the values the first call got, where they are plain (a variable's value, for variants)
+            s["args"] = {"pos": [_plain_arg(a) for a in args[0][:20]],
+                         "kw": {k: _plain_arg(v) for k, v in list(args[1].items())[:20] if type(k) is str}}
         if text is not None:
             texts = s.setdefault("texts", [])
             if len(texts) < MAX_TRACE_TEXTS:
@@ -2045,6 +2054,43 @@ class Trace:
         return out
 
 
+def _plain_arg(v):
+    """A call argument as data the plan can use: a short string or a number, or a short list of them."""
+    t = type(v)
+    if t is str:
+        return v if len(v) <= 200 else None
+    if t in (int, float):
+        return v
+    if t in (list, tuple) and len(v) <= 20 and all(type(x) in (str, int, float) and (type(x) is not str or len(x) <= 200) for x in v):
+        return list(v)
+    return None
+
+
+def _pristine_equal(f, path, value):
+    """Whether the pristine state holds `value` at `path`, read from the zygote's fingerprints."""
+    try:
+        for n, k in enumerate(path):
+            if type(f) is bytes:
+                cur = marshal.loads(f)  # our own bytes, made in the zygote
+                for kk in path[n:]:
+                    cur = cur[kk]
+                return type(cur) is type(value) and cur == value
+            if f.kind is dict:
+                if f.oldkeys is None:
+                    f.oldkeys = marshal.loads(f.keys)
+                    f.keypos = {kk: i for i, kk in enumerate(f.oldkeys)}
+                if k not in f.keypos:
+                    return False
+                f = _child_fp(f, f.keypos[k])
+            else:
+                if type(k) is not int or not 0 <= k < f.n:
+                    return False
+                f = _child_fp(f, k)
+        return type(f) is bytes and (lambda cur: type(cur) is type(value) and cur == value)(marshal.loads(f))
+    except BaseException:
+        return False
+
+
 def bound_trace(t):
     """The trace as the case child reported it (informative: the solution ran there), bounded."""
     if not isinstance(t, dict) or not isinstance(t.get("sites"), list):
@@ -2055,6 +2101,10 @@ def bound_trace(t):
             out = {"site": s["site"], "name": str(s.get("name", ""))[:200], "calls": s["calls"], "changed": s.get("changed") is True}
             if isinstance(s.get("texts"), list):
                 out["texts"] = [x[:MAX_MESSAGE_SHOWN_CHARS] for x in s["texts"][:MAX_TRACE_TEXTS] if type(x) is str]
+            a = s.get("args")
+            if isinstance(a, dict) and isinstance(a.get("pos"), list) and isinstance(a.get("kw"), dict):
+                out["args"] = {"pos": [_plain_arg(x) for x in a["pos"][:20]],
+                               "kw": {str(k)[:200]: _plain_arg(x) for k, x in list(a["kw"].items())[:20]}}
             sites.append(out)
     out = {"sites": sites}
     if type(t.get("lastRespond")) is int:
@@ -2069,8 +2119,11 @@ def _trace_sites(trace):
     for s in sites if isinstance(sites, list) else []:
         if isinstance(s, dict) and type(s.get("site")) is int and type(s.get("calls")) is int:
             texts = s.get("texts")
+            a = s.get("args") if isinstance(s.get("args"), dict) else {}
             out[s["site"]] = {"calls": s["calls"], "changed": s.get("changed") is True,
-                              "texts": [t for t in texts if type(t) is str] if isinstance(texts, list) else []}
+                              "texts": [t for t in texts if type(t) is str] if isinstance(texts, list) else [],
+                              "pos": a.get("pos") if isinstance(a.get("pos"), list) else [],
+                              "kw": a.get("kw") if isinstance(a.get("kw"), dict) else {}}
     return out
 
 
@@ -2135,15 +2188,16 @@ class StateIndex:
 
     def siblings(self, value, context):
         """Other values of the same kind: other keys of the dict where it is a key; other records'
-        values at the same place where it is a value. The smallest such sets first, and those whose
-        path names another literal of the same call (its order, its user) before all others."""
+        values at the same place where it is a value. Those whose path names another argument of the
+        same call (its order, its user) come first, then keys (another variant of the product) before
+        values found in unrelated records, then the smallest sets."""
         found = []
         for kind, path in self.occ.get(value, []):
             ctx = any(c in path for c in context)
             if kind == "key":
                 parent = _lookup(self.state, list(path[:-1]))
                 if type(parent) is dict and 1 < len(parent) <= MAX_SIBLINGS + 1:
-                    found.append((not ctx, len(parent), [k for k in parent if k != value and type(k) is type(value)]))
+                    found.append((not ctx, 0, len(parent), [k for k in parent if k != value and type(k) is type(value)]))
                 continue
             for i in range(len(path) - 1, -1, -1):
                 holder = _lookup(self.state, list(path[:i]))
@@ -2160,11 +2214,11 @@ class StateIndex:
                         if type(v) is type(value) and v != value and v not in vals:
                             vals.append(v)
                     if vals:
-                        found.append((not ctx, len(keys), vals))
+                        found.append((not ctx, 1, len(keys), vals))
                         break
-        found.sort(key=lambda f: (f[0], f[1]))
+        found.sort(key=lambda f: f[:3])
         out = []
-        for _, _, vals in found:
+        for _, _, _, vals in found:
             for v in vals:
                 if v not in out:
                     out.append(v)
@@ -2252,22 +2306,39 @@ def plan_probes(source, trace, schemas, state, names, cap, state_changed):
             variant("truncated", f"stopped after the call to {name} (line {line_of(i)})", cut)
 
     # literal arguments of the state-changing calls, and the state's values beside them
+    # the arguments of the state-changing calls: literals, and, where the code passed a variable, the
+    # value it had when the solution ran (a variant then passes another value as a literal)
     literals = []
     for i in writes:
         node = sites[i]
         order, props = params.get(node.func.id, ([], {}))
-        slots = [(f"#{j}", order[j] if j < len(order) else None, a) for j, a in enumerate(node.args)]
-        slots += [(kw.arg, kw.arg, kw.value) for kw in node.keywords if kw.arg]
-        consts = [a.value for _, _, a in slots if isinstance(a, ast.Constant) and type(a.value) is str]
-        for slot, pname, a in slots:
-            elems = a.elts if isinstance(a, (ast.List, ast.Tuple)) else [a]
-            for k, e in enumerate(elems):
-                if isinstance(e, ast.Constant) and type(e.value) in (str, int, float):
-                    literals.append((i, slot, pname, props.get(pname) if pname else None, k if e is not a else None,
-                                     e.value, [c for c in consts if c != e.value]))
+        ran = info.get(i, {})
+        slots = [(f"#{j}", order[j] if j < len(order) else None, a, (ran.get("pos") or [])[j] if j < len(ran.get("pos") or []) else None)
+                 for j, a in enumerate(node.args) if not isinstance(a, ast.Starred)]
+        slots += [(kw.arg, kw.arg, kw.value, (ran.get("kw") or {}).get(kw.arg)) for kw in node.keywords if kw.arg]
+        scalar = lambda v: type(v) in (str, int, float)
+        values = []
+        for slot, pname, a, rv in slots:
+            if isinstance(a, (ast.List, ast.Tuple)):
+                for k, e in enumerate(a.elts):
+                    v = e.value if isinstance(e, ast.Constant) else (rv[k] if isinstance(rv, list) and k < len(rv) and len(rv) == len(a.elts) else None)
+                    if scalar(v):
+                        values.append((slot, pname, k, v, None))
+            elif isinstance(a, ast.Constant):
+                if scalar(a.value):
+                    values.append((slot, pname, None, a.value, None))
+            elif isinstance(rv, list):
+                for k, v in enumerate(rv):
+                    if scalar(v):
+                        values.append((slot, pname, k, v, rv))
+            elif scalar(rv):
+                values.append((slot, pname, None, rv, None))
+        context = [v for _, _, _, v, _ in values if type(v) is str]
+        for slot, pname, k, v, whole in values:
+            literals.append((i, slot, pname, props.get(pname) if pname else None, k, v, [c for c in context if c != v], whole))
     index = StateIndex(state, [lit[5] for lit in literals], [lit[2] for lit in literals if lit[2]])
 
-    def substitute(i, slot, pos, new):
+    def substitute(i, slot, pos, new, whole=None):
         def edit(t):
             node = call_sites(t, names)[i]
             if slot.startswith("#"):
@@ -2275,7 +2346,14 @@ def plan_probes(source, trace, schemas, state, names, cap, state_changed):
             else:
                 holder, key = next(kw for kw in node.keywords if kw.arg == slot), "value"
             target = holder[key] if isinstance(holder, list) else holder.value
-            if pos is not None:
+            if whole is not None:
+                # a variable holding a list: the list it held, with one element replaced
+                new_list = ast.List([ast.Constant(new if j == pos else x) for j, x in enumerate(whole)], ast.Load())
+                if isinstance(holder, list):
+                    holder[key] = ast.copy_location(new_list, target)
+                else:
+                    holder.value = ast.copy_location(new_list, target)
+            elif pos is not None:
                 target.elts[pos] = ast.copy_location(ast.Constant(new), target.elts[pos])
             elif isinstance(holder, list):
                 holder[key] = ast.copy_location(ast.Constant(new), target)
@@ -2284,26 +2362,26 @@ def plan_probes(source, trace, schemas, state, names, cap, state_changed):
             return t
         return edit
 
-    for i, slot, pname, prop, pos, value, context in literals:
+    for i, slot, pname, prop, pos, value, context, whole in literals:
         name = sites[i].func.id
         where = f"{pname or 'argument ' + slot[1:]}{'' if pos is None else f'[{pos}]'} of {name} (line {line_of(i)})"
         members = _enum_of(prop)
         if members and value in members:
             for m in [x for x in members if x != value and type(x) in (str, int, float)][:2]:
-                variant("enum", f"{where}: {value!r} → {m!r} (another value the schema allows)", substitute(i, slot, pos, m))
+                variant("enum", f"{where}: {value!r} → {m!r} (another value the schema allows)", substitute(i, slot, pos, m, whole))
             continue
         if type(value) in (int, float) and not isinstance(value, bool) and value not in index.occ:
             for m in _nearby(value)[:1]:
-                variant("number", f"{where}: {value!r} → {m!r} (a nearby number)", substitute(i, slot, pos, m))
+                variant("number", f"{where}: {value!r} → {m!r} (a nearby number)", substitute(i, slot, pos, m, whole))
             continue
         sib = index.siblings(value, context)
         if sib:
             for m in sib[:2]:
-                variant("key", f"{where}: {value!r} → {m!r} (another of the same kind in the state)", substitute(i, slot, pos, m))
+                variant("key", f"{where}: {value!r} → {m!r} (another of the same kind in the state)", substitute(i, slot, pos, m, whole))
             continue
         others = [v for v in index.fields.get(pname, []) if v != value] if pname else []
         if others and type(value) is str:
-            variant("field", f"{where}: {value!r} → {others[0]!r} (another {pname} in the state)", substitute(i, slot, pos, others[0]))
+            variant("field", f"{where}: {value!r} → {others[0]!r} (another {pname} in the state)", substitute(i, slot, pos, others[0], whole))
 
     if not state_changed:
         for i, n in enumerate(sites):
