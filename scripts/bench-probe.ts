@@ -84,7 +84,7 @@ async function measure(set: string, t: Task, expected: string, failureCases = t.
   };
   if (!row.accepted) return row;
   started = performance.now();
-  const r: StrengthReport = await sandbox.checkStrength(pack, code, {}, { cap, expectPass: true });
+  const r: StrengthReport = await sandbox.checkStrength!(pack, code, {}, { cap, expectPass: true });
   row.strengthMs = performance.now() - started;
   row.variants = r.variants;
   row.leaks = r.leaks;

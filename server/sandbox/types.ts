@@ -144,8 +144,11 @@ export interface RunOptions {
 
 export interface Sandbox {
   runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>, options?: RunOptions): Promise<TaskVerdict>;
-  /** How strong the task's verifier is: variants of the solution it should reject, what it reads, a rerun (strength.ts). */
-  checkStrength(pack: PackRef, code: StrengthCode, limits?: Partial<SandboxLimits>, options?: StrengthOptions): Promise<StrengthReport>;
+  /**
+   * How strong the task's verifier is: variants of the solution it should reject, what it reads, a
+   * rerun (strength.ts). Optional so that test doubles of the filter need not implement it.
+   */
+  checkStrength?(pack: PackRef, code: StrengthCode, limits?: Partial<SandboxLimits>, options?: StrengthOptions): Promise<StrengthReport>;
   close(): Promise<void>;
 }
 
