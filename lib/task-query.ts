@@ -1,8 +1,10 @@
 // The task list's filter and sort, shared by the URL (client) and the list service (server).
 import { z } from "zod";
 import { REJECT_REASONS, REVIEW_STATUSES, VERDICT_STATUSES } from "./cat";
+import { STRENGTH_STATUSES } from "./strength";
 
-export const SORT_FIELDS = ["created", "updated", "externalId"] as const;
+// "lenient": by strength (suspected lenient, flaky, unread writes, strong, not checked), then newest.
+export const SORT_FIELDS = ["created", "updated", "externalId", "lenient"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 export const taskFilterSchema = z.object({
@@ -25,6 +27,8 @@ export const taskFilterSchema = z.object({
   edit: z.enum(["rescued", "newly_rejected"]).optional(),
   // A stage of the filter's funnel the task reached (the statistics page's bars link here).
   stage: z.enum(["run", "verifier_loads", "solution_passes", "accepted"]).optional(),
+  // The strength check of the current revision (server/strength): "lenient" is "suspected lenient".
+  strength: z.enum(STRENGTH_STATUSES).optional(),
 });
 export const FILTER_KEYS = [
   "environment",
@@ -41,6 +45,7 @@ export const FILTER_KEYS = [
   "override",
   "edit",
   "stage",
+  "strength",
 ] as const;
 export type TaskFilter = z.infer<typeof taskFilterSchema>;
 

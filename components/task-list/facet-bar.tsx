@@ -15,6 +15,7 @@ const SORT_LABEL: Record<(typeof SORT_FIELDS)[number], string> = {
   created: "Imported",
   updated: "Updated",
   externalId: "Task id",
+  lenient: "Suspected lenient first",
 };
 const YES_NO = ["yes", "no"] as const;
 const EDIT_OUTCOMES = ["rescued", "newly_rejected"] as const;
@@ -33,6 +34,7 @@ const COUNTED: Record<CountedFacet, true> = {
   edit: true,
   comments: true,
   edited: true,
+  strength: true,
 };
 const isCounted = (key: string): key is CountedFacet => Object.hasOwn(COUNTED, key);
 

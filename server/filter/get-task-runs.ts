@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import type { CaseError, ToolCall } from "../sandbox";
+import type { CaseError, StateDiff, ToolCall } from "../sandbox";
 
 /** How run-filter.ts stores a case's errors: what the case raised, and what verify raised. */
 export interface StoredCaseErrors {
@@ -41,7 +41,7 @@ export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: numbe
           verifierError: true,
           cases: {
             orderBy: [{ role: "asc" }, { index: "asc" }], // enum order: the solution, then failure cases in order
-            select: { role: true, index: true, outcome: true, returnRepr: true, error: true, stdout: true, stderr: true, toolCalls: true, messages: true, durationMs: true },
+            select: { role: true, index: true, outcome: true, returnRepr: true, error: true, stdout: true, stderr: true, toolCalls: true, messages: true, durationMs: true, stateDiff: true },
           },
         },
       })
@@ -50,7 +50,7 @@ export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: numbe
   const typed = shown && {
     ...shown,
     verifierError: shown.verifierError as CaseError | null,
-    cases: shown.cases.map((c) => ({ ...c, error: c.error as StoredCaseErrors | null, toolCalls: c.toolCalls as unknown as ToolCall[] })),
+    cases: shown.cases.map((c) => ({ ...c, error: c.error as StoredCaseErrors | null, toolCalls: c.toolCalls as unknown as ToolCall[], stateDiff: c.stateDiff as StateDiff | null })),
   };
   return { currentRevisionId: task.currentRevisionId, verdictRunId: task.verdictRunId, runs, shown: typed };
 }

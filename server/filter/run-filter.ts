@@ -198,6 +198,7 @@ function toVerdictRow(run: FilterRunToDo, workerId: string, durationMs: number, 
       tool_calls: c.toolCalls,
       messages: c.messages,
       duration_ms: Math.round(c.durationMs),
+      state_diff: c.stateDiff ?? null,
     }),
   );
   let bytes = 256;
@@ -304,15 +305,15 @@ async function writeVerdicts(db: Db, rows: VerdictRow[]): Promise<Set<number>> {
      ),
      cases as (
        -- a run's (role, index) set is fixed by its revision: a row left by anything earlier is replaced
-       insert into case_results (run_id, role, index, outcome, return_repr, error, stdout, stderr, tool_calls, messages, duration_ms)
+       insert into case_results (run_id, role, index, outcome, return_repr, error, stdout, stderr, tool_calls, messages, duration_ms, state_diff)
        select c.run_id, c.role::"CaseRole", c.index, c.outcome::"CaseOutcome", c.return_repr, c.error, c.stdout, c.stderr,
-              coalesce(c.tool_calls, '[]'::jsonb), coalesce(c.messages, '{}'::text[]), c.duration_ms
+              coalesce(c.tool_calls, '[]'::jsonb), coalesce(c.messages, '{}'::text[]), c.duration_ms, c.state_diff
        from jsonb_to_recordset($2::jsonb) as c(run_id int, role text, index int, outcome text, return_repr text, error jsonb,
-                                              stdout text, stderr text, tool_calls jsonb, messages text[], duration_ms int)
+                                              stdout text, stderr text, tool_calls jsonb, messages text[], duration_ms int, state_diff jsonb)
        where c.run_id in (select id from done)
        on conflict (run_id, role, index) do update set outcome = excluded.outcome, return_repr = excluded.return_repr, error = excluded.error,
               stdout = excluded.stdout, stderr = excluded.stderr, tool_calls = excluded.tool_calls, messages = excluded.messages,
-              duration_ms = excluded.duration_ms
+              duration_ms = excluded.duration_ms, state_diff = excluded.state_diff
      ),
      shown as (
        -- the task shows this verdict only if it is still about the current revision and no newer

@@ -10,12 +10,21 @@ import { Prisma } from "../db/generated/client";
 import type { Db } from "../db/client";
 
 /** The tables that are queues; each has status, attempts, worker_id, lease_until and started_at. */
-export type QueueTable = "filter_runs" | "dataset_exports";
+export type QueueTable = "filter_runs" | "dataset_exports" | "strength_checks";
 
 const ORDER: Record<QueueTable, Prisma.Sql> = {
   // Higher priority first: request-rerun.ts hands out priorities so that reruns interleave.
   filter_runs: Prisma.sql`priority desc, id`,
   dataset_exports: Prisma.sql`id`,
+  strength_checks: Prisma.sql`id`,
+};
+
+/**
+ * Queued rows of these tables are claimed only while this holds: strength checks are lower in
+ * priority than any filter run, so they wait while one is queued or running anywhere.
+ */
+const CLAIM_WHEN: Partial<Record<QueueTable, Prisma.Sql>> = {
+  strength_checks: Prisma.sql`and not exists (select 1 from filter_runs where status in ('queued', 'running'))`,
 };
 
 /** Postgres channel that wakes idle workers when rows are enqueued (polling is the fallback). */
@@ -44,7 +53,7 @@ export async function claimRows(db: Db, table: QueueTable, workerId: string, lim
   const claim = (status: "queued" | "running", order: Prisma.Sql, n: number) => db.prisma.$queryRaw<ClaimedRow[]>`
     update ${t} j set status = 'running', worker_id = ${workerId}, lease_until = now() + make_interval(secs => ${leaseSeconds}::int),
                       attempts = j.attempts + 1, started_at = coalesce(j.started_at, now())
-    from (select id from ${t} where status = ${status}::"RunStatus" ${status === "running" ? Prisma.sql`and lease_until < now()` : Prisma.empty}
+    from (select id from ${t} where status = ${status}::"RunStatus" ${status === "running" ? Prisma.sql`and lease_until < now()` : (CLAIM_WHEN[table] ?? Prisma.empty)}
           order by ${order} limit ${n}::int for update skip locked) c
     where j.id = c.id
     returning j.id, j.attempts`;

@@ -31,6 +31,7 @@ const COLUMN_FACETS = {
   comments: Prisma.sql`(t.comment_count > 0)`,
   edited: Prisma.sql`t.edited_by_human`,
   override: Prisma.sql`(t.review_override is not null)`,
+  strength: Prisma.sql`t.strength`,
 } as const;
 const MEMBERSHIP_FACETS = {
   batch: { join: Prisma.sql`join task_batches m on m.task_id = t.id`, key: Prisma.sql`m.batch_id` },
@@ -149,6 +150,7 @@ const COUNTER_FACETS: Record<ColumnFacet, keyof CounterRow> = {
   comments: "has_comments",
   edited: "edited",
   override: "has_override",
+  strength: "strength",
 };
 interface CounterRow {
   environment_id: number;
@@ -159,6 +161,7 @@ interface CounterRow {
   has_comments: boolean;
   edited: boolean;
   has_override: boolean;
+  strength: string;
   n: number;
   parts: number;
 }
@@ -176,8 +179,8 @@ function counterValue(row: CounterRow, facet: ColumnFacet): string | null {
 async function countersFacetCounts(db: Db, filter: TaskFilter) {
   const rows = await db.prisma.$queryRaw<CounterRow[]>`
     select environment_id, verdict_status::text as verdict_status, verdict_reason::text as verdict_reason, review_status::text as review_status,
-           review_stale, has_comments, edited, has_override, sum(n)::int as n, count(*)::int as parts
-    from task_counts group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(n) <> 0`;
+           review_stale, has_comments, edited, has_override, strength::text as strength, sum(n)::int as n, count(*)::int as parts
+    from task_counts group by 1, 2, 3, 4, 5, 6, 7, 8, 9 having sum(n) <> 0`;
   if (rows.reduce((a, r) => a + r.parts, 0) > COMPACT_AFTER) void db.pool.query("select compact_facet_counters()").catch(() => undefined);
   const columns = Object.keys(COUNTER_FACETS) as ColumnFacet[];
   // The environment filter is a name; the counters hold ids.

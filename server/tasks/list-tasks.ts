@@ -1,5 +1,6 @@
 // The task list: keyset pagination over (sort column, id), so page 2,000 costs what page 1 costs.
-import { taskListInputSchema, type TaskFilter, type TaskListInput } from "@/lib/task-query";
+import { STRENGTH_STATUSES } from "@/lib/strength";
+import { type SortField, taskListInputSchema, type TaskFilter, type TaskListInput } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
@@ -26,11 +27,27 @@ export interface TaskListItem {
   updatedAt: string;
 }
 
-const SORT_COLUMN = {
-  created: Prisma.raw("t.created_at"),
-  updated: Prisma.raw("t.updated_at"),
-  externalId: Prisma.raw("t.external_id"),
-} as const;
+const ISO = (col: string) => Prisma.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+
+/**
+ * Each sort as its key columns (the id breaks ties), the key as the cursor carries it, and the key
+ * read back from a cursor. "lenient" is the task's strength, worst first when descending (the enum
+ * lists it worst last), then the newest: "suspected lenient first" on the tasks_strength index.
+ */
+const SORT_KEY: Record<SortField, { cols: Prisma.Sql; value: Prisma.Sql; bind: (v: string) => Prisma.Sql }> = {
+  created: { cols: Prisma.raw("t.created_at"), value: ISO("t.created_at"), bind: (v) => Prisma.sql`${v}::timestamptz` },
+  updated: { cols: Prisma.raw("t.updated_at"), value: ISO("t.updated_at"), bind: (v) => Prisma.sql`${v}::timestamptz` },
+  externalId: { cols: Prisma.raw("t.external_id"), value: Prisma.raw("t.external_id"), bind: (v) => Prisma.sql`${v}::text` },
+  lenient: {
+    cols: Prisma.raw("t.strength, t.created_at"),
+    value: Prisma.sql`t.strength::text || '|' || ${ISO("t.created_at")}`,
+    bind: (v) => {
+      const [strength = "", at = ""] = v.split("|");
+      if (!(STRENGTH_STATUSES as readonly string[]).includes(strength)) throw new AppError("BAD_INPUT", "Invalid cursor: start again from the first page.");
+      return Prisma.sql`${strength}::"StrengthStatus", ${at}::timestamptz`;
+    },
+  },
+};
 
 /** Fewer estimated matches than this: the index finds them faster than a walk in sort order. */
 const RARE_MATCHES = 5_000;
@@ -39,15 +56,16 @@ const SCAN_WINDOW = 5000;
 
 export async function listTasks({ db, input }: { db: Db; input: TaskListInput }): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
   const p = taskListInputSchema.parse(input);
-  const col = SORT_COLUMN[p.sort];
+  const key = SORT_KEY[p.sort];
   const desc = p.dir === "desc";
   let after = Prisma.sql`true`;
   if (p.cursor) {
     const [value, id] = decodeCursor(p.cursor);
-    const v = p.sort === "externalId" ? Prisma.sql`${value}::text` : Prisma.sql`${value}::timestamptz`;
-    after = desc ? Prisma.sql`(${col}, t.id) < (${v}, ${id}::int)` : Prisma.sql`(${col}, t.id) > (${v}, ${id}::int)`;
+    const v = key.bind(value);
+    after = desc ? Prisma.sql`(${key.cols}, t.id) < (${v}, ${id}::int)` : Prisma.sql`(${key.cols}, t.id) > (${v}, ${id}::int)`;
   }
-  const order = desc ? Prisma.sql`${col} desc, t.id desc` : Prisma.sql`${col} asc, t.id asc`;
+  const dir = Prisma.raw(desc ? "desc" : "asc");
+  const order = p.sort === "lenient" ? Prisma.sql`t.strength ${dir}, t.created_at ${dir}, t.id ${dir}` : Prisma.sql`${key.cols} ${dir}, t.id ${dir}`;
   type Row = Omit<TaskListItem, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date; sortValue: string };
   const page = (plan: SearchPlan, window: number | null) => db.prisma.$queryRaw<Row[]>`
     ${taskSearchCte(p, plan)}
@@ -55,7 +73,7 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
            t.verdict_status::text as "verdictStatus", t.verdict_reason::text as "verdictReason", t.review_status::text as "reviewStatus", t.review_stale as "reviewStale", t.review_override as "reviewOverride",
            t.revision_count as "revisionCount", coalesce(cardinality(r.failure_cases), 0) as "failureCaseCount",
            left(r.instruction, 300) as instruction, t.created_at as "createdAt", t.updated_at as "updatedAt",
-           ${p.sort === "externalId" ? Prisma.sql`t.external_id` : Prisma.sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`} as "sortValue"
+           ${key.value} as "sortValue"
     from ${window ? Prisma.sql`(select * from tasks t where ${after} order by ${order} limit ${window}::int) t` : Prisma.sql`tasks t`}
     join environments e on e.id = t.environment_id
     left join import_batches b on b.id = t.batch_id
@@ -87,9 +105,8 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
 /** The neighbours of a task in a list order: what j/k move to from the task page. */
 export async function getTaskNeighbors({ db, taskId, input }: { db: Db; taskId: number; input: TaskListInput }) {
   const p = taskListInputSchema.parse(input);
-  const col = SORT_COLUMN[p.sort];
   const [row] = await db.prisma.$queryRaw<Array<{ v: string }>>`
-    select ${p.sort === "externalId" ? Prisma.sql`t.external_id` : Prisma.sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`} as v
+    select ${SORT_KEY[p.sort].value} as v
     from tasks t where t.id = ${taskId}::int`;
   if (!row) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
   const cursor = encodeCursor(row.v, taskId);

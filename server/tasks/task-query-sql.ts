@@ -32,6 +32,7 @@ export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma
   if (f.edited) parts.push(f.edited === "yes" ? Prisma.sql`t.edited_by_human` : Prisma.sql`not t.edited_by_human`);
   if (f.stale) parts.push(f.stale === "yes" ? Prisma.sql`t.review_stale` : Prisma.sql`not t.review_stale`);
   if (f.override) parts.push(f.override === "yes" ? Prisma.sql`t.review_override is not null` : Prisma.sql`t.review_override is null`);
+  if (f.strength) parts.push(Prisma.sql`t.strength = ${f.strength}::"StrengthStatus"`);
   if (f.edit) {
     const [before, now] = f.edit === "rescued" ? ["rejected", "accepted"] : ["accepted", "rejected"];
     parts.push(Prisma.sql`(t.edited_by_human and t.verdict_status = ${now}::"VerdictStatus" and (
