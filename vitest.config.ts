@@ -20,7 +20,12 @@ export default defineConfig({
       { extends: true, test: { name: "unit", include: ["{server,lib,components}/**/*.unit.test.ts"] } },
       {
         extends: true,
-        test: { name: "integration", include: ["{server,lib}/**/*.test.ts"], exclude: ["**/*.unit.test.ts", "**/*.system.test.ts", "**/node_modules/**"], globalSetup: DB },
+        test: {
+          name: "integration",
+          include: ["{server,lib}/**/*.test.ts"],
+          exclude: ["**/*.unit.test.ts", "**/*.system.test.ts", "**/node_modules/**"],
+          globalSetup: DB,
+        },
       },
       { extends: true, test: { name: "system", include: ["server/**/*.system.test.ts"], globalSetup: DB } },
     ],

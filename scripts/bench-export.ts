@@ -26,10 +26,15 @@ async function main() {
   await importTasks({ db, source: fs.createReadStream(path.join(dir, "tasks.jsonl")), batchName: "bench" });
   await db.pool.query(`update tasks set review_status = 'approved'`);
   const ds = await createDataset({ userId: db.defaultUserId, db, name: "bench" });
-  await db.pool.query(`insert into dataset_tasks (dataset_id, task_id, added_by_id) select $1, id, $2 from tasks`, [ds.id, db.defaultUserId]);
+  await db.pool.query(`insert into dataset_tasks (dataset_id, task_id, added_by_id) select $1, id, $2 from tasks`, [
+    ds.id,
+    db.defaultUserId,
+  ]);
   const t0 = performance.now();
   const v = await publishVersion({ userId: db.defaultUserId, db, dataset: "bench" });
-  console.log(`bench:export — dataset of ${v.tasks.toLocaleString()} tasks; publishing the version took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `bench:export — dataset of ${v.tasks.toLocaleString()} tasks; publishing the version took ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const results: Record<string, { seconds: number; mb: number; peakRssMb: number }> = {};
   for (const format of ["jsonl", "parquet", "hf"] as ExportFormat[]) {
     global.gc?.();
@@ -40,8 +45,14 @@ async function main() {
     const r = await exportDataset({ db, ref: "bench@1", format, out });
     const seconds = (performance.now() - t) / 1000;
     clearInterval(sampler);
-    results[format] = { seconds: +seconds.toFixed(1), mb: +(r.bytes / 1048576).toFixed(1), peakRssMb: Math.round(peak / 1048576) };
-    console.log(`  ${format.padEnd(8)} ${r.tasks.toLocaleString()} tasks, ${mb(r.bytes)} in ${seconds.toFixed(1)} s; peak RSS ${mb(peak)}`);
+    results[format] = {
+      seconds: +seconds.toFixed(1),
+      mb: +(r.bytes / 1048576).toFixed(1),
+      peakRssMb: Math.round(peak / 1048576),
+    };
+    console.log(
+      `  ${format.padEnd(8)} ${r.tasks.toLocaleString()} tasks, ${mb(r.bytes)} in ${seconds.toFixed(1)} s; peak RSS ${mb(peak)}`,
+    );
   }
   console.log(JSON.stringify({ tasks: N, results }));
   await db.close();

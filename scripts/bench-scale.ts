@@ -24,10 +24,18 @@ import { importTasks } from "../server/tasks/import-tasks";
 import { startAppServer, type AppServer } from "../server/testing/app-server";
 import { startDebianPostgres } from "../server/testing/debian-postgres";
 
-const { values } = parseArgs({ options: { tasks: { type: "string", default: "200" }, slots: { type: "string", default: "1" }, lease: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: {
+    tasks: { type: "string", default: "200" },
+    slots: { type: "string", default: "1" },
+    lease: { type: "string", default: "5" },
+  },
+});
 const LEASE = Number(values.lease);
 const lines = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").slice(0, Number(values.tasks));
-const tasks = lines.map((l) => JSON.parse(l) as { id: string; failure_cases: string[]; metadata: { expected_reason: string | null } });
+const tasks = lines.map(
+  (l) => JSON.parse(l) as { id: string; failure_cases: string[]; metadata: { expected_reason: string | null } },
+);
 const caseCount = tasks.reduce((n, t) => n + 1 + t.failure_cases.length, 0);
 const expected = Object.fromEntries(tasks.map((t) => [t.id, t.metadata.expected_reason]));
 
@@ -58,7 +66,14 @@ async function main() {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
     const log = fs.openSync(path.join(dataDir, "worker.log"), "a");
     const child = spawn("npm", ["run", "-s", "worker"], {
-      env: { ...process.env, DATABASE_URL: server.url, CAT_DATA_DIR: dataDir, CAT_WORKER_CONCURRENCY: values.slots, CAT_JOB_LEASE_SECONDS: String(LEASE), NODE_OPTIONS: "" },
+      env: {
+        ...process.env,
+        DATABASE_URL: server.url,
+        CAT_DATA_DIR: dataDir,
+        CAT_WORKER_CONCURRENCY: values.slots,
+        CAT_JOB_LEASE_SECONDS: String(LEASE),
+        NODE_OPTIONS: "",
+      },
       stdio: ["ignore", log, log], // worker.log in its data directory
       detached: true, // its own process group: killing it takes the whole "machine"
     });
@@ -77,13 +92,24 @@ async function main() {
     }
     await db.pool.query("delete from workers");
   };
-  const alive = async () => (await db.pool.query<{ n: number }>(`select count(*)::int as n from workers where seen_at > now() - make_interval(secs => $1) and sandbox_problem is null`, [LEASE])).rows[0]!.n;
+  const alive = async () =>
+    (
+      await db.pool.query<{ n: number }>(
+        `select count(*)::int as n from workers where seen_at > now() - make_interval(secs => $1) and sandbox_problem is null`,
+        [LEASE],
+      )
+    ).rows[0]!.n;
 
   try {
     await registerPack({ db, dir: DEMO_PACK_DIR, name: "retail" });
     await importTasks({ db, source: Readable.from([lines.join("\n")]), batchName: "scale" });
     if (fs.existsSync(".next/BUILD_ID")) {
-      web = await startAppServer({ DATABASE_URL: server.url, CAT_WORKER: "0", CAT_DATA_DIR: path.join(tmp, "web"), CAT_JOB_LEASE_SECONDS: String(LEASE) });
+      web = await startAppServer({
+        DATABASE_URL: server.url,
+        CAT_WORKER: "0",
+        CAT_DATA_DIR: path.join(tmp, "web"),
+        CAT_JOB_LEASE_SECONDS: String(LEASE),
+      });
     }
     console.log(
       `bench:scale — ${tasks.length} demo tasks (${caseCount} cases) per rerun; PostgreSQL ${server.url.replace(/:[^:@/]+@/, ":…@")} (Debian's server); ` +
@@ -99,7 +125,9 @@ async function main() {
       const seconds = (performance.now() - t0) / 1000;
       await checkVerdicts(db, rerunId);
       rates.push({ workers: n, seconds, casesPerSecond: caseCount / seconds });
-      console.log(`  ${n} worker${n > 1 ? "s" : " "}  ${seconds.toFixed(1)} s  ${(caseCount / seconds).toFixed(1)} cases/s  ${(tasks.length / seconds).toFixed(1)} tasks/s`);
+      console.log(
+        `  ${n} worker${n > 1 ? "s" : " "}  ${seconds.toFixed(1)} s  ${(caseCount / seconds).toFixed(1)} cases/s  ${(tasks.length / seconds).toFixed(1)} tasks/s`,
+      );
       await stopAll();
     }
 
@@ -110,14 +138,33 @@ async function main() {
     const { rerunId } = await requestRerun({ db, filter: { batch: "scale" }, scope: "bench:scale kill" });
     const victimId = await until("a worker with runs in flight", async () => {
       if ((await getRerunProgress({ db, rerunId })).runs.done < tasks.length / 4) return undefined;
-      return (await db.pool.query<{ worker_id: string }>(`select worker_id from filter_runs where rerun_id = $1 and status = 'running' limit 1`, [rerunId])).rows[0]?.worker_id;
+      return (
+        await db.pool.query<{ worker_id: string }>(
+          `select worker_id from filter_runs where rerun_id = $1 and status = 'running' limit 1`,
+          [rerunId],
+        )
+      ).rows[0]?.worker_id;
     });
-    const { pid } = (await db.pool.query<{ pid: number }>(`select pid from workers where id = $1`, [victimId])).rows[0]!;
+    const { pid } = (await db.pool.query<{ pid: number }>(`select pid from workers where id = $1`, [victimId]))
+      .rows[0]!;
     const victim = three.find((w) => inTree(w.child.pid!, pid))!;
-    const orphaned = (await db.pool.query<{ id: number }>(`select id from filter_runs where worker_id = $1 and status = 'running'`, [victimId])).rows.map((r) => r.id);
+    const orphaned = (
+      await db.pool.query<{ id: number }>(`select id from filter_runs where worker_id = $1 and status = 'running'`, [
+        victimId,
+      ])
+    ).rows.map((r) => r.id);
     process.kill(-victim.child.pid!, "SIGKILL");
     const killedAt = performance.now();
-    await until("its runs to move on", async () => (await db.pool.query(`select 1 from filter_runs where id = any($1::int[]) and worker_id = $2`, [orphaned, victimId])).rows.length === 0);
+    await until(
+      "its runs to move on",
+      async () =>
+        (
+          await db.pool.query(`select 1 from filter_runs where id = any($1::int[]) and worker_id = $2`, [
+            orphaned,
+            victimId,
+          ])
+        ).rows.length === 0,
+    );
     const movedOn = (performance.now() - killedAt) / 1000;
     await until("the rerun", async () => (await getRerunProgress({ db, rerunId })).finished);
     const seconds = (performance.now() - t0) / 1000;
@@ -125,7 +172,9 @@ async function main() {
     const retaken = runs.filter((r) => orphaned.includes(r.id) && r.attempts >= 2).length;
     let healthNote = "";
     if (web) {
-      const h = (await (await fetch(`${web.url}/api/health`)).json()) as { workers: Array<{ id: string; alive: boolean }> };
+      const h = (await (await fetch(`${web.url}/api/health`)).json()) as {
+        workers: Array<{ id: string; alive: boolean }>;
+      };
       healthNote = `; /api/health lists ${h.workers.length} workers, ${h.workers.filter((w) => w.alive).length} alive`;
     }
     console.log(
@@ -133,7 +182,19 @@ async function main() {
         `its runs moved on after ${movedOn.toFixed(1)} s (lease ${LEASE} s), ${retaken} taken over; every run done once with its expected verdict${healthNote}`,
     );
     await stopAll();
-    console.log(JSON.stringify({ tasks: tasks.length, cases: caseCount, slotsPerWorker: Number(values.slots), rates: rates.map((r) => ({ ...r, seconds: +r.seconds.toFixed(2), casesPerSecond: +r.casesPerSecond.toFixed(1) })), kill: { seconds: +seconds.toFixed(2), movedOnSeconds: +movedOn.toFixed(2), orphaned: orphaned.length } }));
+    console.log(
+      JSON.stringify({
+        tasks: tasks.length,
+        cases: caseCount,
+        slotsPerWorker: Number(values.slots),
+        rates: rates.map((r) => ({
+          ...r,
+          seconds: +r.seconds.toFixed(2),
+          casesPerSecond: +r.casesPerSecond.toFixed(1),
+        })),
+        kill: { seconds: +seconds.toFixed(2), movedOnSeconds: +movedOn.toFixed(2), orphaned: orphaned.length },
+      }),
+    );
   } catch (err) {
     for (const d of fs.readdirSync(tmp)) {
       const log = path.join(tmp, d, "worker.log");
@@ -153,10 +214,26 @@ async function main() {
 async function checkVerdicts(db: Db, rerunId: number) {
   const runs = await db.prisma.filterRun.findMany({
     where: { rerunId },
-    select: { id: true, status: true, attempts: true, task: { select: { externalId: true, verdictStatus: true, verdictReason: true } }, revision: { select: { failureCases: true } }, _count: { select: { cases: true } } },
+    select: {
+      id: true,
+      status: true,
+      attempts: true,
+      task: { select: { externalId: true, verdictStatus: true, verdictReason: true } },
+      revision: { select: { failureCases: true } },
+      _count: { select: { cases: true } },
+    },
   });
-  const wrong = runs.filter((r) => r.status !== "done" || r._count.cases !== 1 + r.revision.failureCases.length || (r.task.verdictReason ?? (r.task.verdictStatus === "accepted" ? null : "not run")) !== expected[r.task.externalId!]);
-  if (runs.length !== tasks.length || wrong.length) throw new Error(`rerun ${rerunId}: ${runs.length} runs, ${wrong.length} wrong: ${JSON.stringify(wrong.slice(0, 3))}`);
+  const wrong = runs.filter(
+    (r) =>
+      r.status !== "done" ||
+      r._count.cases !== 1 + r.revision.failureCases.length ||
+      (r.task.verdictReason ?? (r.task.verdictStatus === "accepted" ? null : "not run")) !==
+        expected[r.task.externalId!],
+  );
+  if (runs.length !== tasks.length || wrong.length)
+    throw new Error(
+      `rerun ${rerunId}: ${runs.length} runs, ${wrong.length} wrong: ${JSON.stringify(wrong.slice(0, 3))}`,
+    );
   return runs;
 }
 

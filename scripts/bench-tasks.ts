@@ -13,7 +13,9 @@ import { importTasks } from "../server/tasks/import-tasks";
 import { countTasks, listTasks } from "../server/tasks/list-tasks";
 import { percentile, writeSyntheticFile } from "./synthetic-tasks";
 
-const { values } = parseArgs({ options: { tasks: { type: "string", default: "100000" }, samples: { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: { tasks: { type: "string", default: "100000" }, samples: { type: "string", default: "200" } },
+});
 const N = Number(values.tasks);
 const SAMPLES = Number(values.samples);
 
@@ -37,7 +39,9 @@ async function measure(label: string, fn: (i: number) => Promise<unknown>) {
 }
 
 async function main() {
-  console.log(`bench:tasks — ${N.toLocaleString()} synthetic tasks, ${os.cpus().length} cores, Node ${process.version}`);
+  console.log(
+    `bench:tasks — ${N.toLocaleString()} synthetic tasks, ${os.cpus().length} cores, Node ${process.version}`,
+  );
   const file = path.join(dir, "tasks.jsonl");
   await writeSyntheticFile(file, N);
   const fileBytes = fs.statSync(file).size;
@@ -50,10 +54,17 @@ async function main() {
   peakRss = process.memoryUsage().rss;
   const rssBefore = peakRss;
   let t = performance.now();
-  const summary = await importTasks({ db, source: fs.createReadStream(file, { highWaterMark: 256 * 1024 }), fileName: "bench.jsonl", batchName: `bench-${Date.now()}` });
+  const summary = await importTasks({
+    db,
+    source: fs.createReadStream(file, { highWaterMark: 256 * 1024 }),
+    fileName: "bench.jsonl",
+    batchName: `bench-${Date.now()}`,
+  });
   const importSeconds = (performance.now() - t) / 1000;
   const importPeak = peakRss;
-  console.log(`import: ${summary.created.toLocaleString()} tasks in ${importSeconds.toFixed(1)} s (${Math.round(summary.created / importSeconds).toLocaleString()} tasks/s, ${mb(fileBytes / importSeconds)}/s); peak RSS ${mb(importPeak)} (+${mb(importPeak - rssBefore)} over the idle process)`);
+  console.log(
+    `import: ${summary.created.toLocaleString()} tasks in ${importSeconds.toFixed(1)} s (${Math.round(summary.created / importSeconds).toLocaleString()} tasks/s, ${mb(fileBytes / importSeconds)}/s); peak RSS ${mb(importPeak)} (+${mb(importPeak - rssBefore)} over the idle process)`,
+  );
   await db.prisma.$executeRawUnsafe("analyze");
 
   // A cursor deep into the list (page ~500 of 100), taken by walking from the start once.
@@ -65,17 +76,24 @@ async function main() {
   }
   const cases = [
     await measure("first page, no filter", () => listTasks({ db, input: { limit: 50 } })),
-    await measure("first page, env + verdict + review", () => listTasks({ db, input: { environment: "airline", verdict: "pending", review: "unreviewed", limit: 50 } })),
-    await measure("first page, batch, sort by id asc", () => listTasks({ db, input: { batch: summary.batch.name, sort: "externalId", dir: "asc", limit: 50 } })),
+    await measure("first page, env + verdict + review", () =>
+      listTasks({ db, input: { environment: "airline", verdict: "pending", review: "unreviewed", limit: 50 } }),
+    ),
+    await measure("first page, batch, sort by id asc", () =>
+      listTasks({ db, input: { batch: summary.batch.name, sort: "externalId", dir: "asc", limit: 50 } }),
+    ),
     await measure("search 'skateboard'", () => listTasks({ db, input: { q: "skateboard", limit: 50 } })),
     await measure("search common 'patient'", () => listTasks({ db, input: { q: "patient", limit: 50 } })),
-    await measure("search rare 'User 98765 '", (i) => listTasks({ db, input: { q: `User ${(98765 + i) % N} `, limit: 50 } })),
+    await measure("search rare 'User 98765 '", (i) =>
+      listTasks({ db, input: { q: `User ${(98765 + i) % N} `, limit: 50 } }),
+    ),
     await measure("page 500 by keyset cursor", () => listTasks({ db, input: { limit: 50, cursor: deepCursor } })),
     await measure("count, no filter", () => countTasks({ db, filter: {} })),
     await measure("count, env filter", () => countTasks({ db, filter: { environment: "airline" } })),
   ];
   console.log("\nlist latency on the server (ms)      p50     p95");
-  for (const c of cases) console.log(`  ${c.label.padEnd(36)}${c.p50.toFixed(1).padStart(6)}${c.p95.toFixed(1).padStart(8)}`);
+  for (const c of cases)
+    console.log(`  ${c.label.padEnd(36)}${c.p50.toFixed(1).padStart(6)}${c.p95.toFixed(1).padStart(8)}`);
 
   peakRss = process.memoryUsage().rss;
   t = performance.now();
@@ -86,7 +104,9 @@ async function main() {
     bytes += line.length;
   }
   const exportSeconds = (performance.now() - t) / 1000;
-  console.log(`\nexport: ${exported.toLocaleString()} tasks (${mb(bytes)}) in ${exportSeconds.toFixed(1)} s; peak RSS ${mb(peakRss)}`);
+  console.log(
+    `\nexport: ${exported.toLocaleString()} tasks (${mb(bytes)}) in ${exportSeconds.toFixed(1)} s; peak RSS ${mb(peakRss)}`,
+  );
 
   const result = {
     tasks: N,

@@ -9,8 +9,12 @@ import { buildIfStale } from "./build-if-stale";
 buildIfStale();
 const { host, port } = serverEnv();
 console.log(`CaT Curator: http://${host === "0.0.0.0" ? "localhost" : host}:${port}`);
-const r = spawnSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "--hostname", host, "--port", String(port)], {
-  stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-});
+const r = spawnSync(
+  process.execPath,
+  [path.join("node_modules", "next", "dist", "bin", "next"), "start", "--hostname", host, "--port", String(port)],
+  {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  },
+);
 process.exit(r.status ?? 0);

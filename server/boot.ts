@@ -12,9 +12,11 @@ export async function bootServer(): Promise<void> {
   console.log(`[boot] database ready in ${Date.now() - started} ms`);
   // Imports whose process died while this server was down would otherwise say "running" forever.
   const interrupted = await markInterruptedImports({ db }).catch(() => 0);
-  if (interrupted) console.log(`[boot] ${interrupted} import(s) were interrupted by a stop; what they committed is kept`);
+  if (interrupted)
+    console.log(`[boot] ${interrupted} import(s) were interrupted by a stop; what they committed is kept`);
   const problem = await sandboxProblem();
-  if (problem) console.error(`[boot] this machine cannot run the sandbox, so filter runs wait for a worker that can: ${problem}`);
+  if (problem)
+    console.error(`[boot] this machine cannot run the sandbox, so filter runs wait for a worker that can: ${problem}`);
   if (serverEnv().seedDemo) {
     try {
       const seeded = await seedDemoData({ db });

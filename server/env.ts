@@ -59,7 +59,12 @@ function load() {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
     // The public URL's host is one of ours by definition.
-    allowedHosts: [...e.CAT_ALLOWED_HOSTS.split(",").map((h) => h.trim()).filter(Boolean), ...(e.CAT_PUBLIC_URL ? [new URL(e.CAT_PUBLIC_URL).hostname.replace(/^\[|\]$/g, "")] : [])],
+    allowedHosts: [
+      ...e.CAT_ALLOWED_HOSTS.split(",")
+        .map((h) => h.trim())
+        .filter(Boolean),
+      ...(e.CAT_PUBLIC_URL ? [new URL(e.CAT_PUBLIC_URL).hostname.replace(/^\[|\]$/g, "")] : []),
+    ],
     inProcessWorker: e.CAT_WORKER === "1",
     workerConcurrency: e.CAT_WORKER_CONCURRENCY,
     python: e.CAT_PYTHON,
@@ -76,8 +81,14 @@ function load() {
 function oidcSettings(e: z.infer<typeof schema>) {
   const given = [e.CAT_OIDC_ISSUER, e.CAT_OIDC_CLIENT_ID, e.CAT_OIDC_CLIENT_SECRET];
   if (given.every((v) => v === undefined)) return null;
-  if (given.some((v) => v === undefined)) throw new Error("Invalid environment: OpenID Connect needs all of CAT_OIDC_ISSUER, CAT_OIDC_CLIENT_ID and CAT_OIDC_CLIENT_SECRET.");
-  if (!e.CAT_PUBLIC_URL) throw new Error("Invalid environment: OpenID Connect needs CAT_PUBLIC_URL (the provider redirects back to CAT_PUBLIC_URL/api/auth/callback/oidc).");
+  if (given.some((v) => v === undefined))
+    throw new Error(
+      "Invalid environment: OpenID Connect needs all of CAT_OIDC_ISSUER, CAT_OIDC_CLIENT_ID and CAT_OIDC_CLIENT_SECRET.",
+    );
+  if (!e.CAT_PUBLIC_URL)
+    throw new Error(
+      "Invalid environment: OpenID Connect needs CAT_PUBLIC_URL (the provider redirects back to CAT_PUBLIC_URL/api/auth/callback/oidc).",
+    );
   return {
     issuer: e.CAT_OIDC_ISSUER!.replace(/\/+$/, ""),
     clientId: e.CAT_OIDC_CLIENT_ID!,

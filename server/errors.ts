@@ -1,7 +1,15 @@
 // Errors users can act on. Services throw AppError with a code; HTTP_STATUS is the one mapping from
 // codes to statuses, used by tRPC (server/api/trpc.ts), the REST layer and the file routes
 // (server/http.ts), and the CLI prints the code; anything else is logged and never shown.
-export type AppErrorCode = "BAD_INPUT" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_LARGE" | "RATE_LIMITED" | "UNAVAILABLE";
+export type AppErrorCode =
+  | "BAD_INPUT"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "TOO_LARGE"
+  | "RATE_LIMITED"
+  | "UNAVAILABLE";
 
 export class AppError extends Error {
   constructor(

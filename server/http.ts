@@ -7,11 +7,18 @@ export function errorResponse(err: unknown, where: string): Response {
   const known = toAppError(err);
   if (known) {
     const issues = known.code === "BAD_INPUT" ? (known.details as { issues?: unknown } | undefined)?.issues : undefined;
-    const headers: Record<string, string> = known.code === "UNAUTHORIZED" ? { "www-authenticate": 'Bearer realm="cat-curator"' } : {};
-    return Response.json({ error: { code: known.code, message: known.message, ...(issues ? { issues } : {}) } }, { status: HTTP_STATUS[known.code], headers });
+    const headers: Record<string, string> =
+      known.code === "UNAUTHORIZED" ? { "www-authenticate": 'Bearer realm="cat-curator"' } : {};
+    return Response.json(
+      { error: { code: known.code, message: known.message, ...(issues ? { issues } : {}) } },
+      { status: HTTP_STATUS[known.code], headers },
+    );
   }
   console.error(`[http] ${where}:`, err);
-  return Response.json({ error: { code: "INTERNAL", message: "Internal error; the server log has the details." } }, { status: 500 });
+  return Response.json(
+    { error: { code: "INTERNAL", message: "Internal error; the server log has the details." } },
+    { status: 500 },
+  );
 }
 
 /** The largest JSON body an API call takes: a task's code is at most 8 MiB, and JSON escaping can double it. */

@@ -23,16 +23,33 @@ const codeact = fs
   .readFileSync(CODEACT_TASKS_FILE, "utf8")
   .trim()
   .split("\n")
-  .map((l) => JSON.parse(l) as { id: string; verifier: string; solution: string; failure_cases: string[]; metadata: { expected_reason: string | null } });
+  .map(
+    (l) =>
+      JSON.parse(l) as {
+        id: string;
+        verifier: string;
+        solution: string;
+        failure_cases: string[];
+        metadata: { expected_reason: string | null };
+      },
+  );
 
 describe("the demo", () => {
   it("registers the retail and codeact packs and imports each one's tasks into its own batch", async () => {
     const seeded = await seedDemoData({ db });
     expect(seeded).toMatchObject({ seeded: true, errors: 0 });
-    const envs = await db.prisma.environment.findMany({ select: { name: true, activePack: { select: { tools: true } } }, orderBy: { name: "asc" } });
+    const envs = await db.prisma.environment.findMany({
+      select: { name: true, activePack: { select: { tools: true } } },
+      orderBy: { name: "asc" },
+    });
     expect(envs.map((e) => e.name)).toEqual(["codeact", "retail"]);
-    expect(envs[0]!.activePack!.tools).toEqual(expect.arrayContaining(["reverse_string", "maximum_value", "caesar_decode", "vigenere_encode"]));
-    const batches = await db.prisma.importBatch.findMany({ select: { name: true, _count: { select: { tasks: true } } }, orderBy: { name: "asc" } });
+    expect(envs[0]!.activePack!.tools).toEqual(
+      expect.arrayContaining(["reverse_string", "maximum_value", "caesar_decode", "vigenere_encode"]),
+    );
+    const batches = await db.prisma.importBatch.findMany({
+      select: { name: true, _count: { select: { tasks: true } } },
+      orderBy: { name: "asc" },
+    });
     expect(batches.map((b) => [b.name, b._count.tasks])).toEqual([
       ["demo", 200],
       ["demo-codeact", codeact.length],
@@ -42,8 +59,14 @@ describe("the demo", () => {
 
   it("gives every codeact task the verdict it was written to get, its tools called positionally", async () => {
     const pack = { dir: CODEACT_PACK_DIR, hash: "demo-codeact" };
-    const verdicts = await Promise.all(codeact.map((t) => sandbox.runTask(pack, { verifier: t.verifier, solution: t.solution, failureCases: t.failure_cases })));
-    expect(Object.fromEntries(verdicts.map((v, i) => [codeact[i]!.id, v.reason]))).toEqual(Object.fromEntries(codeact.map((t) => [t.id, t.metadata.expected_reason])));
+    const verdicts = await Promise.all(
+      codeact.map((t) =>
+        sandbox.runTask(pack, { verifier: t.verifier, solution: t.solution, failureCases: t.failure_cases }),
+      ),
+    );
+    expect(Object.fromEntries(verdicts.map((v, i) => [codeact[i]!.id, v.reason]))).toEqual(
+      Object.fromEntries(codeact.map((t) => [t.id, t.metadata.expected_reason])),
+    );
     const calls = verdicts.flatMap((v) => v.cases.flatMap((c) => c.toolCalls));
     expect(calls.length).toBeGreaterThan(codeact.length);
     // positional calls are logged with their arguments as a list and the call as written

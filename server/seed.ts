@@ -26,7 +26,12 @@ export async function seedDemoData({ db }: { db: Db }) {
   for (const demo of DEMOS) {
     packs.push(await registerPack({ db, dir: demo.pack, name: demo.env }));
     const taken = await db.prisma.importBatch.findUnique({ where: { name: demo.batch }, select: { id: true } });
-    const summary = await importTasks({ db, source: fs.createReadStream(demo.tasks), fileName: path.basename(demo.tasks), batchName: taken ? `${demo.batch}-${Date.now()}` : demo.batch });
+    const summary = await importTasks({
+      db,
+      source: fs.createReadStream(demo.tasks),
+      fileName: path.basename(demo.tasks),
+      batchName: taken ? `${demo.batch}-${Date.now()}` : demo.batch,
+    });
     tasks += summary.created;
     errors += summary.errorCount;
   }

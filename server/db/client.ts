@@ -19,13 +19,25 @@ export interface Db {
 export const DEFAULT_USER = { name: "Local researcher", email: "local@cat-curator" };
 
 /** Connects to `url`, applies pending migrations and makes sure the default user exists. */
-export async function openDb(url: string, options: { embedded?: EmbeddedPostgres; maxConnections?: number } = {}): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, application_name: "cat-curator" });
+export async function openDb(
+  url: string,
+  options: { embedded?: EmbeddedPostgres; maxConnections?: number } = {},
+): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    application_name: "cat-curator",
+  });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", (err) => console.error("[db] idle connection error:", err.message));
   await applyMigrations(pool);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const user = await prisma.user.upsert({ where: { email: DEFAULT_USER.email }, update: {}, create: DEFAULT_USER, select: { id: true } });
+  const user = await prisma.user.upsert({
+    where: { email: DEFAULT_USER.email },
+    update: {},
+    create: DEFAULT_USER,
+    select: { id: true },
+  });
   return {
     prisma,
     pool,

@@ -31,7 +31,9 @@ async function binaries(): Promise<{ initdb: string; postgres: string }> {
   try {
     return (await import(/* webpackIgnore: true */ pkg)) as { initdb: string; postgres: string };
   } catch (err) {
-    throw new Error(`No embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg}): ${String(err)}. Set DATABASE_URL to use a PostgreSQL server instead.`);
+    throw new Error(
+      `No embedded PostgreSQL for ${process.platform}-${process.arch} (${pkg}): ${String(err)}. Set DATABASE_URL to use a PostgreSQL server instead.`,
+    );
   }
 }
 
@@ -41,13 +43,22 @@ function serverUser(): { uid: number; gid: number } | undefined {
   const lookup = () => {
     const r = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
     const g = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-    return r.status === 0 && g.status === 0 ? { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) } : undefined;
+    return r.status === 0 && g.status === 0
+      ? { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) }
+      : undefined;
   };
   const found = lookup();
   if (found) return found;
-  const add = spawnSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { encoding: "utf8" });
+  const add = spawnSync(
+    "useradd",
+    ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"],
+    { encoding: "utf8" },
+  );
   const created = lookup();
-  if (!created) throw new Error(`Running as root, and the 'postgres' user needed to run PostgreSQL could not be created: ${add.stderr}`);
+  if (!created)
+    throw new Error(
+      `Running as root, and the 'postgres' user needed to run PostgreSQL could not be created: ${add.stderr}`,
+    );
   return created;
 }
 
@@ -146,10 +157,25 @@ async function initCluster(clusterDir: string, credFile: string, logFile: string
       fs.chownSync(pwFile, owner.uid, owner.gid);
       const probe = spawnSync("test", ["-w", clusterDir], { ...owner });
       if (probe.status !== 0) {
-        throw new Error(`The 'postgres' user cannot reach ${clusterDir} (a parent directory is not traversable). Set CAT_DATA_DIR to a directory it can reach, e.g. /var/tmp/cat-data, or set DATABASE_URL.`);
+        throw new Error(
+          `The 'postgres' user cannot reach ${clusterDir} (a parent directory is not traversable). Set CAT_DATA_DIR to a directory it can reach, e.g. /var/tmp/cat-data, or set DATABASE_URL.`,
+        );
       }
     }
-    run(initdb, [`--pgdata=${clusterDir}`, `--username=${creds.user}`, `--pwfile=${pwFile}`, "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale", "--no-instructions"], owner, logFile);
+    run(
+      initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        `--username=${creds.user}`,
+        `--pwfile=${pwFile}`,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--no-locale",
+        "--no-instructions",
+      ],
+      owner,
+      logFile,
+    );
   } finally {
     fs.rmSync(pwFile, { force: true });
   }
@@ -170,7 +196,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
 
   let creds = readCredentials(credFile);
   const initialised = fs.existsSync(path.join(clusterDir, "PG_VERSION"));
-  if (initialised && !creds) throw new Error(`${credFile} is missing or unreadable: cannot log in to the cluster in ${clusterDir}.`);
+  if (initialised && !creds)
+    throw new Error(`${credFile} is missing or unreadable: cannot log in to the cluster in ${clusterDir}.`);
 
   const existing = initialised ? runningPort(clusterDir) : undefined;
   if (existing && creds && (await canConnect(urlFor(creds, existing, "postgres")))) {
@@ -194,7 +221,24 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     child = spawn(
       postgres,
       // Memory settings sized for a workstation: the task tables of 100k tasks stay in shared buffers.
-      ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200", "-c", "shared_buffers=512MB", "-c", "work_mem=32MB", "-c", "effective_cache_size=2GB"],
+      [
+        "-D",
+        clusterDir,
+        "-p",
+        String(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        "-c",
+        "max_connections=200",
+        "-c",
+        "shared_buffers=512MB",
+        "-c",
+        "work_mem=32MB",
+        "-c",
+        "effective_cache_size=2GB",
+      ],
       { stdio: ["ignore", log, log], detached: true, ...owner, env: serverProcessEnv() },
     );
     fs.closeSync(log);
@@ -205,10 +249,13 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     });
     const deadline = Date.now() + 60_000;
     while (!(await canConnect(url))) {
-      if (exited) throw new Error(`Embedded PostgreSQL stopped during start-up (${exited}). Log ${logFile}:\n${tail(logFile)}`);
+      if (exited)
+        throw new Error(`Embedded PostgreSQL stopped during start-up (${exited}). Log ${logFile}:\n${tail(logFile)}`);
       if (Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new Error(`Embedded PostgreSQL did not accept connections within 60 s. Log ${logFile}:\n${tail(logFile)}`);
+        throw new Error(
+          `Embedded PostgreSQL did not accept connections within 60 s. Log ${logFile}:\n${tail(logFile)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -230,7 +277,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
         console.error(`[db] embedded PostgreSQL is back (attempt ${attempt})`);
         break;
       } catch (err) {
-        if (attempt % 10 === 1) console.error(`[db] restart attempt ${attempt} failed: ${(err as Error).message.split("\n")[0]}`);
+        if (attempt % 10 === 1)
+          console.error(`[db] restart attempt ${attempt} failed: ${(err as Error).message.split("\n")[0]}`);
       }
     }
     relaunching = false;
@@ -268,7 +316,9 @@ async function otherClients(adminUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: adminUrl });
   try {
     await client.connect();
-    const r = await client.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()");
+    const r = await client.query<{ n: number }>(
+      "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+    );
     return r.rows[0]?.n ?? 0;
   } catch {
     return 0;
@@ -282,9 +332,10 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   await client.connect();
   try {
     const found = await client.query("select 1 from pg_database where datname = $1", [DATABASE]);
-    if (found.rowCount === 0) await client.query(`create database ${DATABASE}`).catch((err: { code?: string }) => {
-      if (err.code !== "42P04") throw err; // created concurrently by another process
-    });
+    if (found.rowCount === 0)
+      await client.query(`create database ${DATABASE}`).catch((err: { code?: string }) => {
+        if (err.code !== "42P04") throw err; // created concurrently by another process
+      });
   } finally {
     await client.end();
   }

@@ -46,17 +46,26 @@ export async function applyMigrations(pool: pg.Pool, migrations = readMigrations
       "rolled_back_at" TIMESTAMPTZ,
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      `select migration_name, checksum, finished_at, rolled_back_at from "_prisma_migrations"`,
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(`select migration_name, checksum, finished_at, rolled_back_at from "_prisma_migrations"`);
     const done = new Map(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => [r.migration_name, r]));
     const failed = rows.find((r) => !r.finished_at && !r.rolled_back_at);
-    if (failed) throw new Error(`Migration ${failed.migration_name} failed earlier and was not rolled back; resolve it before starting (see prisma migrate resolve).`);
+    if (failed)
+      throw new Error(
+        `Migration ${failed.migration_name} failed earlier and was not rolled back; resolve it before starting (see prisma migrate resolve).`,
+      );
 
     for (const m of migrations) {
       const prior = done.get(m.name);
       if (prior) {
-        if (prior.checksum !== m.checksum) throw new Error(`Migration ${m.name} was edited after it was applied (checksum differs). Add a new migration instead.`);
+        if (prior.checksum !== m.checksum)
+          throw new Error(
+            `Migration ${m.name} was edited after it was applied (checksum differs). Add a new migration instead.`,
+          );
         continue;
       }
       await client.query("begin");

@@ -23,7 +23,11 @@ describe("the embedded database dies under a running server", () => {
     const { DATABASE_URL: _, ...withoutDatabaseUrl } = process.env;
     // A viewer and their token, made by the CLI on the data directory before the server starts.
     const cli = (...args: string[]) => {
-      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...args], { encoding: "utf8", env: { ...withoutDatabaseUrl, CAT_DATA_DIR: dir, NODE_OPTIONS: "" }, timeout: 120_000 });
+      const r = spawnSync(process.execPath, ["--import", "tsx", "server/cli/main.ts", ...args], {
+        encoding: "utf8",
+        env: { ...withoutDatabaseUrl, CAT_DATA_DIR: dir, NODE_OPTIONS: "" },
+        timeout: 120_000,
+      });
       return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { token?: string };
     };
     cli("user", "add", "--email", "watcher@lab.example", "--role", "viewer");
@@ -37,10 +41,14 @@ describe("the embedded database dies under a running server", () => {
     const seen: Array<{ path: string; status: number; body: string }> = [];
     const until = Date.now() + 60_000;
     for (;;) {
-      const [h, l] = await Promise.all([rawRequest(app.port, { path: "/api/health" }), rawRequest(app.port, { path: list, headers })]);
+      const [h, l] = await Promise.all([
+        rawRequest(app.port, { path: "/api/health" }),
+        rawRequest(app.port, { path: list, headers }),
+      ]);
       seen.push({ path: "health", status: h.status, body: h.body }, { path: "list", status: l.status, body: l.body });
       if (h.status === 200 && l.status === 200 && seen.some((s) => s.status === 503)) break;
-      if (Date.now() > until) throw new Error(`no recovery within 60 s: ${JSON.stringify(seen.slice(-4))}\n${app.log()}`);
+      if (Date.now() > until)
+        throw new Error(`no recovery within 60 s: ${JSON.stringify(seen.slice(-4))}\n${app.log()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(seen.filter((s) => s.status !== 200 && s.status !== 503)).toEqual([]);

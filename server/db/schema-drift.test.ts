@@ -25,17 +25,21 @@ interface RuntimeModel {
 function runtimeDataModel(): Record<string, RuntimeModel> {
   const src = fs.readFileSync(path.join(GENERATED, "internal/class.ts"), "utf8");
   const literal = /config\.runtimeDataModel = JSON\.parse\(("(?:[^"\\]|\\.)*")\)/.exec(src);
-  if (!literal) throw new Error("runtimeDataModel not found in the generated client: has Prisma's output format changed?");
+  if (!literal)
+    throw new Error("runtimeDataModel not found in the generated client: has Prisma's output format changed?");
   return (JSON.parse(JSON.parse(literal[1]!)) as { models: Record<string, RuntimeModel> }).models;
 }
 
 /** Nullability and list-ness of each scalar, from the generated `$<Model>Payload` scalars block. */
 function payloadScalars(model: string): Map<string, { nullable: boolean; list: boolean }> {
   const src = fs.readFileSync(path.join(GENERATED, "models", `${model}.ts`), "utf8");
-  const block = new RegExp(`export type \\$${model}Payload[\\s\\S]*?scalars: runtime\\.Types\\.Extensions\\.GetPayloadResult<\\{([\\s\\S]*?)\\n  \\}`).exec(src);
+  const block = new RegExp(
+    `export type \\$${model}Payload[\\s\\S]*?scalars: runtime\\.Types\\.Extensions\\.GetPayloadResult<\\{([\\s\\S]*?)\\n  \\}`,
+  ).exec(src);
   if (!block) throw new Error(`payload type of ${model} not found`);
   const out = new Map<string, { nullable: boolean; list: boolean }>();
-  for (const m of block[1]!.matchAll(/^\s+(\w+): (.+)$/gm)) out.set(m[1]!, { nullable: /\| null$/.test(m[2]!), list: /\[\]( \| null)?$/.test(m[2]!) });
+  for (const m of block[1]!.matchAll(/^\s+(\w+): (.+)$/gm))
+    out.set(m[1]!, { nullable: /\| null$/.test(m[2]!), list: /\[\]( \| null)?$/.test(m[2]!) });
   return out;
 }
 
@@ -58,10 +62,14 @@ afterAll(() => db.close());
 
 describe("schema.prisma and prisma/migrations", () => {
   it("build the same tables and columns", async () => {
-    const columns = await db.prisma.$queryRaw<Array<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string }>>`
+    const columns = await db.prisma.$queryRaw<
+      Array<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string }>
+    >`
       select table_name, column_name, data_type, udt_name, is_nullable from information_schema.columns
       where table_schema = 'public' and table_name <> '_prisma_migrations'`;
-    const actual = new Map<string, (typeof columns)[number]>(columns.map((c) => [`${c.table_name}.${c.column_name}`, c]));
+    const actual = new Map<string, (typeof columns)[number]>(
+      columns.map((c) => [`${c.table_name}.${c.column_name}`, c]),
+    );
     const expected = new Set<string>();
     const problems: string[] = [];
     for (const [model, def] of Object.entries(runtimeDataModel())) {
@@ -78,18 +86,24 @@ describe("schema.prisma and prisma/migrations", () => {
         }
         if (shape.list) {
           const elem = PG_TYPE[f.type]?.[0];
-          if (col.data_type !== "ARRAY" || !elem || col.udt_name !== `_${elem === "integer" ? "int4" : elem}`) problems.push(`${key}: expected ${f.type}[] but the database has ${col.data_type} ${col.udt_name}`);
+          if (col.data_type !== "ARRAY" || !elem || col.udt_name !== `_${elem === "integer" ? "int4" : elem}`)
+            problems.push(`${key}: expected ${f.type}[] but the database has ${col.data_type} ${col.udt_name}`);
         } else if (f.kind === "enum") {
-          if (col.data_type !== "USER-DEFINED" || col.udt_name !== f.type) problems.push(`${key}: expected enum ${f.type} but the database has ${col.data_type} ${col.udt_name}`);
+          if (col.data_type !== "USER-DEFINED" || col.udt_name !== f.type)
+            problems.push(`${key}: expected enum ${f.type} but the database has ${col.data_type} ${col.udt_name}`);
         } else if (!PG_TYPE[f.type]?.includes(col.data_type)) {
           problems.push(`${key}: expected ${f.type} but the database has ${col.data_type}`);
         }
         // Prisma creates list columns without NOT NULL.
         const nullable = col.is_nullable === "YES";
-        if (!shape.list && nullable !== shape.nullable) problems.push(`${key}: schema says ${shape.nullable ? "optional" : "required"}, the database says ${nullable ? "nullable" : "NOT NULL"}`);
+        if (!shape.list && nullable !== shape.nullable)
+          problems.push(
+            `${key}: schema says ${shape.nullable ? "optional" : "required"}, the database says ${nullable ? "nullable" : "NOT NULL"}`,
+          );
       }
     }
-    for (const key of actual.keys()) if (!expected.has(key)) problems.push(`${key}: in the migrations but not in schema.prisma`);
+    for (const key of actual.keys())
+      if (!expected.has(key)) problems.push(`${key}: in the migrations but not in schema.prisma`);
     expect(problems).toEqual([]);
   });
 
@@ -98,7 +112,9 @@ describe("schema.prisma and prisma/migrations", () => {
       select t.typname as name, array_agg(e.enumlabel order by e.enumsortorder)::text[] as values
       from pg_type t join pg_enum e on e.enumtypid = t.oid group by t.typname`;
     const actual = Object.fromEntries(rows.map((r) => [r.name, r.values]));
-    const generated = Object.fromEntries(Object.entries(enums).map(([name, values]) => [name, Object.values(values as Record<string, string>)]));
+    const generated = Object.fromEntries(
+      Object.entries(enums).map(([name, values]) => [name, Object.values(values as Record<string, string>)]),
+    );
     expect(actual).toEqual(generated);
   });
 
@@ -116,16 +132,23 @@ describe("schema.prisma and prisma/migrations", () => {
       }
       for (const m of body!.matchAll(/^\s+(\w+)\s+\S+.*@unique/gm)) wanted.push(`${table}_${column(m[1]!)}_key`);
     }
-    const rows = await db.prisma.$queryRaw<Array<{ indexname: string }>>`select indexname from pg_indexes where schemaname = 'public'`;
+    const rows = await db.prisma.$queryRaw<
+      Array<{ indexname: string }>
+    >`select indexname from pg_indexes where schemaname = 'public'`;
     const have = new Set(rows.map((r) => r.indexname));
     expect(wanted.length).toBeGreaterThan(20);
     expect(wanted.filter((w) => !have.has(w))).toEqual([]);
   });
 
   it("records every migration the way Prisma Migrate does", async () => {
-    const rows = await db.prisma.$queryRaw<Array<{ migration_name: string; checksum: string; finished_at: Date | null }>>`
+    const rows = await db.prisma.$queryRaw<
+      Array<{ migration_name: string; checksum: string; finished_at: Date | null }>
+    >`
       select migration_name, checksum, finished_at from "_prisma_migrations" order by migration_name`;
-    const folders = fs.readdirSync(path.join(process.cwd(), "prisma/migrations")).filter((d) => /^\d{14}_/.test(d)).sort();
+    const folders = fs
+      .readdirSync(path.join(process.cwd(), "prisma/migrations"))
+      .filter((d) => /^\d{14}_/.test(d))
+      .sort();
     expect(rows.map((r) => r.migration_name)).toEqual(folders);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.checksum) && r.finished_at)).toBe(true);
   });

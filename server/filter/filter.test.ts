@@ -27,9 +27,15 @@ import { runFilterJob } from "./run-filter";
 let db: Db;
 let sandbox: Sandbox;
 let worker: WorkerHandle | undefined;
-const demo = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } });
+const demo = fs
+  .readFileSync(DEMO_TASKS_FILE, "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } });
 // Two tasks of every expected outcome: enough to cover the reason order, quick to run.
-const picked = [...new Set(demo.map((t) => t.metadata.expected_reason))].flatMap((reason) => demo.filter((t) => t.metadata.expected_reason === reason).slice(0, 2));
+const picked = [...new Set(demo.map((t) => t.metadata.expected_reason))].flatMap((reason) =>
+  demo.filter((t) => t.metadata.expected_reason === reason).slice(0, 2),
+);
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -59,7 +65,9 @@ describe("the CaT filter", () => {
     const pack = await db.prisma.pack.findFirstOrThrow({ select: { tools: true, toolSchemas: true, hash: true } });
     expect(pack.tools).toContain("return_delivered_order_items");
     expect(pack.tools.length).toBeGreaterThanOrEqual(12);
-    expect((pack.toolSchemas as Array<{ function: { name: string } }>).map((s) => s.function.name).sort()).toEqual([...pack.tools].sort());
+    expect((pack.toolSchemas as Array<{ function: { name: string } }>).map((s) => s.function.name).sort()).toEqual(
+      [...pack.tools].sort(),
+    );
   });
 
   it("gives every demo task the verdict it was written to get, through the queue and a worker", async () => {
@@ -68,13 +76,25 @@ describe("the CaT filter", () => {
     expect(taskCount).toBe(picked.length);
     const progress = await waitFor(rerunId);
     expect(progress.runs).toEqual({ queued: 0, running: 0, done: picked.length, failed: 0, cancelled: 0 });
-    const tasks = await db.prisma.task.findMany({ select: { externalId: true, verdictStatus: true, verdictReason: true, verdictRunId: true } });
-    const got = Object.fromEntries(tasks.map((t) => [t.externalId, t.verdictReason ?? (t.verdictStatus === "accepted" ? null : t.verdictStatus)]));
+    const tasks = await db.prisma.task.findMany({
+      select: { externalId: true, verdictStatus: true, verdictReason: true, verdictRunId: true },
+    });
+    const got = Object.fromEntries(
+      tasks.map((t) => [t.externalId, t.verdictReason ?? (t.verdictStatus === "accepted" ? null : t.verdictStatus)]),
+    );
     const want = Object.fromEntries(picked.map((t) => [t.id, t.metadata.expected_reason]));
     expect(got).toEqual(want);
     expect(tasks.every((t) => t.verdictRunId !== null)).toBe(true);
     // Every case ran, every time: one row per case, even after the first miss.
-    const runs = await db.prisma.filterRun.findMany({ where: { rerunId }, select: { revision: { select: { failureCases: true } }, _count: { select: { cases: true } }, codeHash: true, pack: { select: { hash: true } } } });
+    const runs = await db.prisma.filterRun.findMany({
+      where: { rerunId },
+      select: {
+        revision: { select: { failureCases: true } },
+        _count: { select: { cases: true } },
+        codeHash: true,
+        pack: { select: { hash: true } },
+      },
+    });
     for (const r of runs) {
       expect(r._count.cases).toBe(1 + r.revision.failureCases.length);
       expect(r.codeHash).toMatch(/^[0-9a-f]{64}$/);
@@ -85,29 +105,60 @@ describe("the CaT filter", () => {
   it("exports the verdict with its cases and pack hash, and counts the funnel", async () => {
     let out = "";
     for await (const line of exportTasks({ db, batch: "picked" })) out += line;
-    const rows = out.trim().split("\n").map((l) => JSON.parse(l));
+    const rows = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const invalid = rows.find((r) => r.metadata.expected_reason === "verifier_invalid")!;
-    expect(invalid.verdict).toMatchObject({ status: "rejected", reason: "verifier_invalid", packHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(invalid.verdict).toMatchObject({
+      status: "rejected",
+      reason: "verifier_invalid",
+      packHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     const accepted = rows.find((r) => r.metadata.expected_reason === null)!;
     expect(accepted.verdict.status).toBe("accepted");
-    expect(accepted.verdict.cases[0]).toMatchObject({ role: "solution", index: 0, outcome: "pass", durationMs: expect.any(Number) });
-    expect(accepted.verdict.cases.slice(1).every((c: { role: string; outcome: string }) => c.role === "failure" && c.outcome === "fail")).toBe(true);
+    expect(accepted.verdict.cases[0]).toMatchObject({
+      role: "solution",
+      index: 0,
+      outcome: "pass",
+      durationMs: expect.any(Number),
+    });
+    expect(
+      accepted.verdict.cases
+        .slice(1)
+        .every((c: { role: string; outcome: string }) => c.role === "failure" && c.outcome === "fail"),
+    ).toBe(true);
 
     const [funnel] = await getFunnel({ db, by: "batch" });
-    expect(funnel).toMatchObject({ group: "picked", tasks: 12, run: 12, verifierLoads: 10, solutionPasses: 8, accepted: 2 });
+    expect(funnel).toMatchObject({
+      group: "picked",
+      tasks: 12,
+      run: 12,
+      verifierLoads: 10,
+      solutionPasses: 8,
+      accepted: 2,
+    });
   });
 
   it("writes only for the worker holding the run: a finished run is left alone, a taken-over run is redone once", async () => {
-    const run = await db.prisma.filterRun.findFirstOrThrow({ where: { status: "done" }, select: { id: true, _count: { select: { cases: true } } } });
+    const run = await db.prisma.filterRun.findFirstOrThrow({
+      where: { status: "done" },
+      select: { id: true, _count: { select: { cases: true } } },
+    });
     const me = newWorkerId();
     expect(await runFilterJob({ db, sandbox, runId: run.id, workerId: me })).toBe("lost");
     // As if its worker died mid-run: running, with a lease that lapsed.
-    await db.prisma.filterRun.update({ where: { id: run.id }, data: { status: "running", workerId: "dead-worker", leaseUntil: new Date(Date.now() - 1000) } });
+    await db.prisma.filterRun.update({
+      where: { id: run.id },
+      data: { status: "running", workerId: "dead-worker", leaseUntil: new Date(Date.now() - 1000) },
+    });
     expect(await claimRows(db, "filter_runs", me, 5, 30)).toEqual([{ id: run.id, attempts: expect.any(Number) }]);
     expect(await runFilterJob({ db, sandbox, runId: run.id, workerId: "dead-worker" })).toBe("lost"); // its late result is fenced off
     expect(await runFilterJob({ db, sandbox, runId: run.id, workerId: me })).toBe("done");
     expect(await db.prisma.caseResult.count({ where: { runId: run.id } })).toBe(run._count.cases);
-    expect(await db.prisma.filterRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true, workerId: true } })).toEqual({ status: "done", workerId: null });
+    expect(
+      await db.prisma.filterRun.findUniqueOrThrow({ where: { id: run.id }, select: { status: true, workerId: true } }),
+    ).toEqual({ status: "done", workerId: null });
   });
 
   it("interleaves reruns, and puts an edit's run ahead of both", async () => {
@@ -121,19 +172,29 @@ describe("the CaT filter", () => {
     for (;;) {
       const [row] = await claimRows(db, "filter_runs", me, 1, 30);
       if (!row) break;
-      order.push((await db.prisma.filterRun.findUniqueOrThrow({ where: { id: row.id }, select: { rerunId: true } })).rerunId!);
+      order.push(
+        (await db.prisma.filterRun.findUniqueOrThrow({ where: { id: row.id }, select: { rerunId: true } })).rerunId!,
+      );
     }
     expect(order[0]).toBe(edit.rerunId);
     const rest = order.slice(1);
     expect(rest).toHaveLength(2 * picked.length);
     // a, b, a, b, …: every pair holds one run of each
-    for (let i = 0; i < rest.length; i += 2) expect([rest[i], rest[i + 1]].sort()).toEqual([a.rerunId, b.rerunId].sort());
+    for (let i = 0; i < rest.length; i += 2)
+      expect([rest[i], rest[i + 1]].sort()).toEqual([a.rerunId, b.rerunId].sort());
     await db.prisma.filterRun.updateMany({ where: { workerId: me }, data: { status: "cancelled", workerId: null } });
   });
 
   it("renews the lease of a run slower than the lease, so it is never taken over and run twice", async () => {
     // Two workers; the case sleeps 5 s, longer than the 3 s lease.
-    const slow = JSON.stringify({ id: "slow-1", environment: "retail", instruction: "slow", verifier: "def verify(state, answer):\n    return answer == 'ok'\n", solution: "import time\ntime.sleep(5)\nrespond('ok')", failure_cases: ["respond('no')"] });
+    const slow = JSON.stringify({
+      id: "slow-1",
+      environment: "retail",
+      instruction: "slow",
+      verifier: "def verify(state, answer):\n    return answer == 'ok'\n",
+      solution: "import time\ntime.sleep(5)\nrespond('ok')",
+      failure_cases: ["respond('no')"],
+    });
     await importTasks({ db, source: Readable.from([slow]), batchName: "slow" });
     const w1 = await startWorker({ db, sandbox, concurrency: 1, log: () => undefined });
     const w2 = await startWorker({ db, sandbox, concurrency: 1, log: () => undefined });
@@ -141,7 +202,10 @@ describe("the CaT filter", () => {
       const { rerunId } = await requestRerun({ db, filter: { batch: "slow" } });
       const p = await waitFor(rerunId, 60_000);
       expect(p.runs.done).toBe(1);
-      const run = await db.prisma.filterRun.findFirstOrThrow({ where: { rerunId }, select: { attempts: true, verdictStatus: true, _count: { select: { cases: true } } } });
+      const run = await db.prisma.filterRun.findFirstOrThrow({
+        where: { rerunId },
+        select: { attempts: true, verdictStatus: true, _count: { select: { cases: true } } },
+      });
       expect(run).toEqual({ attempts: 1, verdictStatus: "accepted", _count: { cases: 2 } });
     } finally {
       await Promise.all([w1.stop(), w2.stop()]);
@@ -150,11 +214,16 @@ describe("the CaT filter", () => {
 
   it("fails a run whose workers died on every attempt, saying so", async () => {
     const { rerunId } = await requestRerun({ db, externalIds: [picked[0]!.id] });
-    await db.prisma.filterRun.updateMany({ where: { rerunId }, data: { status: "running", attempts: 3, workerId: "dead-worker", leaseUntil: new Date(Date.now() - 1000) } });
+    await db.prisma.filterRun.updateMany({
+      where: { rerunId },
+      data: { status: "running", attempts: 3, workerId: "dead-worker", leaseUntil: new Date(Date.now() - 1000) },
+    });
     worker = await startWorker({ db, sandbox, concurrency: 1, log: () => undefined });
     const p = await waitFor(rerunId);
     expect(p.runs.failed).toBe(1);
-    expect(await db.prisma.filterRun.findFirstOrThrow({ where: { rerunId }, select: { error: true } })).toMatchObject({ error: expect.stringContaining("stopped responding on every one of 3 attempts") });
+    expect(await db.prisma.filterRun.findFirstOrThrow({ where: { rerunId }, select: { error: true } })).toMatchObject({
+      error: expect.stringContaining("stopped responding on every one of 3 attempts"),
+    });
     await worker.stop();
     worker = undefined;
   });

@@ -1,7 +1,6 @@
 // The paper's funnel (Zhou et al., 2025, Table 4): of the tasks, how many have a verifier that loads,
 // of those how many have a passing solution, of those how many reject every failure case.
 import type { Db } from "../db/client";
-import { Prisma } from "../db/generated/client";
 
 export interface FunnelCounts {
   run: number;
@@ -18,7 +17,12 @@ export function funnelOf(run: number, accepted: number, byReason: Record<string,
 }
 
 /** Adds a group of tasks with one verdict to a running tally. */
-export function tallyVerdict(t: { tasks: number; run: number; accepted: number; byReason: Record<string, number> }, status: string, reason: string | null, n: number) {
+export function tallyVerdict(
+  t: { tasks: number; run: number; accepted: number; byReason: Record<string, number> },
+  status: string,
+  reason: string | null,
+  n: number,
+) {
   t.tasks += n;
   if (status === "pending") return;
   t.run += n;

@@ -3,7 +3,14 @@ import { funnelOf, tallyVerdict } from "./funnel";
 
 describe("the funnel", () => {
   it("takes each stage from the one before, by rejection reason", () => {
-    expect(funnelOf(100, 5, { verifier_invalid: 52, solution_not_passing: 38, failure_case_passing: 4, failure_case_error: 1 })).toEqual({
+    expect(
+      funnelOf(100, 5, {
+        verifier_invalid: 52,
+        solution_not_passing: 38,
+        failure_case_passing: 4,
+        failure_case_error: 1,
+      }),
+    ).toEqual({
       run: 100,
       verifierLoads: 48,
       solutionPasses: 10,

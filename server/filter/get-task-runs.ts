@@ -10,7 +10,10 @@ export interface StoredCaseErrors {
 
 /** A task's filter runs, newest first, and the full case matrix of one of them (default: the newest). */
 export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: number; runId?: number }) {
-  const task = await db.prisma.task.findUnique({ where: { id: taskId }, select: { id: true, currentRevisionId: true, verdictRunId: true } });
+  const task = await db.prisma.task.findUnique({
+    where: { id: taskId },
+    select: { id: true, currentRevisionId: true, verdictRunId: true },
+  });
   if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
   const runs = await db.prisma.filterRun.findMany({
     where: { taskId },
@@ -41,7 +44,19 @@ export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: numbe
           verifierError: true,
           cases: {
             orderBy: [{ role: "asc" }, { index: "asc" }], // enum order: the solution, then failure cases in order
-            select: { role: true, index: true, outcome: true, returnRepr: true, error: true, stdout: true, stderr: true, toolCalls: true, messages: true, durationMs: true, stateDiff: true },
+            select: {
+              role: true,
+              index: true,
+              outcome: true,
+              returnRepr: true,
+              error: true,
+              stdout: true,
+              stderr: true,
+              toolCalls: true,
+              messages: true,
+              durationMs: true,
+              stateDiff: true,
+            },
           },
         },
       })
@@ -50,7 +65,12 @@ export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: numbe
   const typed = shown && {
     ...shown,
     verifierError: shown.verifierError as CaseError | null,
-    cases: shown.cases.map((c) => ({ ...c, error: c.error as StoredCaseErrors | null, toolCalls: c.toolCalls as unknown as ToolCall[], stateDiff: c.stateDiff as StateDiff | null })),
+    cases: shown.cases.map((c) => ({
+      ...c,
+      error: c.error as StoredCaseErrors | null,
+      toolCalls: c.toolCalls as unknown as ToolCall[],
+      stateDiff: c.stateDiff as StateDiff | null,
+    })),
   };
   return { currentRevisionId: task.currentRevisionId, verdictRunId: task.verdictRunId, runs, shown: typed };
 }

@@ -28,11 +28,15 @@ const CHUNK = 50_000;
 /** Interactive runs (an edit's run) take priorities from here up, ahead of every bulk rerun. */
 const INTERACTIVE = 2n ** 50n;
 
-function describe(opts: RequestRerunOptions): string {
+function describeScope(opts: RequestRerunOptions): string {
   if (opts.scope) return opts.scope;
-  if (opts.taskIds) return opts.taskIds.length === 1 ? `task #${opts.taskIds[0]}` : `${opts.taskIds.length} selected tasks`;
-  if (opts.externalIds) return `tasks ${opts.externalIds.slice(0, 3).join(", ")}${opts.externalIds.length > 3 ? "…" : ""}`;
-  const parts = Object.entries(opts.filter ?? {}).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => `${k}=${v}`);
+  if (opts.taskIds)
+    return opts.taskIds.length === 1 ? `task #${opts.taskIds[0]}` : `${opts.taskIds.length} selected tasks`;
+  if (opts.externalIds)
+    return `tasks ${opts.externalIds.slice(0, 3).join(", ")}${opts.externalIds.length > 3 ? "…" : ""}`;
+  const parts = Object.entries(opts.filter ?? {})
+    .filter(([, v]) => v !== undefined && v !== "")
+    .map(([k, v]) => `${k}=${v}`);
   return parts.length ? parts.join(" ") : "all tasks";
 }
 
@@ -59,7 +63,10 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
   // the priority of the queue's head minus k, so it alternates with the k-th run still waiting in
   // every earlier rerun instead of waiting behind all of them. Interactive runs (an edit's run) go
   // ahead of every bulk rerun, in the order they were asked for.
-  const rerun = await db.prisma.rerun.create({ data: { scope: describe(opts), taskCount: 0, requestedById: userId }, select: { id: true } });
+  const rerun = await db.prisma.rerun.create({
+    data: { scope: describeScope(opts), taskCount: 0, requestedById: userId },
+    select: { id: true },
+  });
   const [head] = await db.prisma.$queryRaw<Array<{ p: bigint }>>`
     select coalesce(max(priority), 0) as p from filter_runs where status = 'queued' and priority < ${INTERACTIVE}`;
   const base = opts.interactive ? INTERACTIVE : head!.p;
@@ -102,6 +109,9 @@ export async function cancelRerun({ db, rerunId }: { db: Db; rerunId: number }):
   if (!rerun) throw new AppError("NOT_FOUND", `Rerun ${rerunId} does not exist.`);
   await db.prisma.rerun.update({ where: { id: rerunId }, data: { cancelledAt: new Date() } });
   // Queued runs stop now; a run already in the sandbox finishes (its verdict is still true).
-  const { count } = await db.prisma.filterRun.updateMany({ where: { rerunId, status: "queued" }, data: { status: "cancelled", finishedAt: new Date() } });
+  const { count } = await db.prisma.filterRun.updateMany({
+    where: { rerunId, status: "queued" },
+    data: { status: "cancelled", finishedAt: new Date() },
+  });
   return { cancelled: count };
 }

@@ -75,12 +75,23 @@ export async function getRerunProgress({ db, rerunId }: { db: Db; rerunId: numbe
     cancelled: row.cancelled,
   };
   const byReason: Record<string, number> = {};
-  for (const reason of ["verifier_invalid", "solution_not_passing", "no_failure_cases", "failure_case_passing", "failure_case_error"] as const) {
+  for (const reason of [
+    "verifier_invalid",
+    "solution_not_passing",
+    "no_failure_cases",
+    "failure_case_passing",
+    "failure_case_error",
+  ] as const) {
     if (row[reason]) byReason[reason] = row[reason]!;
   }
   const accepted = row.accepted ?? 0;
   const verdicts = { accepted, rejected: done - accepted, byReason };
-  const cases = { pass: row.cases_pass ?? 0, fail: row.cases_fail ?? 0, error: row.cases_error ?? 0, timeout: row.cases_timeout ?? 0 };
+  const cases = {
+    pass: row.cases_pass ?? 0,
+    fail: row.cases_fail ?? 0,
+    error: row.cases_error ?? 0,
+    timeout: row.cases_timeout ?? 0,
+  };
   const rate = recentRate(row.window_age, row.window_done ?? 0, row.previous_window_done ?? 0);
   const remaining = runs.queued + runs.running;
   const end = finished && row.last_finished_at ? row.last_finished_at.getTime() : row.now.getTime();

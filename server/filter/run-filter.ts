@@ -14,13 +14,21 @@ import { profileLine, profiling } from "../jobs/profile";
 import type { JobOutcome } from "../jobs/worker";
 import { AppError } from "../errors";
 import { materializePack, runTaskOnPack, type PackToRun } from "../packs/materialize-pack";
-import { PackLoadError, SandboxUnavailableError, type CaseResult, type Sandbox, type TaskCode, type TaskVerdict } from "../sandbox";
+import {
+  PackLoadError,
+  SandboxUnavailableError,
+  type CaseResult,
+  type Sandbox,
+  type TaskCode,
+  type TaskVerdict,
+} from "../sandbox";
 
 /** Postgres text and jsonb cannot hold NUL characters; user output may contain them. */
 export function withoutNul<T>(value: T): T {
   if (typeof value === "string") return (value.includes("\u0000") ? value.replaceAll("\u0000", "\uFFFD") : value) as T;
   if (Array.isArray(value)) return value.map(withoutNul) as T;
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
   return value;
 }
 
@@ -76,7 +84,10 @@ export async function loadFilterRuns(db: Db, ids: number[]): Promise<Map<number,
         workerId: r.worker_id,
         cancelled: r.cancelled,
         code: { verifier: r.verifier, solution: r.solution, failureCases: r.failure_cases },
-        pack: r.pack_id !== null && r.hash !== null ? { id: r.pack_id, hash: r.hash, caseTimeoutMs: r.case_timeout_ms, memoryMb: r.memory_mb } : null,
+        pack:
+          r.pack_id !== null && r.hash !== null
+            ? { id: r.pack_id, hash: r.hash, caseTimeoutMs: r.case_timeout_ms, memoryMb: r.memory_mb }
+            : null,
       },
     ]),
   );
@@ -99,15 +110,31 @@ export interface RunFilterJobOptions {
  * directory it cannot write, a zygote that died, are not verdicts about the task. Those runs go back
  * to the queue (for a worker that can run them) and the worker re-checks itself before taking more.
  */
-export async function runFilterJob({ db, sandbox, runId, workerId, run: given, lastAttempt = false }: RunFilterJobOptions): Promise<JobOutcome> {
+export async function runFilterJob({
+  db,
+  sandbox,
+  runId,
+  workerId,
+  run: given,
+  lastAttempt = false,
+}: RunFilterJobOptions): Promise<JobOutcome> {
   const run = given ?? (await loadFilterRuns(db, [runId])).get(runId);
-  if (!run || run.status !== "running" || run.workerId !== workerId) return "lost";
+  if (run?.status !== "running" || run.workerId !== workerId) return "lost";
   if (run.cancelled) {
-    const { count } = await db.prisma.filterRun.updateMany({ where: { id: runId, workerId, status: "running" }, data: { status: "cancelled", finishedAt: new Date(), workerId: null, leaseUntil: null } });
+    const { count } = await db.prisma.filterRun.updateMany({
+      where: { id: runId, workerId, status: "running" },
+      data: { status: "cancelled", finishedAt: new Date(), workerId: null, leaseUntil: null },
+    });
     return count ? "cancelled" : "lost";
   }
   if (!run.pack) {
-    await failRow(db, "filter_runs", workerId, runId, "The task's environment has no registered pack: add one with `cli env add DIR`.");
+    await failRow(
+      db,
+      "filter_runs",
+      workerId,
+      runId,
+      "The task's environment has no registered pack: add one with `cli env add DIR`.",
+    );
     return "failed";
   }
   const started = Date.now();
@@ -116,7 +143,10 @@ export async function runFilterJob({ db, sandbox, runId, workerId, run: given, l
   } catch (err) {
     if (err instanceof AppError) throw err;
     // The pack's files could not be written here (a full disk, a read-only data directory).
-    await requeueRow(db, "filter_runs", workerId, runId, { countAttempt: false, note: `Waiting for a worker that can write the pack: ${(err as Error).message}` });
+    await requeueRow(db, "filter_runs", workerId, runId, {
+      countAttempt: false,
+      note: `Waiting for a worker that can write the pack: ${(err as Error).message}`,
+    });
     return "released";
   }
   let verdict: TaskVerdict;
@@ -125,7 +155,10 @@ export async function runFilterJob({ db, sandbox, runId, workerId, run: given, l
   } catch (err) {
     // This machine cannot run the sandbox: not the task's fault, so the run waits for one that can.
     if (err instanceof SandboxUnavailableError) {
-      await requeueRow(db, "filter_runs", workerId, runId, { countAttempt: false, note: `Waiting for a worker that can run the sandbox: ${err.message}` });
+      await requeueRow(db, "filter_runs", workerId, runId, {
+        countAttempt: false,
+        note: `Waiting for a worker that can run the sandbox: ${err.message}`,
+      });
       return "released";
     }
     if (err instanceof PackLoadError) {
@@ -133,10 +166,19 @@ export async function runFilterJob({ db, sandbox, runId, workerId, run: given, l
       // be this machine (out of memory, bubblewrap gone), so it is tried again, elsewhere if this
       // worker's sandbox turns out broken; a pack that keeps doing it fails on its last attempt.
       if (!err.detail && !lastAttempt) {
-        await requeueRow(db, "filter_runs", workerId, runId, { countAttempt: true, note: `The sandbox stopped before the pack loaded; trying again: ${err.message}` });
+        await requeueRow(db, "filter_runs", workerId, runId, {
+          countAttempt: true,
+          note: `The sandbox stopped before the pack loaded; trying again: ${err.message}`,
+        });
         return "released";
       }
-      await failRow(db, "filter_runs", workerId, runId, `The environment pack did not load, so no case could run: ${err.message}`);
+      await failRow(
+        db,
+        "filter_runs",
+        workerId,
+        runId,
+        `The environment pack did not load, so no case could run: ${err.message}`,
+      );
       return "failed";
     }
     throw err; // the worker requeues it (counting the attempt) or fails it on the last attempt
@@ -144,18 +186,31 @@ export async function runFilterJob({ db, sandbox, runId, workerId, run: given, l
   // A case lost to a zygote that crashed twice says nothing about the task: run it again (on
   // another worker if this one's sandbox is broken); on the last attempt the verdict stands.
   if (!lastAttempt && verdict.cases.some((c) => c.caseError?.type === "SandboxError")) {
-    await requeueRow(db, "filter_runs", workerId, runId, { countAttempt: true, note: "The sandbox crashed while running a case; trying again." });
+    await requeueRow(db, "filter_runs", workerId, runId, {
+      countAttempt: true,
+      note: "The sandbox crashed while running a case; trying again.",
+    });
     return "released";
   }
   const sandboxMs = Date.now() - started;
   const { held, writeMs } = await writerFor(db).write(toVerdictRow(run, workerId, sandboxMs, verdict));
-  if (profiling()) profileLine({ t: "run", runId, cases: verdict.cases.length, queueMs: run.queueMs ?? 0, sandboxMs, writeMs, ...timingOf(verdict.cases) });
+  if (profiling())
+    profileLine({
+      t: "run",
+      runId,
+      cases: verdict.cases.length,
+      queueMs: run.queueMs ?? 0,
+      sandboxMs,
+      writeMs,
+      ...timingOf(verdict.cases),
+    });
   return held ? "done" : "lost";
 }
 
 function timingOf(cases: CaseResult[]) {
   const sum = { fork: 0, case: 0, handover: 0, verify: 0 };
-  for (const c of cases) if (c.timing) for (const k of ["fork", "case", "handover", "verify"] as const) sum[k] += c.timing[k];
+  for (const c of cases)
+    if (c.timing) for (const k of ["fork", "case", "handover", "verify"] as const) sum[k] += c.timing[k];
   return sum;
 }
 
@@ -202,7 +257,13 @@ function toVerdictRow(run: FilterRunToDo, workerId: string, durationMs: number, 
     }),
   );
   let bytes = 256;
-  for (const c of cases) bytes += 256 + (c.stdout as string).length + (c.stderr as string).length + 64 * (c.messages as string[]).length + 128 * (c.tool_calls as unknown[]).length;
+  for (const c of cases)
+    bytes +=
+      256 +
+      (c.stdout as string).length +
+      (c.stderr as string).length +
+      64 * (c.messages as string[]).length +
+      128 * (c.tool_calls as unknown[]).length;
   return {
     run: {
       run_id: run.id,
@@ -255,11 +316,19 @@ class VerdictWriter {
     while (this.pending.length) {
       let bytes = 0;
       let n = 0;
-      while (n < this.pending.length && n < MAX_BATCH && (n === 0 || bytes + this.pending[n]!.row.bytes <= MAX_BATCH_BYTES)) bytes += this.pending[n++]!.row.bytes;
+      while (
+        n < this.pending.length &&
+        n < MAX_BATCH &&
+        (n === 0 || bytes + this.pending[n]!.row.bytes <= MAX_BATCH_BYTES)
+      )
+        bytes += this.pending[n++]!.row.bytes;
       const batch = this.pending.splice(0, n);
       const started = performance.now();
       try {
-        const held = await writeVerdicts(this.db, batch.map((p) => p.row));
+        const held = await writeVerdicts(
+          this.db,
+          batch.map((p) => p.row),
+        );
         const writeMs = (performance.now() - started) / batch.length;
         for (const p of batch) p.resolve({ held: held.has(p.row.run.run_id), writeMs });
       } catch (err) {
@@ -281,7 +350,10 @@ class VerdictWriter {
 const writers = new WeakMap<Db, VerdictWriter>();
 function writerFor(db: Db): VerdictWriter {
   let w = writers.get(db);
-  if (!w) writers.set(db, (w = new VerdictWriter(db)));
+  if (!w) {
+    w = new VerdictWriter(db);
+    writers.set(db, w);
+  }
   return w;
 }
 

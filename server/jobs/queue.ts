@@ -47,7 +47,14 @@ export interface ClaimedRow {
  * `takeOver: false` skips the first statement: a busy worker looks for dead workers' rows only now
  * and then (a lease is seconds long anyway), not on every claim.
  */
-export async function claimRows(db: Db, table: QueueTable, workerId: string, limit: number, leaseSeconds: number, { takeOver = true }: { takeOver?: boolean } = {}): Promise<ClaimedRow[]> {
+export async function claimRows(
+  db: Db,
+  table: QueueTable,
+  workerId: string,
+  limit: number,
+  leaseSeconds: number,
+  { takeOver = true }: { takeOver?: boolean } = {},
+): Promise<ClaimedRow[]> {
   if (limit <= 0) return [];
   const t = Prisma.raw(table);
   const claim = (status: "queued" | "running", order: Prisma.Sql, n: number) => db.prisma.$queryRaw<ClaimedRow[]>`
@@ -62,7 +69,13 @@ export async function claimRows(db: Db, table: QueueTable, workerId: string, lim
 }
 
 /** Extends the lease of the rows this worker still holds; returns those ids (the others were lost). */
-export async function renewLeases(db: Db, table: QueueTable, workerId: string, ids: number[], leaseSeconds: number): Promise<Set<number>> {
+export async function renewLeases(
+  db: Db,
+  table: QueueTable,
+  workerId: string,
+  ids: number[],
+  leaseSeconds: number,
+): Promise<Set<number>> {
   if (!ids.length) return new Set();
   const rows = await db.prisma.$queryRaw<Array<{ id: number }>>`
     update ${Prisma.raw(table)} set lease_until = now() + make_interval(secs => ${leaseSeconds}::int)
@@ -76,7 +89,13 @@ export async function renewLeases(db: Db, table: QueueTable, workerId: string, i
  * (no sandbox here), which says nothing about the row; true after an unexpected error, so a row that
  * keeps failing ends as failed after the job's maxAttempts.
  */
-export async function requeueRow(db: Db, table: QueueTable, workerId: string, id: number, { countAttempt, note }: { countAttempt: boolean; note?: string }): Promise<void> {
+export async function requeueRow(
+  db: Db,
+  table: QueueTable,
+  workerId: string,
+  id: number,
+  { countAttempt, note }: { countAttempt: boolean; note?: string },
+): Promise<void> {
   await db.prisma.$executeRaw`
     update ${Prisma.raw(table)} set status = 'queued', worker_id = null, lease_until = null,
            attempts = ${countAttempt ? Prisma.sql`attempts` : Prisma.sql`greatest(attempts - 1, 0)`}, error = ${note ?? null}
@@ -84,7 +103,13 @@ export async function requeueRow(db: Db, table: QueueTable, workerId: string, id
 }
 
 /** Ends a claimed row as failed (only while this worker holds it). */
-export async function failRow(db: Db, table: QueueTable, workerId: string, id: number, error: string): Promise<boolean> {
+export async function failRow(
+  db: Db,
+  table: QueueTable,
+  workerId: string,
+  id: number,
+  error: string,
+): Promise<boolean> {
   const n = await db.prisma.$executeRaw`
     update ${Prisma.raw(table)} set status = 'failed', error = ${error}, finished_at = now(), worker_id = null, lease_until = null
     where id = ${id}::int and worker_id = ${workerId} and status = 'running'`;
@@ -134,7 +159,18 @@ export interface WorkerStatus {
 
 /** Every worker seen in the last day, newest first. */
 export async function listWorkers(db: Db, leaseSeconds: number): Promise<WorkerStatus[]> {
-  const rows = await db.prisma.$queryRaw<Array<{ id: string; host: string; pid: number; concurrency: number; sandbox_problem: string | null; alive: boolean; started_at: Date; seen_at: Date }>>`
+  const rows = await db.prisma.$queryRaw<
+    Array<{
+      id: string;
+      host: string;
+      pid: number;
+      concurrency: number;
+      sandbox_problem: string | null;
+      alive: boolean;
+      started_at: Date;
+      seen_at: Date;
+    }>
+  >`
     select id, host, pid, concurrency, sandbox_problem, seen_at > now() - make_interval(secs => ${leaseSeconds}::int) as alive, started_at, seen_at
     from workers order by seen_at desc, id`;
   return rows.map((r) => ({

@@ -21,7 +21,11 @@ import { startDebianPostgres, type DebianPostgres } from "../testing/debian-post
 
 const LEASE = 3;
 const demo = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").slice(0, 120);
-const expected = Object.fromEntries(demo.map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } }).map((t) => [t.id, t.metadata.expected_reason]));
+const expected = Object.fromEntries(
+  demo
+    .map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } })
+    .map((t) => [t.id, t.metadata.expected_reason]),
+);
 
 let server: DebianPostgres;
 let db: Db;
@@ -34,7 +38,14 @@ function startWorker(i: number) {
   fs.mkdirSync(dataDir, { mode: 0o755 });
   // its own process group, so that killing it kills the whole "machine": npm, node and the sandbox
   const child = spawn("npm", ["run", "-s", "worker"], {
-    env: { ...process.env, DATABASE_URL: server.url, CAT_DATA_DIR: dataDir, CAT_JOB_LEASE_SECONDS: String(LEASE), CAT_WORKER_CONCURRENCY: "1", NODE_OPTIONS: "" },
+    env: {
+      ...process.env,
+      DATABASE_URL: server.url,
+      CAT_DATA_DIR: dataDir,
+      CAT_JOB_LEASE_SECONDS: String(LEASE),
+      CAT_WORKER_CONCURRENCY: "1",
+      NODE_OPTIONS: "",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -59,7 +70,8 @@ interface HealthWorker {
   alive: boolean;
   takesFilterRuns: boolean;
 }
-const health = async () => (await (await fetch(`${web!.url}/api/health`)).json()) as { ok: boolean; workers: HealthWorker[] };
+const health = async () =>
+  (await (await fetch(`${web!.url}/api/health`)).json()) as { ok: boolean; workers: HealthWorker[] };
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cat-scale-"));
@@ -68,7 +80,12 @@ beforeAll(async () => {
   db = await openDb(server.url);
   await registerPack({ db, dir: DEMO_PACK_DIR, name: "retail" });
   await importTasks({ db, source: Readable.from([demo.join("\n")]), batchName: "scale" });
-  web = await startAppServer({ DATABASE_URL: server.url, CAT_WORKER: "0", CAT_DATA_DIR: path.join(tmp, "web"), CAT_JOB_LEASE_SECONDS: String(LEASE) });
+  web = await startAppServer({
+    DATABASE_URL: server.url,
+    CAT_WORKER: "0",
+    CAT_DATA_DIR: path.join(tmp, "web"),
+    CAT_JOB_LEASE_SECONDS: String(LEASE),
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -100,34 +117,59 @@ describe("workers on several machines, one PostgreSQL server", () => {
     // a worker holding runs, once a good share of the rerun is done
     const victimId = await until("runs in flight after the first verdicts", async () => {
       if ((await getRerunProgress({ db, rerunId })).runs.done < 15) return undefined;
-      const [row] = await db.pool.query<{ worker_id: string }>(`select worker_id from filter_runs where rerun_id = $1 and status = 'running' limit 1`, [rerunId]).then((r) => r.rows);
+      const [row] = await db.pool
+        .query<{ worker_id: string }>(
+          `select worker_id from filter_runs where rerun_id = $1 and status = 'running' limit 1`,
+          [rerunId],
+        )
+        .then((r) => r.rows);
       return row?.worker_id;
     });
     const victimPid = seen.find((w) => w.id === victimId)!.pid;
     const victim = workers.find((w) => treeHas(w.child.pid!, victimPid))!;
     process.kill(-victim.child.pid!, "SIGKILL");
     const killedAt = Date.now();
-    const orphaned = (await db.pool.query(`select id from filter_runs where worker_id = $1 and status = 'running'`, [victimId])).rows.map((r: { id: number }) => r.id);
+    const orphaned = (
+      await db.pool.query(`select id from filter_runs where worker_id = $1 and status = 'running'`, [victimId])
+    ).rows.map((r: { id: number }) => r.id);
     expect(orphaned.length).toBeGreaterThan(0);
 
     // its runs are taken over once their lease lapses, not after minutes
-    await until("the dead worker's runs to be taken over", async () => {
-      const { rows } = await db.pool.query(`select 1 from filter_runs where id = any($1::int[]) and worker_id = $2`, [orphaned, victimId]);
-      return rows.length === 0;
-    }, 30_000);
+    await until(
+      "the dead worker's runs to be taken over",
+      async () => {
+        const { rows } = await db.pool.query(`select 1 from filter_runs where id = any($1::int[]) and worker_id = $2`, [
+          orphaned,
+          victimId,
+        ]);
+        return rows.length === 0;
+      },
+      30_000,
+    );
     const movedOnSeconds = (Date.now() - killedAt) / 1000;
     expect(movedOnSeconds).toBeLessThan(LEASE + 20); // generous: the lease, a claim interval, a loaded machine
 
-    const progress = await until("the rerun to finish", async () => {
-      const p = await getRerunProgress({ db, rerunId });
-      return p.finished && p;
-    }, 240_000);
+    const progress = await until(
+      "the rerun to finish",
+      async () => {
+        const p = await getRerunProgress({ db, rerunId });
+        return p.finished && p;
+      },
+      240_000,
+    );
     expect(progress.runs).toEqual({ queued: 0, running: 0, done: demo.length, failed: 0, cancelled: 0 });
 
     // every run once: done, one case result per case, the task showing that run's verdict
     const runs = await db.prisma.filterRun.findMany({
       where: { rerunId },
-      select: { id: true, status: true, attempts: true, task: { select: { externalId: true, verdictReason: true, verdictStatus: true, verdictRunId: true } }, revision: { select: { failureCases: true } }, _count: { select: { cases: true } } },
+      select: {
+        id: true,
+        status: true,
+        attempts: true,
+        task: { select: { externalId: true, verdictReason: true, verdictStatus: true, verdictRunId: true } },
+        revision: { select: { failureCases: true } },
+        _count: { select: { cases: true } },
+      },
     });
     expect(runs).toHaveLength(demo.length);
     for (const r of runs) {
@@ -135,10 +177,20 @@ describe("workers on several machines, one PostgreSQL server", () => {
       expect(r._count.cases).toBe(1 + r.revision.failureCases.length);
       expect(r.task.verdictRunId).toBe(r.id);
     }
-    expect(Object.fromEntries(runs.map((r) => [r.task.externalId, r.task.verdictReason ?? (r.task.verdictStatus === "accepted" ? null : r.task.verdictStatus)]))).toEqual(expected);
+    expect(
+      Object.fromEntries(
+        runs.map((r) => [
+          r.task.externalId,
+          r.task.verdictReason ?? (r.task.verdictStatus === "accepted" ? null : r.task.verdictStatus),
+        ]),
+      ),
+    ).toEqual(expected);
     expect(runs.filter((r) => orphaned.includes(r.id)).every((r) => r.attempts >= 2)).toBe(true);
     // the counters the progress view reads agree with the rows
-    const cases = await db.pool.query<{ n: number }>(`select count(*)::int as n from case_results c join filter_runs f on f.id = c.run_id where f.rerun_id = $1`, [rerunId]);
+    const cases = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from case_results c join filter_runs f on f.id = c.run_id where f.rerun_id = $1`,
+      [rerunId],
+    );
     expect(Object.values(progress.cases).reduce((a, b) => a + b, 0)).toBe(cases.rows[0]!.n);
 
     // no shared filesystem: each worker wrote its own copy of the pack, fetched from the database by hash
@@ -146,12 +198,18 @@ describe("workers on several machines, one PostgreSQL server", () => {
     for (const w of workers) expect(fs.existsSync(path.join(w.dataDir, "packs", pack!.hash, "env.py"))).toBe(true);
 
     // the health endpoint shows the dead worker as gone, the others as alive
-    await until("the dead worker to show as gone", async () => {
-      const h = await health();
-      const mine = (id: string) => h.workers.find((w) => w.id === id);
-      return mine(victimId)?.alive === false && h.workers.filter((w) => w.alive).length === 2;
-    }, 30_000);
-    console.log(`scale-out: ${demo.length} tasks in ${((Date.now() - started) / 1000).toFixed(1)} s with 3 workers, one killed; its runs moved on after ${movedOnSeconds.toFixed(1)} s`);
+    await until(
+      "the dead worker to show as gone",
+      async () => {
+        const h = await health();
+        const mine = (id: string) => h.workers.find((w) => w.id === id);
+        return mine(victimId)?.alive === false && h.workers.filter((w) => w.alive).length === 2;
+      },
+      30_000,
+    );
+    console.log(
+      `scale-out: ${demo.length} tasks in ${((Date.now() - started) / 1000).toFixed(1)} s with 3 workers, one killed; its runs moved on after ${movedOnSeconds.toFixed(1)} s`,
+    );
   }, 400_000);
 });
 

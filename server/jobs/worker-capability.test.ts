@@ -20,13 +20,22 @@ import { startWorker } from "./worker";
 
 let db: Db;
 let real: Sandbox;
-const demo = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").slice(0, 6).map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } });
+const demo = fs
+  .readFileSync(DEMO_TASKS_FILE, "utf8")
+  .trim()
+  .split("\n")
+  .slice(0, 6)
+  .map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } });
 
 beforeAll(async () => {
   db = await createTestDb();
   real = createSandbox({ concurrency: 2 });
   await registerPack({ db, dir: DEMO_PACK_DIR, name: "retail" });
-  await importTasks({ db, source: Readable.from([demo.map((t) => JSON.stringify(t)).join("\n")]), batchName: "capability" });
+  await importTasks({
+    db,
+    source: Readable.from([demo.map((t) => JSON.stringify(t)).join("\n")]),
+    batchName: "capability",
+  });
 }, 120_000);
 afterAll(async () => {
   await real.close();
@@ -59,9 +68,18 @@ function failing(times: number, fail: () => TaskVerdict | never): Sandbox & { fa
   return s;
 }
 
-const expected = (externalIds: string[]) => Object.fromEntries(externalIds.map((id) => [id, demo.find((t) => t.id === id)!.metadata.expected_reason]));
+const expected = (externalIds: string[]) =>
+  Object.fromEntries(externalIds.map((id) => [id, demo.find((t) => t.id === id)!.metadata.expected_reason]));
 async function verdicts(rerunId: number) {
-  const runs = await db.prisma.filterRun.findMany({ where: { rerunId }, select: { status: true, attempts: true, error: true, task: { select: { externalId: true, verdictStatus: true, verdictReason: true } } } });
+  const runs = await db.prisma.filterRun.findMany({
+    where: { rerunId },
+    select: {
+      status: true,
+      attempts: true,
+      error: true,
+      task: { select: { externalId: true, verdictStatus: true, verdictReason: true } },
+    },
+  });
   return runs;
 }
 
@@ -72,13 +90,20 @@ describe("a worker only takes work it can do", () => {
     try {
       expect(lines.join("\n")).toMatch(/not taking filter runs: .*\/nonexistent\/python3/);
       const me = (await listWorkers(db, 3)).find((w) => w.id === blind.id)!;
-      expect(me).toMatchObject({ alive: true, takesFilterRuns: false, sandboxProblem: expect.stringMatching(/python3/) });
+      expect(me).toMatchObject({
+        alive: true,
+        takesFilterRuns: false,
+        sandboxProblem: expect.stringMatching(/python3/),
+      });
       const { rerunId } = await requestRerun({ db, externalIds: [demo[0]!.id] });
       await new Promise((r) => setTimeout(r, 1500));
       expect((await getRerunProgress({ db, rerunId })).runs).toMatchObject({ queued: 1, running: 0 });
       const able = await startWorker({ db, sandbox: real, concurrency: 1, log: () => undefined });
       try {
-        expect((await listWorkers(db, 3)).find((w) => w.id === able.id)).toMatchObject({ takesFilterRuns: true, sandboxProblem: null });
+        expect((await listWorkers(db, 3)).find((w) => w.id === able.id)).toMatchObject({
+          takesFilterRuns: true,
+          sandboxProblem: null,
+        });
         expect((await finished(rerunId)).runs.done).toBe(1);
       } finally {
         await able.stop();
@@ -102,7 +127,11 @@ describe("a worker only takes work it can do", () => {
     await w1.stop();
     expect(broken.failures).toBeGreaterThanOrEqual(1);
     const [released] = await verdicts(rerunId);
-    expect(released).toMatchObject({ status: "queued", attempts: 0, error: expect.stringContaining("Waiting for a worker that can run the sandbox") });
+    expect(released).toMatchObject({
+      status: "queued",
+      attempts: 0,
+      error: expect.stringContaining("Waiting for a worker that can run the sandbox"),
+    });
 
     const w2 = await startWorker({ db, sandbox: real, concurrency: 1, log: () => undefined });
     try {
@@ -126,7 +155,12 @@ describe("a worker only takes work it can do", () => {
           role: "solution",
           index: 0,
           outcome: "error",
-          caseError: { type: "SandboxError", message: "the sandbox worker failed while running this case: sandbox process exited (SIGKILL)", traceback: "", source: "case" },
+          caseError: {
+            type: "SandboxError",
+            message: "the sandbox worker failed while running this case: sandbox process exited (SIGKILL)",
+            traceback: "",
+            source: "case",
+          },
           stdout: "",
           stderr: "",
           toolCalls: [],

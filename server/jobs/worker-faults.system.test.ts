@@ -19,7 +19,11 @@ import { freePort } from "../db/embedded";
 let db: Db;
 const children: ChildProcess[] = [];
 const demo = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").slice(0, 40);
-const expected = Object.fromEntries(demo.map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } }).map((t) => [t.id, t.metadata.expected_reason]));
+const expected = Object.fromEntries(
+  demo
+    .map((l) => JSON.parse(l) as { id: string; metadata: { expected_reason: string | null } })
+    .map((t) => [t.id, t.metadata.expected_reason]),
+);
 
 const childEnv = () => ({
   ...process.env,
@@ -31,7 +35,10 @@ const childEnv = () => ({
 });
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/jobs/worker-main.ts"], { env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/jobs/worker-main.ts"], {
+    env: childEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.resume();
   child.stderr?.resume();
   children.push(child);
@@ -56,12 +63,25 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 async function expectCompleteAndCorrect(rerunId: number) {
   const runs = await db.prisma.filterRun.findMany({
     where: { rerunId },
-    select: { status: true, attempts: true, task: { select: { externalId: true, verdictStatus: true, verdictReason: true } }, revision: { select: { failureCases: true } }, _count: { select: { cases: true } } },
+    select: {
+      status: true,
+      attempts: true,
+      task: { select: { externalId: true, verdictStatus: true, verdictReason: true } },
+      revision: { select: { failureCases: true } },
+      _count: { select: { cases: true } },
+    },
   });
   expect(runs).toHaveLength(demo.length);
   expect(runs.filter((r) => r.status !== "done")).toEqual([]);
   for (const r of runs) expect(r._count.cases).toBe(1 + r.revision.failureCases.length);
-  expect(Object.fromEntries(runs.map((r) => [r.task.externalId, r.task.verdictReason ?? (r.task.verdictStatus === "accepted" ? null : r.task.verdictStatus)]))).toEqual(expected);
+  expect(
+    Object.fromEntries(
+      runs.map((r) => [
+        r.task.externalId,
+        r.task.verdictReason ?? (r.task.verdictStatus === "accepted" ? null : r.task.verdictStatus),
+      ]),
+    ),
+  ).toEqual(expected);
   return runs;
 }
 
@@ -79,7 +99,10 @@ describe("worker faults", () => {
   it("a worker SIGKILLed mid-run loses nothing: its jobs are taken over after the lease", async () => {
     const { rerunId } = await requestRerun({ db, filter: { batch: "faults" } });
     const first = startWorker();
-    await until("a few runs to finish", async () => (await runsBy(rerunId)).done >= 4 && (await runsBy(rerunId)).running > 0);
+    await until(
+      "a few runs to finish",
+      async () => (await runsBy(rerunId)).done >= 4 && (await runsBy(rerunId)).running > 0,
+    );
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
     const atKill = await runsBy(rerunId);
@@ -93,19 +116,27 @@ describe("worker faults", () => {
   }, 180_000);
 
   it("a web server restarted mid-run loses nothing", async () => {
-    if (!fs.existsSync(".next/BUILD_ID")) throw new Error("needs a production build: run `npm run build` first (npm test does)");
+    if (!fs.existsSync(".next/BUILD_ID"))
+      throw new Error("needs a production build: run `npm run build` first (npm test does)");
     const port = await freePort();
     const startServer = () => {
-      const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)], {
-        env: { ...childEnv(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAT_WORKER: "1" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        process.execPath,
+        ["node_modules/next/dist/bin/next", "start", "--hostname", "127.0.0.1", "--port", String(port)],
+        {
+          env: { ...childEnv(), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", CAT_WORKER: "1" },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       child.stdout?.resume();
       child.stderr?.resume();
       children.push(child);
       return child;
     };
-    const healthy = async () => (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false)) || undefined;
+    const healthy = async () =>
+      (await fetch(`http://127.0.0.1:${port}/api/health`)
+        .then((r) => r.ok)
+        .catch(() => false)) || undefined;
 
     // Three reruns of the 40 tasks: enough work that the restart lands mid-run.
     const reruns: number[] = [];

@@ -14,7 +14,17 @@ import { datasetExportJob } from "./definitions/dataset-export";
 import { filterRunJob } from "./definitions/filter-run";
 import { strengthCheckJob } from "./definitions/strength-check";
 import { profileLine } from "./profile";
-import { beatWorker, claimRows, failRow, forgetWorker, JOB_CHANNEL, newWorkerId, renewLeases, requeueRow, type QueueTable } from "./queue";
+import {
+  beatWorker,
+  claimRows,
+  failRow,
+  forgetWorker,
+  JOB_CHANNEL,
+  newWorkerId,
+  renewLeases,
+  requeueRow,
+  type QueueTable,
+} from "./queue";
 
 export type JobOutcome = "done" | "failed" | "cancelled" | "lost" | "released";
 
@@ -92,9 +102,11 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const inFlight = new Map<JobDefinition, Map<number, Promise<void>>>(jobs.map((j) => [j, new Map()]));
 
   const beat = () =>
-    beatWorker(db, { id: workerId, concurrency, sandboxProblem: jobs.some((j) => j.needsSandbox) ? sandboxProblem : null }).catch((err: Error) =>
-      log(`recording the heartbeat failed: ${err.message}`),
-    );
+    beatWorker(db, {
+      id: workerId,
+      concurrency,
+      sandboxProblem: jobs.some((j) => j.needsSandbox) ? sandboxProblem : null,
+    }).catch((err: Error) => log(`recording the heartbeat failed: ${err.message}`));
 
   // The sandbox check is repeated while it fails, so installing bubblewrap needs no restart.
   let sandboxProblem: string | null = null;
@@ -115,10 +127,25 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const run = async (job: JobDefinition, id: number, attempts: number, payload: unknown, queueMs: number) => {
     try {
       if (attempts > job.maxAttempts) {
-        await failRow(db, job.table, workerId, id, `The worker running this stopped responding on every one of ${job.maxAttempts} attempts (killed, or out of memory).`);
+        await failRow(
+          db,
+          job.table,
+          workerId,
+          id,
+          `The worker running this stopped responding on every one of ${job.maxAttempts} attempts (killed, or out of memory).`,
+        );
         return;
       }
-      const outcome = await job.handle({ db, id, workerId, attempts, maxAttempts: job.maxAttempts, sandbox, payload, queueMs });
+      const outcome = await job.handle({
+        db,
+        id,
+        workerId,
+        attempts,
+        maxAttempts: job.maxAttempts,
+        sandbox,
+        payload,
+        queueMs,
+      });
       // the machine could not do it (not the row's fault): make sure it still can before claiming
       // more, and give another worker the first chance at what it put back
       if (outcome === "released") {
@@ -148,12 +175,18 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       const started = performance.now();
       const takeOver = mine.size === 0 || Date.now() - (tookOverAt.get(job) ?? 0) >= TAKE_OVER_EVERY_MS;
       if (takeOver) tookOverAt.set(job, Date.now());
-      let claimed;
+      let claimed: Awaited<ReturnType<typeof claimRows>>;
       let payloads: Map<number, unknown> | undefined;
       try {
         claimed = await claimRows(db, job.table, workerId, free, lease, { takeOver });
         // without its payload a row is still handled: the handler loads it itself
-        if (claimed.length && job.load) payloads = await job.load(db, claimed.map((r) => r.id)).catch(() => undefined);
+        if (claimed.length && job.load)
+          payloads = await job
+            .load(
+              db,
+              claimed.map((r) => r.id),
+            )
+            .catch(() => undefined);
       } catch (err) {
         log(`claiming ${job.name} failed: ${(err as Error).message}`);
         continue;
@@ -170,13 +203,19 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   };
 
   // Leases are renewed while the work is alive, so a slow job is never taken over and run twice.
-  const heartbeat = setInterval(() => {
-    for (const job of jobs) {
-      const ids = [...inFlight.get(job)!.keys()];
-      if (ids.length) void renewLeases(db, job.table, workerId, ids, lease).catch((err: Error) => log(`renewing leases failed: ${err.message}`));
-    }
-    void beat();
-  }, Math.max(1000, (lease * 1000) / 3));
+  const heartbeat = setInterval(
+    () => {
+      for (const job of jobs) {
+        const ids = [...inFlight.get(job)!.keys()];
+        if (ids.length)
+          void renewLeases(db, job.table, workerId, ids, lease).catch((err: Error) =>
+            log(`renewing leases failed: ${err.message}`),
+          );
+      }
+      void beat();
+    },
+    Math.max(1000, (lease * 1000) / 3),
+  );
   heartbeat.unref();
 
   // LISTEN on a connection of its own; when it breaks (database restart) polling carries on.
@@ -230,7 +269,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       // lapse and another worker takes them over.
       const until = Date.now() + 30_000;
       const pending = () => [...inFlight.values()].flatMap((m) => [...m.values()]);
-      while (pending().length && Date.now() < until) await Promise.race([...pending(), new Promise((r) => setTimeout(r, 200))]);
+      while (pending().length && Date.now() < until)
+        await Promise.race([...pending(), new Promise((r) => setTimeout(r, 200))]);
       clearInterval(heartbeat);
       await forgetWorker(db, workerId).catch(() => undefined);
       if (listener) {

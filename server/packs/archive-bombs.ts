@@ -93,7 +93,12 @@ function tarHeader(name: string, size: number): Buffer {
  * Writes a .tar.gz to `file`: the given small files, then `hugeMb` MiB — as one file named
  * `hugeName` when given, else as zeros after the end-of-archive marker (which tar readers skip).
  */
-export async function writeTarGzBomb(file: string, small: Record<string, string>, hugeMb: number, hugeName?: string): Promise<void> {
+export async function writeTarGzBomb(
+  file: string,
+  small: Record<string, string>,
+  hugeMb: number,
+  hugeName?: string,
+): Promise<void> {
   const gzip = zlib.createGzip({ level: 9 });
   const out = fs.createWriteStream(file);
   gzip.pipe(out);

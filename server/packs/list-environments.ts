@@ -28,7 +28,11 @@ export async function listEnvironments({ db }: { db: Db }) {
     },
   });
   const activeIds = envs.map((e) => e.activePackId).filter((x): x is number => x !== null);
-  const schemas = new Map((await db.prisma.pack.findMany({ where: { id: { in: activeIds } }, select: { id: true, toolSchemas: true } })).map((p) => [p.id, p.toolSchemas]));
+  const schemas = new Map(
+    (await db.prisma.pack.findMany({ where: { id: { in: activeIds } }, select: { id: true, toolSchemas: true } })).map(
+      (p) => [p.id, p.toolSchemas],
+    ),
+  );
   return envs.map((e) => {
     const versions = e.packs.map((p) => ({
       version: p.version,

@@ -16,7 +16,17 @@ export function packsRoot(): string {
 const inFlight = new Map<string, Promise<string>>();
 
 /** Returns the directory holding the pack's files, writing it first if this machine lacks it. */
-export function materializePack({ db, packId, hash, root = packsRoot() }: { db: Db; packId: number; hash: string; root?: string }): Promise<string> {
+export function materializePack({
+  db,
+  packId,
+  hash,
+  root = packsRoot(),
+}: {
+  db: Db;
+  packId: number;
+  hash: string;
+  root?: string;
+}): Promise<string> {
   const dir = path.join(root, hash);
   // The directory only ever appears whole (renamed into place), so existing means complete.
   if (fs.existsSync(dir)) return Promise.resolve(dir);
@@ -30,14 +40,18 @@ export function materializePack({ db, packId, hash, root = packsRoot() }: { db: 
 }
 
 async function writePack(db: Db, packId: number, dir: string): Promise<string> {
-  const files = await db.prisma.packFile.findMany({ where: { packId }, select: { path: true, mode: true, blob: { select: { content: true } } } });
+  const files = await db.prisma.packFile.findMany({
+    where: { packId },
+    select: { path: true, mode: true, blob: { select: { content: true } } },
+  });
   if (!files.length) throw new AppError("NOT_FOUND", `Pack ${packId} has no files.`);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   // Written beside the target and renamed into place: a crash never leaves half a pack behind.
   const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
   for (const f of files) {
     const target = path.resolve(tmp, f.path);
-    if (!target.startsWith(tmp + path.sep)) throw new AppError("BAD_INPUT", `Pack file path escapes the pack: ${f.path}`);
+    if (!target.startsWith(tmp + path.sep))
+      throw new AppError("BAD_INPUT", `Pack file path escapes the pack: ${f.path}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, f.blob.content, { mode: f.mode & 0o111 ? 0o555 : 0o444 });
   }
@@ -75,7 +89,19 @@ export interface PackToRun {
 }
 
 /** Runs a task's code against a stored pack, with the pack's own limits (the worker and Try both do). */
-export async function runTaskOnPack({ db, sandbox, pack, code, options }: { db: Db; sandbox: Sandbox; pack: PackToRun; code: TaskCode; options?: RunOptions }): Promise<TaskVerdict> {
+export async function runTaskOnPack({
+  db,
+  sandbox,
+  pack,
+  code,
+  options,
+}: {
+  db: Db;
+  sandbox: Sandbox;
+  pack: PackToRun;
+  code: TaskCode;
+  options?: RunOptions;
+}): Promise<TaskVerdict> {
   const dir = await materializePack({ db, packId: pack.id, hash: pack.hash });
   return sandbox.runTask(
     { dir, hash: pack.hash },

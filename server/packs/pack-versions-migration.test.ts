@@ -17,8 +17,19 @@ it("numbers existing packs per environment and makes the newest one active", asy
     await q(`insert into packs (environment_id, hash, file_count, size_bytes, tools)
              select e.id, e.name || n, 1, 1, '{}' from environments e, generate_series(1, 3) n where e.name <> 'empty' order by n, e.id`);
     await q(fs.readFileSync("prisma/migrations/20261201000000_pack_versions/migration.sql", "utf8"));
-    const rows = (await q(`select e.name, p.hash, p.version, e.active_pack_id = p.id as active from packs p join environments e on e.id = p.environment_id order by e.name, p.version`)).rows as Array<{ name: string; hash: string; version: number; active: boolean }>;
-    expect(rows.map((r) => `${r.name} v${r.version} ${r.hash}${r.active ? " active" : ""}`)).toEqual(["a v1 a1", "a v2 a2", "a v3 a3 active", "b v1 b1", "b v2 b2", "b v3 b3 active"]);
+    const rows = (
+      await q(
+        `select e.name, p.hash, p.version, e.active_pack_id = p.id as active from packs p join environments e on e.id = p.environment_id order by e.name, p.version`,
+      )
+    ).rows as Array<{ name: string; hash: string; version: number; active: boolean }>;
+    expect(rows.map((r) => `${r.name} v${r.version} ${r.hash}${r.active ? " active" : ""}`)).toEqual([
+      "a v1 a1",
+      "a v2 a2",
+      "a v3 a3 active",
+      "b v1 b1",
+      "b v2 b2",
+      "b v3 b3 active",
+    ]);
     expect((await q(`select active_pack_id from environments where name = 'empty'`)).rows[0].active_pack_id).toBeNull();
   } finally {
     await db.close();

@@ -29,11 +29,24 @@ afterAll(async () => {
 });
 
 const url = (query: Record<string, string>) => `http://localhost:3000/api/packs?${new URLSearchParams(query)}`;
-const post = (query: Record<string, string>, body: BodyInit | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) =>
-  POST(new Request(url(query), { method: "POST", body, headers: { host: "localhost:3000", ...admin, ...headers }, duplex: "half" } as RequestInit), undefined as never);
+const post = (
+  query: Record<string, string>,
+  body: BodyInit | ReadableStream<Uint8Array>,
+  headers: Record<string, string> = {},
+) =>
+  POST(
+    new Request(url(query), {
+      method: "POST",
+      body,
+      headers: { host: "localhost:3000", ...admin, ...headers },
+      duplex: "half",
+    } as RequestInit),
+    undefined as never,
+  );
 
 const leftovers = () => fs.readdirSync(packTempRoot());
-const envPy = (extra = "") => strToU8(`TOOLS = {"ping": lambda state: "pong"}\ndef load_state():\n    return {}\n${extra}`);
+const envPy = (extra = "") =>
+  strToU8(`TOOLS = {"ping": lambda state: "pong"}\ndef load_state():\n    return {}\n${extra}`);
 
 describe("POST /api/packs", () => {
   it("is the administrator's: 401 without a token, 403 for a curator, before reading the body", async () => {
@@ -63,7 +76,9 @@ describe("POST /api/packs", () => {
     const res = await post({ name: "big", fileName: "big.zip" }, body);
     clearInterval(timer);
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^The archive is over 209715200 bytes/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /^The archive is over 209715200 bytes/,
+    );
     // It stopped reading at the limit rather than draining the body.
     expect(sent).toBeLessThan(PACK_LIMITS.bytes + 4 * MB);
     console.log(`chunked upload: read ${(sent / MB).toFixed(0)} MB, rss growth ${((peak - rss) / MB).toFixed(0)} MB`);
@@ -76,11 +91,16 @@ describe("POST /api/packs", () => {
     const declared = await post({ name: "big" }, "x", { "content-length": String(PACK_LIMITS.bytes + 1) });
     expect(declared.status).toBe(413);
 
-    const bomb = buildZip([{ name: "env.py", data: Buffer.from(envPy()) }, { name: "zeros.bin", deflated: await deflatedZeros(1024), declaredSize: 10 }]);
+    const bomb = buildZip([
+      { name: "env.py", data: Buffer.from(envPy()) },
+      { name: "zeros.bin", deflated: await deflatedZeros(1024), declaredSize: 10 },
+    ]);
     const rss = process.memoryUsage().rss;
     const res = await post({ name: "bomb", fileName: "bomb.zip" }, new Uint8Array(bomb));
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(`zeros.bin unpacks to more than ${PACK_LIMITS.fileBytes} bytes (the limit per file in a pack).`);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
+      `zeros.bin unpacks to more than ${PACK_LIMITS.fileBytes} bytes (the limit per file in a pack).`,
+    );
     expect(process.memoryUsage().rss - rss).toBeLessThan(80 * MB);
     expect(leftovers()).toEqual([]);
     expect(await db.prisma.environment.count()).toBe(0);
@@ -96,9 +116,15 @@ describe("POST /api/packs", () => {
     const refused = await post({ name: "retail", fileName: "retail.zip" }, second);
     expect(refused.status).toBe(409);
     expect(await refused.json()).toEqual({
-      error: { code: "CONFLICT", message: `retail already exists (version 1, ${v1.hash.slice(0, 12)}…); register it as a new version of retail deliberately (--new-version / newVersion=1).` },
+      error: {
+        code: "CONFLICT",
+        message: `retail already exists (version 1, ${v1.hash.slice(0, 12)}…); register it as a new version of retail deliberately (--new-version / newVersion=1).`,
+      },
     });
-    const active = await db.prisma.environment.findUniqueOrThrow({ where: { name: "retail" }, select: { activePack: { select: { hash: true } } } });
+    const active = await db.prisma.environment.findUniqueOrThrow({
+      where: { name: "retail" },
+      select: { activePack: { select: { hash: true } } },
+    });
     expect(active.activePack?.hash).toBe(v1.hash);
 
     expect((await post({ name: "retail", newVersion: "yes" }, second)).status).toBe(400);
@@ -109,7 +135,9 @@ describe("POST /api/packs", () => {
   });
 
   it("refuses a cross-site upload before reading it", async () => {
-    const res = await post({ name: "evil" }, zipSync({ "env.py": envPy() }), { origin: "http://attacker.example:3000" });
+    const res = await post({ name: "evil" }, zipSync({ "env.py": envPy() }), {
+      origin: "http://attacker.example:3000",
+    });
     expect(res.status).toBe(403);
     expect(await db.prisma.environment.findUnique({ where: { name: "evil" } })).toBeNull();
   });

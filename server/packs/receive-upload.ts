@@ -12,7 +12,13 @@ export interface ReceivedUpload {
   cleanup: () => void;
 }
 
-export async function receiveUpload({ body, maxBytes }: { body: ReadableStream<Uint8Array> | null; maxBytes: number }): Promise<ReceivedUpload> {
+export async function receiveUpload({
+  body,
+  maxBytes,
+}: {
+  body: ReadableStream<Uint8Array> | null;
+  maxBytes: number;
+}): Promise<ReceivedUpload> {
   if (!body) throw new AppError("BAD_INPUT", "The request has no body: send the archive itself as the request body.");
   const { dir, cleanup } = makePackTempDir("upload");
   const file = path.join(dir, "archive");
@@ -30,7 +36,11 @@ export async function receiveUpload({ body, maxBytes }: { body: ReadableStream<U
         }
         if (chunk.done) break;
         bytes += chunk.value.byteLength;
-        if (bytes > maxBytes) throw new AppError("TOO_LARGE", `The archive is over ${maxBytes} bytes (the limit for a pack upload); nothing was kept.`);
+        if (bytes > maxBytes)
+          throw new AppError(
+            "TOO_LARGE",
+            `The archive is over ${maxBytes} bytes (the limit for a pack upload); nothing was kept.`,
+          );
         // Awaiting each write before the next read is the backpressure: a fast client cannot fill memory.
         await out.write(chunk.value);
       }

@@ -20,9 +20,12 @@ export function nestsWithin(value: unknown, limit: number): boolean {
   return true;
 }
 
-const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+const typeName = (v: unknown) =>
+  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`;
 
-const jsonObject = z.custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), { error: (i) => `must be a JSON object, not ${typeName(i.input)}` });
+const jsonObject = z.custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), {
+  error: (i) => `must be a JSON object, not ${typeName(i.input)}`,
+});
 
 const functionDescription = z.looseObject({
   name: z
@@ -33,7 +36,9 @@ const functionDescription = z.looseObject({
     .string({ error: (i) => `must be a string when present, not ${typeName(i.input)}` })
     .max(TOOL_SCHEMA_LIMITS.descriptionChars, `is longer than ${TOOL_SCHEMA_LIMITS.descriptionChars} characters`)
     .optional(),
-  parameters: jsonObject.refine((v) => nestsWithin(v, LIMITS.jsonDepth), `is nested deeper than ${LIMITS.jsonDepth} levels`).optional(),
+  parameters: jsonObject
+    .refine((v) => nestsWithin(v, LIMITS.jsonDepth), `is nested deeper than ${LIMITS.jsonDepth} levels`)
+    .optional(),
 });
 
 const wrappedDescription = z.looseObject({
@@ -44,7 +49,9 @@ const wrappedDescription = z.looseObject({
       return;
     }
     const inner = functionDescription.safeParse(v);
-    if (!inner.success) for (const issue of inner.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+    if (!inner.success)
+      for (const issue of inner.error.issues)
+        ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
   }),
 });
 
@@ -61,12 +68,23 @@ function pathText(path: PropertyKey[]): string {
  */
 export function checkToolSchemas(value: unknown): ToolSchema[] | null {
   if (value === null || value === undefined) return null;
-  if (!Array.isArray(value)) throw new AppError("BAD_INPUT", `The pack's TOOL_SCHEMAS must be a list of function descriptions, not ${typeName(value)}.`);
-  if (value.length > TOOL_SCHEMA_LIMITS.count) throw new AppError("BAD_INPUT", `The pack's TOOL_SCHEMAS has ${value.length} entries, over the limit of ${TOOL_SCHEMA_LIMITS.count}.`);
+  if (!Array.isArray(value))
+    throw new AppError(
+      "BAD_INPUT",
+      `The pack's TOOL_SCHEMAS must be a list of function descriptions, not ${typeName(value)}.`,
+    );
+  if (value.length > TOOL_SCHEMA_LIMITS.count)
+    throw new AppError(
+      "BAD_INPUT",
+      `The pack's TOOL_SCHEMAS has ${value.length} entries, over the limit of ${TOOL_SCHEMA_LIMITS.count}.`,
+    );
   value.forEach((entry, i) => {
     const where = `TOOL_SCHEMAS[${i}]`;
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      throw new AppError("BAD_INPUT", `The pack's ${where} must be an object ({"name", "description", "parameters"} or {"type": "function", "function": {…}}), not ${typeName(entry)}.`);
+      throw new AppError(
+        "BAD_INPUT",
+        `The pack's ${where} must be an object ({"name", "description", "parameters"} or {"type": "function", "function": {…}}), not ${typeName(entry)}.`,
+      );
     }
     const wrapped = "function" in entry || (entry as { type?: unknown }).type === "function";
     const parsed = (wrapped ? wrappedDescription : functionDescription).safeParse(entry);
@@ -106,17 +124,32 @@ function typeText(t: unknown): string {
 
 /** Turns stored TOOL_SCHEMAS (checked or not) into ToolViews; never throws. */
 export function describeToolSchemas(stored: unknown): ToolView[] | null {
-  if (!Array.isArray(stored)) return stored === null || stored === undefined ? null : [{ name: "TOOL_SCHEMAS", description: null, parameters: [], raw: jsonText(stored) }];
+  if (!Array.isArray(stored))
+    return stored === null || stored === undefined
+      ? null
+      : [{ name: "TOOL_SCHEMAS", description: null, parameters: [], raw: jsonText(stored) }];
   return stored.map((entry, i): ToolView => {
     const e = entry as Record<string, unknown> | null;
-    const fn = (e && typeof e === "object" && e.type === "function" && typeof e.function === "object" && e.function ? e.function : e) as Record<string, unknown> | null;
+    const fn = (
+      e && typeof e === "object" && e.type === "function" && typeof e.function === "object" && e.function
+        ? e.function
+        : e
+    ) as Record<string, unknown> | null;
     const name = fn && typeof fn === "object" ? str(fn.name) : null;
     if (!fn || name === null || (fn.description !== undefined && typeof fn.description !== "string")) {
       return { name: name ?? `entry ${i}`, description: null, parameters: [], raw: jsonText(entry) };
     }
-    const params = fn.parameters && typeof fn.parameters === "object" && !Array.isArray(fn.parameters) ? (fn.parameters as Record<string, unknown>) : {};
-    const props = params.properties && typeof params.properties === "object" && !Array.isArray(params.properties) ? (params.properties as Record<string, unknown>) : {};
-    const required = Array.isArray(params.required) ? params.required.filter((r): r is string => typeof r === "string") : [];
+    const params =
+      fn.parameters && typeof fn.parameters === "object" && !Array.isArray(fn.parameters)
+        ? (fn.parameters as Record<string, unknown>)
+        : {};
+    const props =
+      params.properties && typeof params.properties === "object" && !Array.isArray(params.properties)
+        ? (params.properties as Record<string, unknown>)
+        : {};
+    const required = Array.isArray(params.required)
+      ? params.required.filter((r): r is string => typeof r === "string")
+      : [];
     return {
       name,
       description: str(fn.description),

@@ -22,7 +22,9 @@ const save = (name: string, bytes: Uint8Array) => {
 };
 
 /** Runs `fn` while sampling RSS and the longest stall of the event loop. */
-async function measured<T>(fn: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; rssGrowth: number; longestStallMs: number }> {
+async function measured<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: PromiseSettledResult<T>; rssGrowth: number; longestStallMs: number }> {
   const base = process.memoryUsage().rss;
   let peak = base;
   let last = Date.now();
@@ -43,7 +45,14 @@ const leftovers = () => fs.readdirSync(packTempRoot());
 
 describe("unpackArchive", () => {
   it("unpacks a .zip (with a top folder) and a .tar.gz of the same pack to the same content", async () => {
-    const zip = save("mypack.zip", zipSync({ "mypack/env.py": strToU8(ENV), "mypack/tools/__init__.py": strToU8(""), "mypack/tools/core.py": strToU8("TOOLS = {}\n") }));
+    const zip = save(
+      "mypack.zip",
+      zipSync({
+        "mypack/env.py": strToU8(ENV),
+        "mypack/tools/__init__.py": strToU8(""),
+        "mypack/tools/core.py": strToU8("TOOLS = {}\n"),
+      }),
+    );
     const fromZip = await unpackArchive(zip, "mypack.zip");
     const src = path.join(work, "src");
     fs.mkdirSync(path.join(src, "tools"), { recursive: true });
@@ -80,7 +89,9 @@ describe("unpackArchive", () => {
     const evil = save("evil.zip", zipSync({ "../evil.py": strToU8("x") }));
     await expect(unpackArchive(evil, "evil.zip")).rejects.toThrow(/points outside the pack/);
     expect(fs.existsSync(path.join(os.tmpdir(), "evil.py"))).toBe(false);
-    await expect(unpackArchive(save("abs.zip", zipSync({ "/etc/evil.py": strToU8("x") })), "abs.zip")).rejects.toThrow(/points outside the pack/);
+    await expect(unpackArchive(save("abs.zip", zipSync({ "/etc/evil.py": strToU8("x") })), "abs.zip")).rejects.toThrow(
+      /points outside the pack/,
+    );
 
     const src = path.join(work, "linked");
     fs.mkdirSync(src);
@@ -93,8 +104,12 @@ describe("unpackArchive", () => {
     await tar.c({ file: dotdot, cwd: src, preservePaths: true }, ["../linked/env.py"]);
     await expect(unpackArchive(dotdot, "dotdot.tar")).rejects.toThrow(/points outside the pack/);
 
-    await expect(unpackArchive(save("notes.txt", Buffer.from("just text")), "notes.txt")).rejects.toThrow(/neither a .zip nor a .tar.gz/);
-    await expect(unpackArchive(save("broken.tar.gz", Buffer.from([0x1f, 0x8b, 1, 2, 3])), "broken.tar.gz")).rejects.toThrow(/could not be unpacked/);
+    await expect(unpackArchive(save("notes.txt", Buffer.from("just text")), "notes.txt")).rejects.toThrow(
+      /neither a .zip nor a .tar.gz/,
+    );
+    await expect(
+      unpackArchive(save("broken.tar.gz", Buffer.from([0x1f, 0x8b, 1, 2, 3])), "broken.tar.gz"),
+    ).rejects.toThrow(/could not be unpacked/);
     expect(leftovers()).toEqual([]);
   });
 
@@ -103,18 +118,31 @@ describe("unpackArchive", () => {
     const gib = await deflatedZeros(1024);
     const bomb = save(
       "bomb.zip",
-      buildZip([{ name: "env.py", data: Buffer.from(ENV) }, ...["a", "b", "c", "d"].map((n) => ({ name: `${n}.bin`, deflated: gib, declaredSize: 1024 }))]),
+      buildZip([
+        { name: "env.py", data: Buffer.from(ENV) },
+        ...["a", "b", "c", "d"].map((n) => ({ name: `${n}.bin`, deflated: gib, declaredSize: 1024 })),
+      ]),
     );
     expect(fs.statSync(bomb).size).toBeLessThan(8 * MB);
 
     const perFile = await measured(() => unpackArchive(bomb, "bomb.zip"));
     expect(perFile.result.status).toBe("rejected");
-    expect((perFile.result as PromiseRejectedResult).reason).toMatchObject({ code: "TOO_LARGE", message: `a.bin unpacks to more than ${PACK_LIMITS.fileBytes} bytes (the limit per file in a pack).` });
+    expect((perFile.result as PromiseRejectedResult).reason).toMatchObject({
+      code: "TOO_LARGE",
+      message: `a.bin unpacks to more than ${PACK_LIMITS.fileBytes} bytes (the limit per file in a pack).`,
+    });
 
-    const total = await measured(() => unpackArchive(bomb, "bomb.zip", { files: 100, bytes: 100 * MB, fileBytes: 4096 * MB }));
-    expect((total.result as PromiseRejectedResult).reason).toMatchObject({ code: "TOO_LARGE", message: `The archive unpacks to more than ${100 * MB} bytes (the limit for a pack).` });
+    const total = await measured(() =>
+      unpackArchive(bomb, "bomb.zip", { files: 100, bytes: 100 * MB, fileBytes: 4096 * MB }),
+    );
+    expect((total.result as PromiseRejectedResult).reason).toMatchObject({
+      code: "TOO_LARGE",
+      message: `The archive unpacks to more than ${100 * MB} bytes (the limit for a pack).`,
+    });
 
-    console.log(`zip bomb: rss growth ${(perFile.rssGrowth / MB).toFixed(0)} / ${(total.rssGrowth / MB).toFixed(0)} MB, longest event-loop stall ${perFile.longestStallMs} / ${total.longestStallMs} ms`);
+    console.log(
+      `zip bomb: rss growth ${(perFile.rssGrowth / MB).toFixed(0)} / ${(total.rssGrowth / MB).toFixed(0)} MB, longest event-loop stall ${perFile.longestStallMs} / ${total.longestStallMs} ms`,
+    );
     // The inflater's garbage (a few MB per push) is freed when V8 decides: 5-55 MB measured; the fix's
     // predecessor held all 4 GiB.
     expect(Math.max(perFile.rssGrowth, total.rssGrowth)).toBeLessThan(80 * MB);
@@ -123,8 +151,14 @@ describe("unpackArchive", () => {
   });
 
   it("refuses a zip with more entries than the limit", async () => {
-    const many = save("many.zip", zipSync(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}.py`, strToU8("")]))));
-    await expect(unpackArchive(many, "many.zip", { files: 10, bytes: MB, fileBytes: MB })).rejects.toMatchObject({ code: "TOO_LARGE", message: "The archive holds more than 10 files (the limit for a pack)." });
+    const many = save(
+      "many.zip",
+      zipSync(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}.py`, strToU8("")]))),
+    );
+    await expect(unpackArchive(many, "many.zip", { files: 10, bytes: MB, fileBytes: MB })).rejects.toMatchObject({
+      code: "TOO_LARGE",
+      message: "The archive holds more than 10 files (the limit for a pack).",
+    });
     expect(leftovers()).toEqual([]);
   });
 
@@ -136,9 +170,17 @@ describe("unpackArchive", () => {
     expect(fs.statSync(huge).size + fs.statSync(trailing).size).toBeLessThan(8 * MB);
 
     const perFile = await measured(() => unpackArchive(huge, "huge.tar.gz"));
-    expect((perFile.result as PromiseRejectedResult).reason).toMatchObject({ code: "TOO_LARGE", message: `huge.bin unpacks to more than ${PACK_LIMITS.fileBytes} bytes (the limit per file in a pack).` });
-    const total = await measured(() => unpackArchive(huge, "huge.tar.gz", { files: 100, bytes: 100 * MB, fileBytes: 4096 * MB }));
-    expect((total.result as PromiseRejectedResult).reason).toMatchObject({ code: "TOO_LARGE", message: `The archive unpacks to more than ${100 * MB} bytes (the limit for a pack).` });
+    expect((perFile.result as PromiseRejectedResult).reason).toMatchObject({
+      code: "TOO_LARGE",
+      message: `huge.bin unpacks to more than ${PACK_LIMITS.fileBytes} bytes (the limit per file in a pack).`,
+    });
+    const total = await measured(() =>
+      unpackArchive(huge, "huge.tar.gz", { files: 100, bytes: 100 * MB, fileBytes: 4096 * MB }),
+    );
+    expect((total.result as PromiseRejectedResult).reason).toMatchObject({
+      code: "TOO_LARGE",
+      message: `The archive unpacks to more than ${100 * MB} bytes (the limit for a pack).`,
+    });
     // A GiB of zeros after the end-of-archive marker: node-tar would buffer it by repeated
     // concatenation (quadratic: the unpack never finished); it is simply not read.
     const after = await measured(() => unpackArchive(trailing, "trailing.tar.gz"));
@@ -147,7 +189,9 @@ describe("unpackArchive", () => {
     expect(fs.readdirSync(unpacked.dir)).toEqual(["env.py"]);
     unpacked.cleanup();
 
-    console.log(`tar.gz bomb: rss growth ${[perFile, total, after].map((m) => (m.rssGrowth / MB).toFixed(0)).join(" / ")} MB, longest event-loop stall ${[perFile, total, after].map((m) => m.longestStallMs).join(" / ")} ms`);
+    console.log(
+      `tar.gz bomb: rss growth ${[perFile, total, after].map((m) => (m.rssGrowth / MB).toFixed(0)).join(" / ")} MB, longest event-loop stall ${[perFile, total, after].map((m) => m.longestStallMs).join(" / ")} ms`,
+    );
     expect(Math.max(perFile.rssGrowth, total.rssGrowth, after.rssGrowth)).toBeLessThan(80 * MB);
     expect(leftovers()).toEqual([]);
   });

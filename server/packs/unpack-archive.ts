@@ -29,19 +29,27 @@ const READ_BYTES = 64 * 1024;
 
 function safeRelative(name: string): string {
   const clean = name.replace(/\\/g, "/");
-  if (clean.startsWith("/") || clean.split("/").some((p) => p === "..")) throw new AppError("BAD_INPUT", `Archive entry '${name}' points outside the pack.`);
-  if (clean.includes("\u0000")) throw new AppError("BAD_INPUT", `Archive entry '${name}' has a NUL character in its name.`);
+  if (clean.startsWith("/") || clean.split("/").some((p) => p === ".."))
+    throw new AppError("BAD_INPUT", `Archive entry '${name}' points outside the pack.`);
+  if (clean.includes("\u0000"))
+    throw new AppError("BAD_INPUT", `Archive entry '${name}' has a NUL character in its name.`);
   return clean;
 }
 
 /** If everything sits in one top folder (how most archivers pack a directory), use that folder. */
 function packRoot(dir: string): string {
   const entries = fs.readdirSync(dir).filter((e) => e !== "__MACOSX");
-  if (entries.length === 1 && fs.statSync(path.join(dir, entries[0]!)).isDirectory() && !fs.existsSync(path.join(dir, "env.py"))) return path.join(dir, entries[0]!);
+  if (
+    entries.length === 1 &&
+    fs.statSync(path.join(dir, entries[0]!)).isDirectory() &&
+    !fs.existsSync(path.join(dir, "env.py"))
+  )
+    return path.join(dir, entries[0]!);
   return dir;
 }
 
-const tooLarge = (limits: UnpackLimits) => new AppError("TOO_LARGE", `The archive unpacks to more than ${limits.bytes} bytes (the limit for a pack).`);
+const tooLarge = (limits: UnpackLimits) =>
+  new AppError("TOO_LARGE", `The archive unpacks to more than ${limits.bytes} bytes (the limit for a pack).`);
 
 /** Writes entries under `root`, counting entries and the bytes really written against the limits. */
 class PackWriter {
@@ -57,7 +65,8 @@ class PackWriter {
   private count(name: string): string {
     const rel = safeRelative(name);
     this.entries += 1;
-    if (this.entries > this.limits.files) throw new AppError("TOO_LARGE", `The archive holds more than ${this.limits.files} files (the limit for a pack).`);
+    if (this.entries > this.limits.files)
+      throw new AppError("TOO_LARGE", `The archive holds more than ${this.limits.files} files (the limit for a pack).`);
     return path.join(this.root, rel);
   }
 
@@ -75,7 +84,11 @@ class PackWriter {
       write: (chunk) => {
         size += chunk.byteLength;
         this.total += chunk.byteLength;
-        if (size > this.limits.fileBytes) throw new AppError("TOO_LARGE", `${name} unpacks to more than ${this.limits.fileBytes} bytes (the limit per file in a pack).`);
+        if (size > this.limits.fileBytes)
+          throw new AppError(
+            "TOO_LARGE",
+            `${name} unpacks to more than ${this.limits.fileBytes} bytes (the limit per file in a pack).`,
+          );
         if (this.total > this.limits.bytes) throw tooLarge(this.limits);
         fs.writeSync(fd, chunk);
       },
@@ -157,7 +170,10 @@ async function untarInto(file: string, gzipped: boolean, writer: PackWriter, lim
         return;
       }
       if (entry.type !== "File" && entry.type !== "OldFile" && entry.type !== "ContiguousFile") {
-        throw new AppError("BAD_INPUT", `Archive entry '${entry.path}' is a ${entry.type}: only files and directories are allowed.`);
+        throw new AppError(
+          "BAD_INPUT",
+          `Archive entry '${entry.path}' is a ${entry.type}: only files and directories are allowed.`,
+        );
       }
       const out = writer.file(entry.path);
       entry.on("data", (chunk: Buffer) => {
@@ -213,7 +229,11 @@ async function untarInto(file: string, gzipped: boolean, writer: PackWriter, lim
  * Unpacks the archive at `archive` (a file the caller owns) into a fresh temp directory. `limits`
  * defaults to PACK_LIMITS; tests lower it. The caller calls `cleanup` when done with `dir`.
  */
-export async function unpackArchive(archive: string, fileName: string, limits: UnpackLimits = PACK_LIMITS): Promise<{ dir: string; cleanup: () => void }> {
+export async function unpackArchive(
+  archive: string,
+  fileName: string,
+  limits: UnpackLimits = PACK_LIMITS,
+): Promise<{ dir: string; cleanup: () => void }> {
   const head = Buffer.alloc(4);
   const fd = fs.openSync(archive, "r");
   try {
@@ -223,7 +243,8 @@ export async function unpackArchive(archive: string, fileName: string, limits: U
   }
   const zip = head[0] === 0x50 && head[1] === 0x4b;
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
-  if (!zip && !gzip && !/\.tar(\.gz)?$|\.tgz$/i.test(fileName)) throw new AppError("BAD_INPUT", `${fileName} is neither a .zip nor a .tar.gz archive.`);
+  if (!zip && !gzip && !/\.tar(\.gz)?$|\.tgz$/i.test(fileName))
+    throw new AppError("BAD_INPUT", `${fileName} is neither a .zip nor a .tar.gz archive.`);
   const { dir, cleanup } = makePackTempDir("unpack");
   const writer = new PackWriter(dir, limits);
   try {

@@ -1,7 +1,18 @@
 // Hostile cases, verifiers and packs: each test asserts the verdict AND that the host saw no effect.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -194,7 +205,17 @@ describe("the host", () => {
     const secretFile = path.join(hostDir, "secret.txt");
     writeFileSync(secretFile, secret);
     const here = fileURLToPath(import.meta.url);
-    const targets = [secretFile, "/etc/shadow", "/etc/passwd", "/root/.bashrc", here, "/proc/self/environ", "/proc/1/cmdline", "/work", "/home"];
+    const targets = [
+      secretFile,
+      "/etc/shadow",
+      "/etc/passwd",
+      "/root/.bashrc",
+      here,
+      "/proc/self/environ",
+      "/proc/1/cmdline",
+      "/work",
+      "/home",
+    ];
     const reader = py`
       import os
       found = []
@@ -258,7 +279,11 @@ describe("the host", () => {
     try {
       const v = await sb.runTask(
         BASIC,
-        task(counterIs(0), `import os\nrespond(repr(dict(os.environ)))\nrespond(repr(os.environ.get("CAT_TEST_SECRET")))`, []),
+        task(
+          counterIs(0),
+          `import os\nrespond(repr(dict(os.environ)))\nrespond(repr(os.environ.get("CAT_TEST_SECRET")))`,
+          [],
+        ),
         FAST,
       );
       expect(v.cases[0]!.messages).toEqual(["{}", "None"]);
@@ -356,7 +381,9 @@ describe("the host", () => {
 describe("limits", () => {
   it("times out an infinite loop in a case, and in a verifier, and keeps working", async () => {
     const start = Date.now();
-    const v = await asFailureCase(`while True:\n    try:\n        pass\n    except BaseException:\n        pass`, { timeoutMs: 1_000 });
+    const v = await asFailureCase(`while True:\n    try:\n        pass\n    except BaseException:\n        pass`, {
+      timeoutMs: 1_000,
+    });
     expect(v.cases[1]).toMatchObject({ outcome: "timeout", caseError: { type: "Timeout" } });
     expect(v.reason).toBe("failure_case_error");
     const slowVerifier = await sandbox.runTask(
@@ -394,7 +421,9 @@ describe("limits", () => {
     expect(recursion.cases[1]!.caseError).toMatchObject({ type: "RecursionError", line: 2 });
     expect(recursion.cases[1]!.outcome).toBe("fail");
     // repr() recurses in C: with the limit lifted, this overflows the C stack and segfaults
-    const crash = await asFailureCase(`import sys\nsys.setrecursionlimit(10 ** 8)\nx = []\nfor _ in range(10 ** 6):\n    x = [x]\nrepr(x)`);
+    const crash = await asFailureCase(
+      `import sys\nsys.setrecursionlimit(10 ** 8)\nx = []\nfor _ in range(10 ** 6):\n    x = [x]\nrepr(x)`,
+    );
     expect(crash.cases[1]!.outcome).toBe("error");
     expect(crash.cases[1]!.caseError?.type).toBe("CaseCrashed");
     expect(crash.reason).toBe("failure_case_error");
@@ -428,7 +457,9 @@ describe("limits", () => {
     const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
     const sandboxPids = async (): Promise<number[]> => {
       // bwrap processes for this pack, and all their descendants
-      const procs = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map(Number);
+      const procs = readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p))
+        .map(Number);
       const info = new Map<number, { ppid: number; cmd: string }>();
       for (const pid of procs) {
         try {
@@ -443,7 +474,12 @@ describe("limits", () => {
       let grew = true;
       while (grew) {
         grew = false;
-        for (const [pid, v] of info) if (!mine.has(pid) && mine.has(v.ppid)) (mine.add(pid), (grew = true));
+        for (const [pid, v] of info) {
+          if (!mine.has(pid) && mine.has(v.ppid)) {
+            mine.add(pid);
+            grew = true;
+          }
+        }
       }
       return [...mine];
     };
@@ -457,7 +493,9 @@ describe("limits", () => {
     let alive = pids;
     for (let i = 0; i < 50 && alive.length; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      alive = alive.filter((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, "utf8").includes(") Z "));
+      alive = alive.filter(
+        (p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, "utf8").includes(") Z "),
+      );
     }
     expect(alive).toEqual([]);
   });
@@ -499,7 +537,9 @@ describe("pack privileges", () => {
       task(`def verify(state, answer):\n    return True\n`, `respond(repr(probes()))`, []),
       FAST,
     );
-    expect(v.cases[0]!.messages).toEqual([`['FileNotFoundError', 'FileNotFoundError', 'PermissionError', 'PermissionError']`]);
+    expect(v.cases[0]!.messages).toEqual([
+      `['FileNotFoundError', 'FileNotFoundError', 'PermissionError', 'PermissionError']`,
+    ]);
   });
 });
 
@@ -581,7 +621,9 @@ describe("IPC and /dev/shm", () => {
     const sb = createSandbox({ concurrency: 1 }); // one zygote: both tasks share its IPC namespace
     try {
       const shmBefore = hostShmem();
-      const maker = await sb.runTask(BASIC, task(counterIs(1), `increment()`, [IPC_ATTEMPTS(key)]), { timeoutMs: 20_000 });
+      const maker = await sb.runTask(BASIC, task(counterIs(1), `increment()`, [IPC_ATTEMPTS(key)]), {
+        timeoutMs: 20_000,
+      });
       const grew = hostShmem() - shmBefore; // measured while that zygote is still alive
       expect(maker.cases[1]!.messages).toEqual(["shmget=-1/1 semget=-1/1 msgget=-1/1 mq_open=-1/1"]);
       expect(maker.cases[1]!.outcome).toBe("fail");
@@ -642,9 +684,17 @@ describe("IPC and /dev/shm", () => {
       `,
     );
     const shmBefore = hostShmem();
-    const v = await sandbox.runTask(pack, task(`def verify(s, a):\n    return True\n`, `respond(repr(probe()))`, []), FAST);
+    const v = await sandbox.runTask(
+      pack,
+      task(`def verify(s, a):\n    return True\n`, `respond(repr(probe()))`, []),
+      FAST,
+    );
     const grew = hostShmem() - shmBefore; // the zygote is still alive: whatever it wrote is still there
-    const [shm, errors, dev] = JSON.parse(v.cases[0]!.messages[0]!.replace(/'/g, '"')) as [number, number[], number | string];
+    const [shm, errors, dev] = JSON.parse(v.cases[0]!.messages[0]!.replace(/'/g, '"')) as [
+      number,
+      number[],
+      number | string,
+    ];
     expect(shm).toBeLessThanOrEqual(1 << 20);
     expect(errors).toEqual([28]); // ENOSPC
     expect(dev).toBe(30); // EROFS
@@ -706,7 +756,9 @@ describe("processes and threads", () => {
     expect(err).toBe("11"); // EAGAIN
     expect(grew).toBeLessThan(1500);
     // in a zygote, the processes it keeps leave no room for a case: a clear error, not a crash
-    const run = await peakTasksDuring(() => sandbox.runTask(pack, task(`def verify(s, a):\n    return True\n`, `pass`, []), FAST));
+    const run = await peakTasksDuring(() =>
+      sandbox.runTask(pack, task(`def verify(s, a):\n    return True\n`, `pass`, []), FAST),
+    );
     expect(run.value.cases[0]).toMatchObject({ outcome: "error", caseError: { type: "CaseCrashed" } });
     expect(run.value.cases[0]!.caseError!.message).toMatch(/limit of 128 processes and threads/);
     expect(run.grew).toBeLessThan(1500);
@@ -745,7 +797,15 @@ describe("signals and scheduling", () => {
       expect(one.cases[1]!.messages).toEqual(["[1, 1, 1, 1, 1]"]);
       expect(one.cases[1]!.outcome).toBe("fail");
       const start = Date.now();
-      const many = await sb.runTask(BASIC, task(counterIs(1), `increment()`, Array.from({ length: 20 }, () => SETOWN)), FAST);
+      const many = await sb.runTask(
+        BASIC,
+        task(
+          counterIs(1),
+          `increment()`,
+          Array.from({ length: 20 }, () => SETOWN),
+        ),
+        FAST,
+      );
       expect(many.cases.map((c) => c.outcome)).toEqual(["pass", ...Array.from({ length: 20 }, () => "fail")]);
       expect(many.cases.every((c) => !c.caseError)).toBe(true); // no zygote was lost under them
       expect(many.status).toBe("accepted");
@@ -786,7 +846,11 @@ describe("signals and scheduling", () => {
             pass
         respond(repr([os.sched_getscheduler(0), os.getpriority(os.PRIO_PROCESS, 0), time.perf_counter() - t < 5]))
       `;
-      const later = await sb.runTask(BASIC, task(`def verify(s, a):\n    return a == "[0, 0, True]"\n`, probe, []), FAST);
+      const later = await sb.runTask(
+        BASIC,
+        task(`def verify(s, a):\n    return a == "[0, 0, True]"\n`, probe, []),
+        FAST,
+      );
       expect(later.cases[0]!.messages).toEqual(["[0, 0, True]"]); // SCHED_OTHER, nice 0
       expect(later.cases[0]!.outcome).toBe("pass");
     } finally {
@@ -891,16 +955,25 @@ describe("sizes of what comes back", () => {
   });
 
   it("refuses TOOL_SCHEMAS over 1 MiB of JSON or nested over 64 levels, as a pack error", async () => {
-    const big = packWith("big-schemas", `TOOLS = {}\nTOOL_SCHEMAS = [{"name": "x", "description": "d" * (2 << 20)}]\ndef load_state():\n    return {}\n`);
+    const big = packWith(
+      "big-schemas",
+      `TOOLS = {}\nTOOL_SCHEMAS = [{"name": "x", "description": "d" * (2 << 20)}]\ndef load_state():\n    return {}\n`,
+    );
     await expect(inspectPack(big)).rejects.toThrow(/TOOL_SCHEMAS is 2\.1 MB of JSON; the limit is 1\.0 MB/);
-    const deep = packWith("deep-schemas", `TOOLS = {}\nx = {}\nfor _ in range(100):\n    x = {"p": x}\nTOOL_SCHEMAS = [x]\ndef load_state():\n    return {}\n`);
+    const deep = packWith(
+      "deep-schemas",
+      `TOOLS = {}\nx = {}\nfor _ in range(100):\n    x = {"p": x}\nTOOL_SCHEMAS = [x]\ndef load_state():\n    return {}\n`,
+    );
     await expect(inspectPack(deep)).rejects.toThrow(/nested more than 64 levels/);
   });
 
   it("reads frames in linear time and refuses an oversized one before buffering it", () => {
     const frames: Buffer[] = [];
     const errors: Error[] = [];
-    const reader = new FrameReader((b) => frames.push(b), (e) => errors.push(e));
+    const reader = new FrameReader(
+      (b) => frames.push(b),
+      (e) => errors.push(e),
+    );
     const body = Buffer.alloc(8 << 20, 0x61);
     const head = Buffer.alloc(4);
     head.writeUInt32BE(body.length, 0);
@@ -930,8 +1003,20 @@ describe("sharing the pool", () => {
       let bigDone = false;
       const bigStart = Date.now();
       const bigRun = sb
-        .runTask(BASIC, task(sleepyVerifier, `increment()`, Array.from({ length: 40 }, () => `pass`)), { timeoutMs: 1_000 }, { budgetMs: 8_000 })
-        .then((v) => ((bigDone = true), { v, ms: Date.now() - bigStart }));
+        .runTask(
+          BASIC,
+          task(
+            sleepyVerifier,
+            `increment()`,
+            Array.from({ length: 40 }, () => `pass`),
+          ),
+          { timeoutMs: 1_000 },
+          { budgetMs: 8_000 },
+        )
+        .then((v) => {
+          bigDone = true;
+          return { v, ms: Date.now() - bigStart };
+        });
       await new Promise((r) => setTimeout(r, 500));
       const smallStart = Date.now();
       const small = await sb.runTask(BASIC, task(counterIs(1), `increment()`, [`pass`]), { timeoutMs: 1_000 });
@@ -945,7 +1030,10 @@ describe("sharing the pool", () => {
       const ran = big.cases.filter((c) => !notRun.includes(c));
       expect(notRun.length).toBeGreaterThan(20);
       for (const c of notRun) {
-        expect(c).toMatchObject({ outcome: "timeout", caseError: { type: "Timeout", message: "not run: the task's time budget of 8 s was used up" } });
+        expect(c).toMatchObject({
+          outcome: "timeout",
+          caseError: { type: "Timeout", message: "not run: the task's time budget of 8 s was used up" },
+        });
       }
       for (const c of ran) expect(c).toMatchObject({ outcome: "timeout", verifyError: { type: "Timeout" } });
       expect(big.cases[0]!.role).toBe("solution");
@@ -961,10 +1049,20 @@ describe("sharing the pool", () => {
     const sb = createSandbox({ concurrency: 1 });
     try {
       // each case takes about two timeouts (a slow case, then a verify that times out): half get to run
-      const v = await sb.runTask(BASIC, task(sleepyVerifier, `import time\ntime.sleep(0.45)`, Array.from({ length: 9 }, () => `import time\ntime.sleep(0.45)`)), {
-        timeoutMs: 500,
-      });
-      const notRun = v.cases.filter((c) => c.caseError?.message === "not run: the task's time budget of 5 s was used up");
+      const v = await sb.runTask(
+        BASIC,
+        task(
+          sleepyVerifier,
+          `import time\ntime.sleep(0.45)`,
+          Array.from({ length: 9 }, () => `import time\ntime.sleep(0.45)`),
+        ),
+        {
+          timeoutMs: 500,
+        },
+      );
+      const notRun = v.cases.filter(
+        (c) => c.caseError?.message === "not run: the task's time budget of 5 s was used up",
+      );
       expect(notRun.length).toBeGreaterThan(0);
       expect(notRun.length).toBeLessThan(10);
       expect(v.cases[0]!.outcome).toBe("timeout");

@@ -11,7 +11,9 @@ export async function checkSandbox(opts: { python?: string } = {}): Promise<stri
       try {
         accessSync(opts.python, constants.X_OK);
       } catch {
-        throw new SandboxUnavailableError(`the configured interpreter ${opts.python} (CAT_PYTHON) does not exist or cannot be run`);
+        throw new SandboxUnavailableError(
+          `the configured interpreter ${opts.python} (CAT_PYTHON) does not exist or cannot be run`,
+        );
       }
     }
     await resolveRuntime({ python: opts.python });

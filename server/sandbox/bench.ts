@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const packDir = arg("pack");
   const tasksFile = arg("tasks");
   if (!packDir || !tasksFile) {
-    console.error("usage: bench.ts --pack DIR --tasks FILE.jsonl [--concurrency N] [--limit N] [--timeout MS] [--json]");
+    console.error(
+      "usage: bench.ts --pack DIR --tasks FILE.jsonl [--concurrency N] [--limit N] [--timeout MS] [--json]",
+    );
     process.exit(2);
   }
   const limit = Number(arg("limit") ?? Infinity);
@@ -26,7 +28,12 @@ async function main(): Promise<void> {
     .filter((l) => l.trim())
     .slice(0, limit)
     .map((l) => {
-      const t = JSON.parse(l) as { verifier: string; solution: string; failure_cases?: string[]; failureCases?: string[] };
+      const t = JSON.parse(l) as {
+        verifier: string;
+        solution: string;
+        failure_cases?: string[];
+        failureCases?: string[];
+      };
       return { verifier: t.verifier, solution: t.solution, failureCases: t.failure_cases ?? t.failureCases ?? [] };
     });
   const pack = { dir: path.resolve(packDir), hash: createHash("sha256").update(path.resolve(packDir)).digest("hex") };

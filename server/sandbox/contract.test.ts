@@ -77,8 +77,15 @@ describe("one case", () => {
     ]);
     // a positional call a tool does not accept fails as Python says, in the case
     const [tooMany, tooFew] = [v.cases[1]!, v.cases[2]!];
-    expect(tooMany.caseError).toMatchObject({ type: "TypeError", message: expect.stringMatching(/increment\(\) takes from 1 to 2 positional arguments but 3 were given/) });
-    expect(tooMany.toolCalls[0]).toMatchObject({ name: "increment", args: [2, 3], error: expect.stringContaining("TypeError") });
+    expect(tooMany.caseError).toMatchObject({
+      type: "TypeError",
+      message: expect.stringMatching(/increment\(\) takes from 1 to 2 positional arguments but 3 were given/),
+    });
+    expect(tooMany.toolCalls[0]).toMatchObject({
+      name: "increment",
+      args: [2, 3],
+      error: expect.stringContaining("TypeError"),
+    });
     expect(tooFew.caseError).toMatchObject({ type: "TypeError", message: expect.stringContaining("price") });
   });
 
@@ -141,11 +148,7 @@ describe("one case", () => {
   });
 
   it("accepts verify(*args) and defaulted third parameters as three-parameter verifiers", async () => {
-    const star = await sandbox.runTask(
-      BASIC,
-      task(`def verify(*args):\n    return len(args) == 3\n`, ``, []),
-      FAST,
-    );
+    const star = await sandbox.runTask(BASIC, task(`def verify(*args):\n    return len(args) == 3\n`, ``, []), FAST);
     expect(star.cases[0]!.outcome).toBe("pass");
     const defaulted = await sandbox.runTask(
       BASIC,

@@ -109,7 +109,13 @@ import {
   type TaskVerdict,
   type ToolCall,
 } from "./types";
-import { runStrengthCheck, type ProbeRun, type StrengthCode, type StrengthOptions, type StrengthReport } from "./strength";
+import {
+  runStrengthCheck,
+  type ProbeRun,
+  type StrengthCode,
+  type StrengthOptions,
+  type StrengthReport,
+} from "./strength";
 import { decideVerdict, hashTaskCode } from "./verdict";
 import { PackLoadError, Worker, WorkerLostError, type RequestTiming } from "./worker";
 
@@ -200,7 +206,8 @@ function normalizeLimits(limits: Partial<SandboxLimits> | undefined): SandboxLim
 function taskBudget(options: RunOptions | undefined, cases: number, l: SandboxLimits): number {
   const b = options?.budgetMs;
   if (b === undefined) return Math.min(cases * l.timeoutMs, DEFAULT_MAX_BUDGET_MS);
-  if (typeof b !== "number" || !Number.isFinite(b) || b <= 0) throw new RangeError("options.budgetMs must be a positive number");
+  if (typeof b !== "number" || !Number.isFinite(b) || b <= 0)
+    throw new RangeError("options.budgetMs must be a positive number");
   return Math.min(Math.ceil(b), MAX_BUDGET_MS);
 }
 
@@ -222,7 +229,8 @@ function bindDirFor(rt: Runtime, key: string, dir: string): Promise<{ dir: strin
 
 // --- replies from the sandbox are re-validated: the zygote runs pack code ---------------------
 
-const str = (v: unknown, max = 1 << 20): string => (typeof v === "string" ? v : v == null ? "" : String(v)).slice(0, max);
+const str = (v: unknown, max = 1 << 20): string =>
+  (typeof v === "string" ? v : v == null ? "" : String(v)).slice(0, max);
 
 function toCaseError(v: unknown, fallbackSource: "case" | "verifier"): CaseError | undefined {
   if (!v || typeof v !== "object") return undefined;
@@ -263,7 +271,10 @@ function toCaseRun(r: Reply, role: CaseRole, index: number): CaseRun {
   const result = toCaseResult(r, role, index);
   if (r.verifierLoad === "ok") return { result, verifierLoad: { ok: true } };
   if (r.verifierLoad === "failed") {
-    return { result, verifierLoad: { ok: false, error: toCaseError(r.verifierError, "verifier") ?? result.verifyError } };
+    return {
+      result,
+      verifierLoad: { ok: false, error: toCaseError(r.verifierError, "verifier") ?? result.verifyError },
+    };
   }
   return { result, verifierLoad: undefined };
 }
@@ -299,11 +310,16 @@ function toStateDiff(v: unknown): StateDiff | undefined {
   const d = v as { entries?: unknown; more?: unknown };
   if (!Array.isArray(d.entries)) return undefined;
   const entries = d.entries
-    .filter((e): e is Record<string, unknown> => !!e && typeof e === "object" && Array.isArray((e as { path?: unknown }).path))
+    .filter(
+      (e): e is Record<string, unknown> =>
+        !!e && typeof e === "object" && Array.isArray((e as { path?: unknown }).path),
+    )
     .slice(0, 50)
     .map((e) => {
       const c: StateChange = {
-        path: (e.path as unknown[]).slice(0, 64).map((k) => (typeof k === "number" && Number.isInteger(k) ? k : str(k, 500))),
+        path: (e.path as unknown[])
+          .slice(0, 64)
+          .map((k) => (typeof k === "number" && Number.isInteger(k) ? k : str(k, 500))),
         op: CHANGE_OPS.includes(e.op as StateChange["op"]) ? (e.op as StateChange["op"]) : "changed",
       };
       if (typeof e.before === "string") c.before = str(e.before, 201);
@@ -393,9 +409,19 @@ class ZygotePool implements Sandbox {
     this.sweeper.unref();
   }
 
-  async runTask(pack: PackRef, code: TaskCode, limits?: Partial<SandboxLimits>, options?: RunOptions): Promise<TaskVerdict> {
+  async runTask(
+    pack: PackRef,
+    code: TaskCode,
+    limits?: Partial<SandboxLimits>,
+    options?: RunOptions,
+  ): Promise<TaskVerdict> {
     if (this.closed) throw new Error("sandbox is closed");
-    if (!code || typeof code.verifier !== "string" || typeof code.solution !== "string" || !Array.isArray(code.failureCases)) {
+    if (
+      !code ||
+      typeof code.verifier !== "string" ||
+      typeof code.solution !== "string" ||
+      !Array.isArray(code.failureCases)
+    ) {
       throw new TypeError("code must have verifier, solution (strings) and failureCases (string[])");
     }
     if (code.failureCases.some((c) => typeof c !== "string")) throw new TypeError("failureCases must be strings");
@@ -408,11 +434,22 @@ class ZygotePool implements Sandbox {
       ["solution", 0, code.solution],
       ...code.failureCases.map((src, i): [CaseRole, number, string] => ["failure", i, src]),
     ];
-    const task: TaskRun = { budgetMs: taskBudget(options, specs.length, l), usedMs: 0, running: new Set(), exhausted: false };
+    const task: TaskRun = {
+      budgetMs: taskBudget(options, specs.length, l),
+      usedMs: 0,
+      running: new Set(),
+      exhausted: false,
+    };
     const fairnessKey = options?.fairnessKey !== undefined ? `key:${options.fairnessKey}` : `run:${++runSeq}`;
     const rt = await this.runtime;
     const bind = await bindDirFor(rt, key, dir);
-    const at = { key, dir: bind.dir, origin: bind.staged ? dir : undefined, fairnessKey, background: options?.background === true };
+    const at = {
+      key,
+      dir: bind.dir,
+      origin: bind.staged ? dir : undefined,
+      fairnessKey,
+      background: options?.background === true,
+    };
 
     const caseWatchdog = 2 * l.timeoutMs + this.slackMs;
     const runs = await Promise.all(
@@ -421,7 +458,8 @@ class ZygotePool implements Sandbox {
           .then((r) => toCaseRun(r, role, index))
           .catch((e: Error): CaseRun => {
             if (e instanceof PackLoadError) throw e;
-            if (e instanceof BudgetUsedUp) return { result: notRunCase(role, index, task.budgetMs), verifierLoad: undefined };
+            if (e instanceof BudgetUsedUp)
+              return { result: notRunCase(role, index, task.budgetMs), verifierLoad: undefined };
             return { result: lostCase(role, index, e, caseWatchdog), verifierLoad: undefined };
           }),
       ),
@@ -436,7 +474,13 @@ class ZygotePool implements Sandbox {
       : await this.checkVerifier(at, code.verifier, l);
     const caseResults = runs.map((r) => r.result);
     const { status, reason } = decideVerdict(verifier.ok, caseResults);
-    const verdict: TaskVerdict = { status, reason, cases: caseResults, packHash: pack.hash, codeHash: hashTaskCode(code) };
+    const verdict: TaskVerdict = {
+      status,
+      reason,
+      cases: caseResults,
+      packHash: pack.hash,
+      codeHash: hashTaskCode(code),
+    };
     if (!verifier.ok && verifier.error) verdict.verifierError = verifier.error;
     return verdict;
   }
@@ -446,7 +490,12 @@ class ZygotePool implements Sandbox {
    * fairness key and budget; its rerun goes to a zygote of the pack outside the pool (another
    * process: another hash seed), kept for the next check like any idle zygote.
    */
-  async checkStrength(pack: PackRef, code: StrengthCode, limits?: Partial<SandboxLimits>, options: StrengthOptions = {}): Promise<StrengthReport> {
+  async checkStrength(
+    pack: PackRef,
+    code: StrengthCode,
+    limits?: Partial<SandboxLimits>,
+    options: StrengthOptions = {},
+  ): Promise<StrengthReport> {
     if (this.closed) throw new Error("sandbox is closed");
     if (!code || typeof code.verifier !== "string" || typeof code.solution !== "string") {
       throw new TypeError("code must have verifier and solution (strings)");
@@ -465,10 +514,12 @@ class ZygotePool implements Sandbox {
       background: true,
     };
     const watchdog = 2 * l.timeoutMs + this.slackMs;
-    const asRun = (cmd: Reply) => (r: Reply): ProbeRun => ({
-      result: toCaseResult(r, cmd.role as CaseRole, cmd.index as number),
-      raw: r,
-    });
+    const asRun =
+      (cmd: Reply) =>
+      (r: Reply): ProbeRun => ({
+        result: toCaseResult(r, cmd.role as CaseRole, cmd.index as number),
+        raw: r,
+      });
     const lost = (e: Error) => {
       if (e instanceof PackLoadError) throw e;
       return null;
@@ -509,7 +560,11 @@ class ZygotePool implements Sandbox {
     return w;
   }
 
-  private checkVerifier(at: JobTarget, verifier: string, l: SandboxLimits): Promise<{ ok: boolean; error?: CaseError }> {
+  private checkVerifier(
+    at: JobTarget,
+    verifier: string,
+    l: SandboxLimits,
+  ): Promise<{ ok: boolean; error?: CaseError }> {
     // not subject to the budget: one short request, and the verdict's reason depends on it
     return this.submit(at, { op: "check_verifier", verifier, limits: l }, l.timeoutMs + this.slackMs, null)
       .then((r) => ({ ok: r.ok === true, error: toCaseError(r.error, "verifier") }))
@@ -528,7 +583,12 @@ class ZygotePool implements Sandbox {
       });
   }
 
-  private submit(at: JobTarget, cmd: Record<string, unknown>, watchdogMs: number, task: TaskRun | null): Promise<Reply> {
+  private submit(
+    at: JobTarget,
+    cmd: Record<string, unknown>,
+    watchdogMs: number,
+    task: TaskRun | null,
+  ): Promise<Reply> {
     return new Promise<Reply>((resolve, reject) => {
       if (this.closed) {
         reject(new Error("sandbox is closed"));
@@ -599,7 +659,8 @@ class ZygotePool implements Sandbox {
       );
       for (const [key, lane] of order) {
         // background work goes only to zygotes nobody else's queued request can use
-        if (lane.background && order.some(([, l]) => !l.background && l.jobs.some((j) => !blocked.has(j.packKey)))) continue;
+        if (lane.background && order.some(([, l]) => !l.background && l.jobs.some((j) => !blocked.has(j.packKey))))
+          continue;
         for (let i = 0; i < lane.jobs.length; i++) {
           const job = lane.jobs[i]!;
           if (blocked.has(job.packKey)) continue;
@@ -728,7 +789,8 @@ class ZygotePool implements Sandbox {
     for (const w of [...this.workers]) {
       if (w.load === 0 && this.readyWorkers.has(w) && now - w.lastUsed > this.idleTimeoutMs) this.retire(w);
     }
-    for (const w of [...this.alternates.values()]) if (w.load === 0 && now - w.lastUsed > this.idleTimeoutMs) void w.stop();
+    for (const w of [...this.alternates.values()])
+      if (w.load === 0 && now - w.lastUsed > this.idleTimeoutMs) void w.stop();
   }
 
   async close(): Promise<void> {

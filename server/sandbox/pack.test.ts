@@ -46,15 +46,35 @@ describe("inspectPack", () => {
 
   const broken: Array<[string, Record<string, string>, RegExp]> = [
     ["syntax", { "env.py": "def load_state(:\n" }, /SyntaxError/],
-    ["raises", { "env.py": "import missing_module_xyz\n" }, /ModuleNotFoundError: No module named 'missing_module_xyz'/],
+    [
+      "raises",
+      { "env.py": "import missing_module_xyz\n" },
+      /ModuleNotFoundError: No module named 'missing_module_xyz'/,
+    ],
     ["no-tools", { "env.py": "def load_state():\n    return {}\n" }, /does not define TOOLS/],
     ["tools-list", { "env.py": "TOOLS = [print]\ndef load_state():\n    return {}\n" }, /TOOLS must be a mapping/],
-    ["tool-not-callable", { "env.py": "TOOLS = {'x': 3}\ndef load_state():\n    return {}\n" }, /TOOLS\['x'\] is not callable/],
-    ["tool-bad-name", { "env.py": "TOOLS = {'not valid': print}\ndef load_state():\n    return {}\n" }, /not a valid Python identifier/],
+    [
+      "tool-not-callable",
+      { "env.py": "TOOLS = {'x': 3}\ndef load_state():\n    return {}\n" },
+      /TOOLS\['x'\] is not callable/,
+    ],
+    [
+      "tool-bad-name",
+      { "env.py": "TOOLS = {'not valid': print}\ndef load_state():\n    return {}\n" },
+      /not a valid Python identifier/,
+    ],
     ["no-load-state", { "env.py": "TOOLS = {}\n" }, /callable load_state/],
-    ["state-object", { "env.py": "TOOLS = {}\ndef load_state():\n    return {'a': [1, object()]}\n" }, /JSON-like.*object at state\['a'\]\[1\]/],
+    [
+      "state-object",
+      { "env.py": "TOOLS = {}\ndef load_state():\n    return {'a': [1, object()]}\n" },
+      /JSON-like.*object at state\['a'\]\[1\]/,
+    ],
     ["state-set", { "env.py": "TOOLS = {}\ndef load_state():\n    return {'a': {1, 2}}\n" }, /found set/],
-    ["schemas", { "env.py": "TOOLS = {}\nTOOL_SCHEMAS = 3\ndef load_state():\n    return {}\n" }, /TOOL_SCHEMAS must be a list/],
+    [
+      "schemas",
+      { "env.py": "TOOLS = {}\nTOOL_SCHEMAS = 3\ndef load_state():\n    return {}\n" },
+      /TOOL_SCHEMAS must be a list/,
+    ],
     ["exits", { "env.py": "import sys\nsys.exit(3)\n" }, /SystemExit/],
   ];
   for (const [name, files, message] of broken) {
@@ -162,9 +182,13 @@ describe("runTask on packs", () => {
     });
     const sb = createSandbox({ concurrency: 1 });
     try {
-      const slow = await sb.runTask(pack, task(`def verify(s, a):\n    return True\n`, `import time\ntime.sleep(6)`, []), {
-        timeoutMs: 8_000,
-      });
+      const slow = await sb.runTask(
+        pack,
+        task(`def verify(s, a):\n    return True\n`, `import time\ntime.sleep(6)`, []),
+        {
+          timeoutMs: 8_000,
+        },
+      );
       // the zygote died under it twice (first run and retry): an error, not a hang
       expect(slow.cases[0]).toMatchObject({ outcome: "error", caseError: { type: "SandboxError" } });
       const quick = await sb.runTask(pack, task(`def verify(s, a):\n    return s["ok"]\n`, ``, [`raw = 1`]), FAST);
@@ -190,9 +214,13 @@ describe("runTask on packs", () => {
     const sb = createSandbox({ concurrency: 1, watchdogSlackMs: 500 });
     try {
       const start = Date.now();
-      const v = await sb.runTask(pack, task(`def verify(s, a):\n    return s["ok"]\n`, `import time\ntime.sleep(3)`, [`x = 1`]), {
-        timeoutMs: 1_000,
-      });
+      const v = await sb.runTask(
+        pack,
+        task(`def verify(s, a):\n    return s["ok"]\n`, `import time\ntime.sleep(3)`, [`x = 1`]),
+        {
+          timeoutMs: 1_000,
+        },
+      );
       expect(v.cases[0]).toMatchObject({ outcome: "timeout", caseError: { type: "Timeout" } });
       expect(v.cases[0]!.caseError!.message).toMatch(/did not answer within 2500 ms/);
       // the failure case was queued behind it on the hung zygote: it ran again on a fresh one

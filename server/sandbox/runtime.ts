@@ -131,12 +131,14 @@ async function sharedLibraries(files: string[]): Promise<string[]> {
   // and CLI process waits for this before it takes its first filter run.
   const groups = Math.max(1, Math.min(os.availableParallelism(), 4));
   const outputs = await Promise.all(
-    Array.from({ length: groups }, (_, g) => files.filter((_, i) => i % groups === g)).filter((part) => part.length).map((part) =>
-      run("ldd", part, { env: EMPTY_ENV, maxBuffer: 16 << 20 }).then(
-        (r) => r.stdout,
-        (e: { stdout?: string }) => e.stdout ?? "",
+    Array.from({ length: groups }, (_, g) => files.filter((_, i) => i % groups === g))
+      .filter((part) => part.length)
+      .map((part) =>
+        run("ldd", part, { env: EMPTY_ENV, maxBuffer: 16 << 20 }).then(
+          (r) => r.stdout,
+          (e: { stdout?: string }) => e.stdout ?? "",
+        ),
       ),
-    ),
   );
   const stdout = outputs.join("\n");
   for (const line of stdout.split("\n")) {
@@ -174,7 +176,9 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const { stdlib, dynload } = await probeInterpreter(python);
 
   const extensions = existsSync(dynload)
-    ? readdirSync(dynload).filter((f) => f.endsWith(".so")).map((f) => path.join(dynload, f))
+    ? readdirSync(dynload)
+        .filter((f) => f.endsWith(".so"))
+        .map((f) => path.join(dynload, f))
     : [];
   const libs = await sharedLibraries([python, ...extensions]);
 
@@ -217,40 +221,63 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
         "running it as root instead, without a cap on processes and threads per sandbox",
     );
   }
-  if (!rt.taskCap) console.warn("[sandbox] RLIMIT_NPROC does not bind in the sandbox: processes and threads are not capped");
+  if (!rt.taskCap)
+    console.warn("[sandbox] RLIMIT_NPROC does not bind in the sandbox: processes and threads are not capped");
   return rt;
 }
 
 /** bwrap arguments for one sandbox instance. */
-export function sandboxArgs(rt: Runtime, packDir: string, mode: "zygote" | "inspect" | "selftest", selftest = ""): string[] {
+export function sandboxArgs(
+  rt: Runtime,
+  packDir: string,
+  mode: "zygote" | "inspect" | "selftest",
+  selftest = "",
+): string[] {
   return [
     // new user, pid, net, ipc, uts, cgroup and mount namespaces: no network at all (not even the
     // host's loopback), no view of host processes, and a root filesystem that is an empty tmpfs
     "--unshare-all",
     "--unshare-user",
-    "--uid", "65534",
-    "--gid", "65534",
+    "--uid",
+    "65534",
+    "--gid",
+    "65534",
     "--disable-userns",
-    "--cap-drop", "ALL",
+    "--cap-drop",
+    "ALL",
     "--die-with-parent",
     // no controlling terminal to push keystrokes into (TIOCSTI)
     "--new-session",
     "--clearenv",
-    "--hostname", "sandbox",
+    "--hostname",
+    "sandbox",
     ...rt.systemArgs,
-    "--dev", "/dev",
+    "--dev",
+    "/dev",
     // --dev makes /dev a writable tmpfs as large as half the host's RAM, /dev/shm a directory on it:
     // all of it read-only but a 1 MiB /dev/shm (enough for multiprocessing's semaphores)
-    "--size", String(SHM_BYTES),
-    "--tmpfs", "/dev/shm",
-    "--remount-ro", "/dev",
-    "--size", String(TMP_BYTES),
-    "--tmpfs", "/tmp",
-    "--ro-bind", rt.harness, HARNESS_IN_SANDBOX,
+    "--size",
+    String(SHM_BYTES),
+    "--tmpfs",
+    "/dev/shm",
+    "--remount-ro",
+    "/dev",
+    "--size",
+    String(TMP_BYTES),
+    "--tmpfs",
+    "/tmp",
+    "--ro-bind",
+    rt.harness,
+    HARNESS_IN_SANDBOX,
     ...(mode === "selftest" ? [] : ["--ro-bind", packDir, PACK_IN_SANDBOX, "--chdir", PACK_IN_SANDBOX]),
-    "--remount-ro", "/",
+    "--remount-ro",
+    "/",
     rt.python,
-    "-I", "-S", "-B", "-X", "utf8",
+    "-I",
+    "-S",
+    "-B",
+    "-X",
+    "utf8",
     ...(mode === "selftest" ? ["-c", selftest] : [HARNESS_IN_SANDBOX, mode]),
   ];
 }
@@ -283,7 +310,10 @@ const SELFTEST = [
 
 async function selfTest(rt: Runtime): Promise<boolean> {
   try {
-    const { stdout } = await run(rt.bwrap, sandboxArgs(rt, "", "selftest", SELFTEST), { ...spawnOptions(rt), timeout: 20_000 });
+    const { stdout } = await run(rt.bwrap, sandboxArgs(rt, "", "selftest", SELFTEST), {
+      ...spawnOptions(rt),
+      timeout: 20_000,
+    });
     const out = stdout.trim();
     if (out !== "ok capped" && out !== "ok uncapped") throw new Error(`unexpected output ${JSON.stringify(stdout)}`);
     return out === "ok capped";
@@ -382,7 +412,10 @@ function removeStaleStaging(parent: string): void {
 }
 
 function stageFile(user: SandboxUser, file: string): string {
-  const dest = path.join(staging(user), `${createHash("sha256").update(file).digest("hex").slice(0, 16)}-${path.basename(file)}`);
+  const dest = path.join(
+    staging(user),
+    `${createHash("sha256").update(file).digest("hex").slice(0, 16)}-${path.basename(file)}`,
+  );
   copyFileSync(file, dest);
   chmodSync(dest, 0o644);
   return dest;

@@ -2,8 +2,14 @@
 import { fileURLToPath } from "node:url";
 import type { PackRef, TaskCode } from "./index";
 
-export const BASIC: PackRef = { dir: fileURLToPath(new URL("./fixtures/basic", import.meta.url)), hash: "fixture-basic" };
-export const WRAPPED: PackRef = { dir: fileURLToPath(new URL("./fixtures/wrapped", import.meta.url)), hash: "fixture-wrapped" };
+export const BASIC: PackRef = {
+  dir: fileURLToPath(new URL("./fixtures/basic", import.meta.url)),
+  hash: "fixture-basic",
+};
+export const WRAPPED: PackRef = {
+  dir: fileURLToPath(new URL("./fixtures/wrapped", import.meta.url)),
+  hash: "fixture-wrapped",
+};
 
 /** Python source from an indented template literal. */
 export function py(strings: TemplateStringsArray, ...values: unknown[]): string {

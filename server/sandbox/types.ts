@@ -148,7 +148,12 @@ export interface Sandbox {
    * How strong the task's verifier is: variants of the solution it should reject, what it reads, a
    * rerun (strength.ts). Optional so that test doubles of the filter need not implement it.
    */
-  checkStrength?(pack: PackRef, code: StrengthCode, limits?: Partial<SandboxLimits>, options?: StrengthOptions): Promise<StrengthReport>;
+  checkStrength?(
+    pack: PackRef,
+    code: StrengthCode,
+    limits?: Partial<SandboxLimits>,
+    options?: StrengthOptions,
+  ): Promise<StrengthReport>;
   close(): Promise<void>;
 }
 

@@ -16,7 +16,7 @@ export function decideVerdict(
   const failures = cases.filter((c) => c.role === "failure");
   let reason: RejectReason | null = null;
   if (!verifierLoads) reason = "verifier_invalid";
-  else if (!solution || solution.outcome !== "pass") reason = "solution_not_passing";
+  else if (solution?.outcome !== "pass") reason = "solution_not_passing";
   else if (failures.length === 0) reason = "no_failure_cases";
   else if (failures.some((c) => c.outcome === "pass")) reason = "failure_case_passing";
   else if (failures.some((c) => c.outcome !== "fail")) reason = "failure_case_error";

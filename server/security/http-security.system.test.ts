@@ -21,7 +21,14 @@ let victim: string;
 let auth: Record<string, string>;
 
 const line = (id: string) =>
-  JSON.stringify({ id, environment: "sec", instruction: `do ${id}`, verifier: "def verify(state, answer):\n    return True\n", solution: "respond('x')", failure_cases: [] });
+  JSON.stringify({
+    id,
+    environment: "sec",
+    instruction: `do ${id}`,
+    verifier: "def verify(state, answer):\n    return True\n",
+    solution: "respond('x')",
+    failure_cases: [],
+  });
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -30,7 +37,13 @@ beforeAll(async () => {
   await importTasks({ db, source: Readable.from([["sec-1", "sec-2"].map(line).join("\n")]), batchName: "sec-batch" });
   const ids = (await db.prisma.task.findMany({ select: { id: true } })).map((t) => t.id);
   // No pack runs these tasks: they go in approved by override, which publishing accepts.
-  await setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: ids }, status: "approved", override: { reason: "fixture without a pack" } });
+  await setReviewStatus({
+    userId: db.defaultUserId,
+    db,
+    selection: { taskIds: ids },
+    status: "approved",
+    override: { reason: "fixture without a pack" },
+  });
   await createDataset({ userId: db.defaultUserId, db, name: "ds" });
   await addTasksToDataset({ userId: db.defaultUserId, db, dataset: "ds", selection: { taskIds: ids } });
   await publishVersion({ userId: db.defaultUserId, db, dataset: "ds" });
@@ -66,7 +79,9 @@ describe("dataset downloads build no path from the request", () => {
       const res = await rawRequest(app.port, { path: `/api/datasets/${ref}/export?format=jsonl`, headers: auth });
       expect(res.status, ref).toBe(400);
     }
-    expect((await rawRequest(app.port, { path: "/api/datasets/ds/export?format=../../x", headers: auth })).status).toBe(400);
+    expect((await rawRequest(app.port, { path: "/api/datasets/ds/export?format=../../x", headers: auth })).status).toBe(
+      400,
+    );
     victimIntact();
   });
 
@@ -74,12 +89,19 @@ describe("dataset downloads build no path from the request", () => {
     const res = await rawRequest(app.port, { path: "/api/datasets/ds@1/export?format=jsonl", headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers["content-disposition"]).toBe('attachment; filename="ds-v1.jsonl"');
-    expect(res.body.trim().split("\n").map((l) => JSON.parse(l).id).sort()).toEqual(["sec-1", "sec-2"]);
+    expect(
+      res.body
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).id)
+        .sort(),
+    ).toEqual(["sec-1", "sec-2"]);
   });
 });
 
 describe("writes from another site or another host name are refused", () => {
-  const batches = async () => (await db.prisma.importBatch.findMany({ select: { name: true } })).map((b) => b.name).sort();
+  const batches = async () =>
+    (await db.prisma.importBatch.findMany({ select: { name: true } })).map((b) => b.name).sort();
 
   it("refuses a no-cors text/plain import from another origin, and imports nothing", async () => {
     const before = await batches();
@@ -118,18 +140,33 @@ describe("writes from another site or another host name are refused", () => {
     const res = await rawRequest(app.port, {
       method: "POST",
       path: "/api/trpc/review.setStatus",
-      headers: { ...auth, host: `attacker.example:${app.port}`, origin: `http://attacker.example:${app.port}`, "content-type": "application/json" },
+      headers: {
+        ...auth,
+        host: `attacker.example:${app.port}`,
+        origin: `http://attacker.example:${app.port}`,
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ json: { selection: { taskIds: [task] }, status: "approved" } }),
     });
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body).error.code).toBe("FORBIDDEN_HOST");
-    expect((await db.prisma.task.findUniqueOrThrow({ where: { id: task }, select: { reviewStatus: true } })).reviewStatus).toBe("unreviewed");
-    const read = await rawRequest(app.port, { path: "/api/v1/tasks", headers: { ...auth, host: `attacker.example:${app.port}` } });
+    expect(
+      (await db.prisma.task.findUniqueOrThrow({ where: { id: task }, select: { reviewStatus: true } })).reviewStatus,
+    ).toBe("unreviewed");
+    const read = await rawRequest(app.port, {
+      path: "/api/v1/tasks",
+      headers: { ...auth, host: `attacker.example:${app.port}` },
+    });
     expect(read.status).toBe(403);
   });
 
   it("refuses an API write whose body is not JSON", async () => {
-    const res = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { ...auth, "content-type": "text/plain" }, body: JSON.stringify({ name: "plain-ds" }) });
+    const res = await rawRequest(app.port, {
+      method: "POST",
+      path: "/api/v1/datasets",
+      headers: { ...auth, "content-type": "text/plain" },
+      body: JSON.stringify({ name: "plain-ds" }),
+    });
     expect(res.status).toBe(415);
     expect(await db.prisma.dataset.count({ where: { name: "plain-ds" } })).toBe(0);
   });
@@ -138,13 +175,26 @@ describe("writes from another site or another host name are refused", () => {
     const own = await rawRequest(app.port, {
       method: "POST",
       path: "/api/v1/datasets",
-      headers: { ...auth, origin: `http://127.0.0.1:${app.port}`, "sec-fetch-site": "same-origin", "content-type": "application/json" },
+      headers: {
+        ...auth,
+        origin: `http://127.0.0.1:${app.port}`,
+        "sec-fetch-site": "same-origin",
+        "content-type": "application/json",
+      },
       body: JSON.stringify({ name: "own-ds" }),
     });
     expect(own.status).toBe(201);
-    const script = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "script-ds" }) });
+    const script = await rawRequest(app.port, {
+      method: "POST",
+      path: "/api/v1/datasets",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ name: "script-ds" }),
+    });
     expect(script.status).toBe(201);
-    const localhost = await rawRequest(app.port, { path: "/api/v1/datasets", headers: { ...auth, host: `localhost:${app.port}` } });
+    const localhost = await rawRequest(app.port, {
+      path: "/api/v1/datasets",
+      headers: { ...auth, host: `localhost:${app.port}` },
+    });
     expect(localhost.status).toBe(200);
   });
 
@@ -176,7 +226,12 @@ describe("concurrent uploads", () => {
   it("20 parallel imports into one new batch name all succeed, into one batch", async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        rawRequest(app.port, { method: "POST", path: "/api/import?batch=parallel&fileName=p.jsonl", headers: { ...auth, "content-type": "application/octet-stream" }, body: line(`par-${i}`) }),
+        rawRequest(app.port, {
+          method: "POST",
+          path: "/api/import?batch=parallel&fileName=p.jsonl",
+          headers: { ...auth, "content-type": "application/octet-stream" },
+          body: line(`par-${i}`),
+        }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -193,7 +248,12 @@ describe("request bodies are bounded while they stream", () => {
       for (let i = 0; i < 40; i++) yield chunk;
       yield Buffer.from('"}');
     }
-    const res = await rawRequest(app.port, { method: "POST", path: "/api/v1/datasets", headers: { ...auth, "content-type": "application/json", "transfer-encoding": "chunked" }, body: body() }).catch((err: Error) => ({ status: -1, body: err.message, headers: {} }));
+    const res = await rawRequest(app.port, {
+      method: "POST",
+      path: "/api/v1/datasets",
+      headers: { ...auth, "content-type": "application/json", "transfer-encoding": "chunked" },
+      body: body(),
+    }).catch((err: Error) => ({ status: -1, body: err.message, headers: {} }));
     // The server answers 413 (or closes the connection once it has refused the body).
     expect([413, -1], res.body).toContain(res.status);
     expect(await db.prisma.dataset.count({ where: { name: "big" } })).toBe(0);

@@ -44,7 +44,11 @@ export function allowedHostsFrom(env: { host: string; allowedHosts: string[] }):
 }
 
 function isAllowedHost(hostname: string, cfg: GuardConfig): boolean {
-  return cfg.allowedHosts.includes(hostname) || cfg.allowedHosts.includes("*") || (cfg.allowedHosts.includes("localhost") && hostname.endsWith(".localhost"));
+  return (
+    cfg.allowedHosts.includes(hostname) ||
+    cfg.allowedHosts.includes("*") ||
+    (cfg.allowedHosts.includes("localhost") && hostname.endsWith(".localhost"))
+  );
 }
 
 export function guardRequest(req: GuardedRequest, cfg: GuardConfig): Refusal | null {
@@ -70,19 +74,31 @@ export function guardRequest(req: GuardedRequest, cfg: GuardConfig): Refusal | n
     // Same origin means the page was served by this host: compare host and port. The scheme is not
     // compared, so a TLS-terminating reverse proxy that forwards Host works unchanged.
     if (originHost !== host.trim().toLowerCase()) {
-      return { status: 403, code: "CROSS_SITE", message: `Refused: this request came from another site (${origin.slice(0, 100)}).` };
+      return {
+        status: 403,
+        code: "CROSS_SITE",
+        message: `Refused: this request came from another site (${origin.slice(0, 100)}).`,
+      };
     }
   } else {
     const site = req.headers.get("sec-fetch-site");
     if (site !== null && site !== "same-origin" && site !== "none") {
-      return { status: 403, code: "CROSS_SITE", message: `Refused: this request came from another site (Sec-Fetch-Site: ${site.slice(0, 40)}).` };
+      return {
+        status: 403,
+        code: "CROSS_SITE",
+        message: `Refused: this request came from another site (Sec-Fetch-Site: ${site.slice(0, 40)}).`,
+      };
     }
   }
 
   if ((req.pathname.startsWith("/api/trpc/") || req.pathname.startsWith("/api/v1/")) && hasBody(req.headers)) {
     const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type !== "application/json") {
-      return { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: `Send the body as application/json (got '${type.slice(0, 60) || "none"}').` };
+      return {
+        status: 415,
+        code: "UNSUPPORTED_MEDIA_TYPE",
+        message: `Send the body as application/json (got '${type.slice(0, 60) || "none"}').`,
+      };
     }
   }
   return null;
@@ -128,6 +144,9 @@ export function securityHeaders(dev: boolean): Record<string, string> {
 let routeConfig: { cfg: GuardConfig; headers: Record<string, string> } | undefined;
 /** The guard's configuration from the validated environment, computed once per process. */
 export function guardConfigFromEnv(env: { host: string; allowedHosts: string[]; nodeEnv: string }) {
-  routeConfig ??= { cfg: { allowedHosts: allowedHostsFrom(env) }, headers: securityHeaders(env.nodeEnv === "development") };
+  routeConfig ??= {
+    cfg: { allowedHosts: allowedHostsFrom(env) },
+    headers: securityHeaders(env.nodeEnv === "development"),
+  };
   return routeConfig;
 }

@@ -11,7 +11,12 @@ const ids: Record<string, number> = {};
 beforeAll(async () => {
   db = await createTestDb();
   await registerFixturePack(db, "calc");
-  await importLines(db, "st", [lenientTask("s1", "calc"), acceptedTask("s2", "calc"), lenientTask("s3", "calc"), acceptedTask("s4", "calc")]);
+  await importLines(db, "st", [
+    lenientTask("s1", "calc"),
+    acceptedTask("s2", "calc"),
+    lenientTask("s3", "calc"),
+    acceptedTask("s4", "calc"),
+  ]);
   for (const t of await db.prisma.task.findMany({ select: { id: true, externalId: true } })) ids[t.externalId] = t.id;
   await runFilterNow(db, { filter: { batch: "st" } });
 }, 120_000);
@@ -22,21 +27,59 @@ afterAll(async () => {
 describe("getStatistics", () => {
   it("counts what human edits did to verdicts, false positives both ways, overrides and review throughput", async () => {
     const edit = async (externalId: string, over: Partial<{ verifier: string; failureCases: string[] }>) => {
-      const t = await db.prisma.task.findUniqueOrThrow({ where: { id: ids[externalId]! }, select: { currentRevision: { select: { id: true, instruction: true, verifier: true, solution: true, failureCases: true } } } });
+      const t = await db.prisma.task.findUniqueOrThrow({
+        where: { id: ids[externalId]! },
+        select: {
+          currentRevision: {
+            select: { id: true, instruction: true, verifier: true, solution: true, failureCases: true },
+          },
+        },
+      });
       const c = t.currentRevision!;
-      await saveTaskRevision({ userId: db.defaultUserId, db, taskId: ids[externalId]!, baseRevisionId: c.id, content: { instruction: c.instruction, verifier: c.verifier, solution: c.solution, failureCases: c.failureCases, ...over } });
+      await saveTaskRevision({
+        userId: db.defaultUserId,
+        db,
+        taskId: ids[externalId]!,
+        baseRevisionId: c.id,
+        content: {
+          instruction: c.instruction,
+          verifier: c.verifier,
+          solution: c.solution,
+          failureCases: c.failureCases,
+          ...over,
+        },
+      });
     };
     await edit("s1", { failureCases: ["respond('5')"] }); // a failure case that fails now: rescued
     await edit("s2", { verifier: "def verify(state, answer):\n    return False\n" }); // a false positive found by editing
     await runFilterNow(db, { taskIds: [ids.s1!, ids.s2!] });
     await setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids.s1!] }, status: "approved" });
-    await setReviewStatus({ userId: db.defaultUserId, db, selection: { taskIds: [ids.s3!] }, status: "approved", override: { reason: "the failure case is wrong" } });
+    await setReviewStatus({
+      userId: db.defaultUserId,
+      db,
+      selection: { taskIds: [ids.s3!] },
+      status: "approved",
+      override: { reason: "the failure case is wrong" },
+    });
     const fp = await db.prisma.label.findUniqueOrThrow({ where: { name: "false positive" } });
     // Labelled a false positive although the task stays accepted (its verifier is not fixed yet).
-    await setTaskLabel({ userId: db.defaultUserId, db, selection: { taskIds: [ids.s2!, ids.s4!] }, labelId: fp.id, on: true });
+    await setTaskLabel({
+      userId: db.defaultUserId,
+      db,
+      selection: { taskIds: [ids.s2!, ids.s4!] },
+      labelId: fp.id,
+      on: true,
+    });
 
     const stats = await getStatistics({ db });
-    expect(stats.edits).toEqual({ edited: 2, rescued: 1, newlyRejected: 1, unchanged: 0, notRunBefore: 0, pendingNow: 0 });
+    expect(stats.edits).toEqual({
+      edited: 2,
+      rescued: 1,
+      newlyRejected: 1,
+      unchanged: 0,
+      notRunBefore: 0,
+      pendingNow: 0,
+    });
     expect(stats.falsePositives).toEqual({ labelled: 2, flippedByEdit: 1 });
     expect(stats.overrides).toBe(1);
     expect(stats.labels.find((l) => l.name === "false positive")?.n).toBe(2);

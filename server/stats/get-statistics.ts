@@ -23,7 +23,9 @@ export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }
       from review_events e join users u on u.id = e.user_id
       where e.created_at > now() - make_interval(days => ${days}::int)
       group by 1, 2, 3 order by 1`,
-    db.prisma.$queryRaw<Array<{ dataset: string; version: number; status: string; reason: string | null; overrides: number; n: number }>>`
+    db.prisma.$queryRaw<
+      Array<{ dataset: string; version: number; status: string; reason: string | null; overrides: number; n: number }>
+    >`
       select d.name as dataset, v.number as version, i.verdict->>'status' as status, i.verdict->>'reason' as reason,
              count(*) filter (where i.review->'override' is not null and i.review->>'override' <> 'null')::int as overrides, count(*)::int as n
       from dataset_versions v join datasets d on d.id = v.dataset_id join dataset_version_items i on i.version_id = v.id
@@ -46,9 +48,26 @@ export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }
     row[t.kind] = (row[t.kind] ?? 0) + t.n;
     perDay.set(t.day, row);
   }
-  const funnels = new Map<string, { version: number; tasks: number; run: number; accepted: number; overrides: number; byReason: Record<string, number> }>();
+  const funnels = new Map<
+    string,
+    {
+      version: number;
+      tasks: number;
+      run: number;
+      accepted: number;
+      overrides: number;
+      byReason: Record<string, number>;
+    }
+  >();
   for (const r of datasets) {
-    const t = funnels.get(r.dataset) ?? { version: r.version, tasks: 0, run: 0, accepted: 0, overrides: 0, byReason: {} };
+    const t = funnels.get(r.dataset) ?? {
+      version: r.version,
+      tasks: 0,
+      run: 0,
+      accepted: 0,
+      overrides: 0,
+      byReason: {},
+    };
     funnels.set(r.dataset, t);
     tallyVerdict(t, r.status, r.reason, r.n);
     t.overrides += r.overrides;
@@ -63,6 +82,12 @@ export async function getStatistics({ db, days = 30 }: { db: Db; days?: number }
     overrides,
     reviewers: [...new Set(throughput.map((t) => t.user))],
     throughput: [...perDay.entries()].map(([day, counts]) => ({ day, ...counts })),
-    datasets: [...funnels.entries()].map(([dataset, t]) => ({ dataset, version: t.version, tasks: t.tasks, overrides: t.overrides, ...funnelOf(t.run, t.accepted, t.byReason) })),
+    datasets: [...funnels.entries()].map(([dataset, t]) => ({
+      dataset,
+      version: t.version,
+      tasks: t.tasks,
+      overrides: t.overrides,
+      ...funnelOf(t.run, t.accepted, t.byReason),
+    })),
   };
 }

@@ -55,17 +55,25 @@ export async function getTaskStrength({ db, taskId }: { db: Db; taskId: number }
   }));
   const shownId = task.strengthCheckId;
   const shown = shownId
-    ? await db.prisma.strengthCheck.findUnique({ where: { id: shownId }, select: { id: true, report: true, finishedAt: true } })
+    ? await db.prisma.strengthCheck.findUnique({
+        where: { id: shownId },
+        select: { id: true, report: true, finishedAt: true },
+      })
     : null;
   const onCurrent = rows.filter((r) => r.revision_id === task.currentRevisionId);
   return {
     status: task.strength,
     /** The check the status comes from, with its evidence (null: the current revision was not checked). */
-    check: shown ? { ...history.find((h) => h.id === shown.id)!, report: shown.report as unknown as StrengthReport } : null,
+    check: shown
+      ? { ...history.find((h) => h.id === shown.id)!, report: shown.report as unknown as StrengthReport }
+      : null,
     /** A check of the current revision is queued or running. */
     pending: onCurrent.some((r) => r.status === "queued" || r.status === "running"),
     /** Why the latest check of the current revision did not end (failed, cancelled), if it did not. */
-    lastError: onCurrent[0] && (onCurrent[0].status === "failed" || onCurrent[0].status === "cancelled") ? onCurrent[0].error : null,
+    lastError:
+      onCurrent[0] && (onCurrent[0].status === "failed" || onCurrent[0].status === "cancelled")
+        ? onCurrent[0].error
+        : null,
     history,
   };
 }

@@ -8,7 +8,13 @@ import { withoutNul } from "../filter/run-filter";
 import { failRow, requeueRow } from "../jobs/queue";
 import type { JobOutcome } from "../jobs/worker";
 import { materializePack } from "../packs/materialize-pack";
-import { DEFAULT_PROBE_CAP, PackLoadError, SandboxUnavailableError, type Sandbox, type StrengthReport } from "../sandbox";
+import {
+  DEFAULT_PROBE_CAP,
+  PackLoadError,
+  SandboxUnavailableError,
+  type Sandbox,
+  type StrengthReport,
+} from "../sandbox";
 import { strengthStatusOf } from "./strength-summary";
 
 interface CheckRow {
@@ -53,17 +59,29 @@ export async function runStrengthJob({
     [checkId],
   );
   const row = rows[0];
-  if (!row || row.status !== "running" || row.worker_id !== workerId) return "lost";
+  if (row?.status !== "running" || row.worker_id !== workerId) return "lost";
   if (row.current_revision_id !== row.revision_id) {
     // a newer revision was saved meanwhile: it gets its own check after its own filter run
     const n = await db.prisma.strengthCheck.updateMany({
       where: { id: checkId, workerId, status: "running" },
-      data: { status: "cancelled", error: "A newer revision replaced this one before it was checked.", finishedAt: new Date(), workerId: null, leaseUntil: null },
+      data: {
+        status: "cancelled",
+        error: "A newer revision replaced this one before it was checked.",
+        finishedAt: new Date(),
+        workerId: null,
+        leaseUntil: null,
+      },
     });
     return n.count ? "cancelled" : "lost";
   }
   if (row.pack_id === null || row.hash === null) {
-    await failRow(db, "strength_checks", workerId, checkId, "The pack this revision was accepted on is gone: run the filter again.");
+    await failRow(
+      db,
+      "strength_checks",
+      workerId,
+      checkId,
+      "The pack this revision was accepted on is gone: run the filter again.",
+    );
     return "failed";
   }
   const started = Date.now();
@@ -72,11 +90,17 @@ export async function runStrengthJob({
     dir = await materializePack({ db, packId: row.pack_id, hash: row.hash });
   } catch (err) {
     if (err instanceof AppError) throw err;
-    await requeueRow(db, "strength_checks", workerId, checkId, { countAttempt: false, note: `Waiting for a worker that can write the pack: ${(err as Error).message}` });
+    await requeueRow(db, "strength_checks", workerId, checkId, {
+      countAttempt: false,
+      note: `Waiting for a worker that can write the pack: ${(err as Error).message}`,
+    });
     return "released";
   }
   if (!sandbox.checkStrength) {
-    await requeueRow(db, "strength_checks", workerId, checkId, { countAttempt: false, note: "Waiting for a worker whose sandbox runs strength checks." });
+    await requeueRow(db, "strength_checks", workerId, checkId, {
+      countAttempt: false,
+      note: "Waiting for a worker whose sandbox runs strength checks.",
+    });
     return "released";
   }
   let report: StrengthReport;
@@ -92,7 +116,10 @@ export async function runStrengthJob({
     );
   } catch (err) {
     if (err instanceof SandboxUnavailableError) {
-      await requeueRow(db, "strength_checks", workerId, checkId, { countAttempt: false, note: `Waiting for a worker that can run the sandbox: ${err.message}` });
+      await requeueRow(db, "strength_checks", workerId, checkId, {
+        countAttempt: false,
+        note: `Waiting for a worker that can run the sandbox: ${err.message}`,
+      });
       return "released";
     }
     if (err instanceof PackLoadError && (err.detail || lastAttempt)) {
@@ -105,7 +132,13 @@ export async function runStrengthJob({
 }
 
 /** The check's result, and the task's strength while the checked revision is its current one: one statement. */
-async function recordStrength(db: Db, checkId: number, workerId: string, report: StrengthReport, durationMs: number): Promise<boolean> {
+async function recordStrength(
+  db: Db,
+  checkId: number,
+  workerId: string,
+  report: StrengthReport,
+  durationMs: number,
+): Promise<boolean> {
   const result = strengthStatusOf(report);
   const { rows } = await db.pool.query<{ id: number }>(
     `with done as (

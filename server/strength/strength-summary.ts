@@ -3,7 +3,9 @@ import type { StrengthStatus } from "@/lib/strength";
 import type { StrengthReport } from "../sandbox";
 
 /** The task's strength from its check: leaks found > flaky > writes verify never reads > strong. */
-export function strengthStatusOf(r: Pick<StrengthReport, "leaks" | "flaky" | "unreadWrites">): Exclude<StrengthStatus, "unchecked"> {
+export function strengthStatusOf(
+  r: Pick<StrengthReport, "leaks" | "flaky" | "unreadWrites">,
+): Exclude<StrengthStatus, "unchecked"> {
   if (r.leaks > 0) return "lenient";
   if (r.flaky) return "flaky";
   if (r.unreadWrites?.length) return "unread_writes";
@@ -18,7 +20,18 @@ export interface StrengthSummary {
   flaky: boolean;
 }
 
-export function strengthSummary(row: { variants: number | null; leaks: number | null; flaky: boolean | null; unread_writes?: unknown; unreadWrites?: unknown } | null | undefined): StrengthSummary | null {
+export function strengthSummary(
+  row:
+    | {
+        variants: number | null;
+        leaks: number | null;
+        flaky: boolean | null;
+        unread_writes?: unknown;
+        unreadWrites?: unknown;
+      }
+    | null
+    | undefined,
+): StrengthSummary | null {
   if (!row || row.variants === null) return null;
   const unread = row.unread_writes ?? row.unreadWrites;
   return {

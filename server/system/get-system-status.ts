@@ -16,7 +16,10 @@ export async function sandboxProblem(): Promise<string | null> {
 }
 
 export async function getSystemStatus({ db }: { db: Db }) {
-  const [problem, queued] = await Promise.all([sandboxProblem(), db.prisma.filterRun.count({ where: { status: "queued" } })]);
+  const [problem, queued] = await Promise.all([
+    sandboxProblem(),
+    db.prisma.filterRun.count({ where: { status: "queued" } }),
+  ]);
   return {
     sandbox: problem === null ? { ok: true as const } : { ok: false as const, problem, install: installHint(problem) },
     queuedRuns: queued,

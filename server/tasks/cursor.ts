@@ -14,4 +14,3 @@ export function decodeCursor(cursor: string): [string, number] {
   }
   throw new AppError("BAD_INPUT", "Invalid cursor: start again from the first page.");
 }
-

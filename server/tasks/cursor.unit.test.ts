@@ -7,7 +7,12 @@ describe("list cursors", () => {
     expect(decodeCursor(encodeCursor("retail-0001 \u00e9", 7))).toEqual(["retail-0001 \u00e9", 7]);
   });
   it("refuses anything else with a message to start again", () => {
-    for (const bad of ["", "xyz", Buffer.from("[1,2]").toString("base64url"), Buffer.from('["a", 1.5]').toString("base64url")]) {
+    for (const bad of [
+      "",
+      "xyz",
+      Buffer.from("[1,2]").toString("base64url"),
+      Buffer.from('["a", 1.5]').toString("base64url"),
+    ]) {
       expect(() => decodeCursor(bad)).toThrow(/Invalid cursor/);
     }
   });

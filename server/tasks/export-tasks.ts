@@ -52,7 +52,17 @@ function caseError(c: ExportCase): string | null {
 }
 
 /** One task as a line of CaT JSON Lines: keys in the interchange format's order, metadata only when set. */
-export function formatCatLine(t: { id: string; environment: string; instruction: string; verifier: string; solution: string; failureCases: string[]; metadata: unknown; verdict: unknown; review: ExportReview }): string {
+export function formatCatLine(t: {
+  id: string;
+  environment: string;
+  instruction: string;
+  verifier: string;
+  solution: string;
+  failureCases: string[];
+  metadata: unknown;
+  verdict: unknown;
+  review: ExportReview;
+}): string {
   const line: Record<string, unknown> = {
     id: t.id,
     environment: t.environment,
@@ -68,7 +78,12 @@ export function formatCatLine(t: { id: string; environment: string; instruction:
 }
 
 /** One JSON object per task, each line ending in "\n". */
-export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: ExportTasksOptions): AsyncGenerator<string> {
+export async function* exportTasks({
+  db,
+  batch,
+  environment,
+  pageSize = 1000,
+}: ExportTasksOptions): AsyncGenerator<string> {
   const conds: Prisma.Sql[] = [Prisma.sql`t.current_revision_id is not null`];
   if (batch) {
     const found = await db.prisma.importBatch.findUnique({ where: { name: batch }, select: { id: true } });
@@ -105,7 +120,13 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
               status: r.verdict_status,
               reason: r.verdict_reason,
               packHash: r.pack_hash,
-              cases: (r.cases ?? []).map((c) => ({ role: c.role, index: c.index, outcome: c.outcome, error: caseError(c), durationMs: c.durationMs })),
+              cases: (r.cases ?? []).map((c) => ({
+                role: c.role,
+                index: c.index,
+                outcome: c.outcome,
+                error: caseError(c),
+                durationMs: c.durationMs,
+              })),
             };
       const review: ExportReview = {
         status: r.review_status,
@@ -113,7 +134,17 @@ export async function* exportTasks({ db, batch, environment, pageSize = 1000 }: 
         stale: r.review_stale,
         override: r.review_override === null ? null : { reason: r.review_override },
       };
-      yield formatCatLine({ id: r.external_id, environment: r.environment, instruction: r.instruction, verifier: r.verifier, solution: r.solution, failureCases: r.failure_cases ?? [], metadata: r.metadata, verdict, review });
+      yield formatCatLine({
+        id: r.external_id,
+        environment: r.environment,
+        instruction: r.instruction,
+        verifier: r.verifier,
+        solution: r.solution,
+        failureCases: r.failure_cases ?? [],
+        metadata: r.metadata,
+        verdict,
+        review,
+      });
     }
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.id;

@@ -47,20 +47,57 @@ describe("facet counts", () => {
 
   it("are exact at any size when the filter is on task columns only, kept by counters through every change", async () => {
     const before = await getFacetCounts({ db, filter: {}, exactLimit: 50 });
-    expect(before).toMatchObject({ total: 300, environment: { airline: 100, retail: 200 }, review: { unreviewed: 300 }, override: { no: 300 }, batch: { facets: 300 }, approximate: { total: false, environment: false, batch: false } });
+    expect(before).toMatchObject({
+      total: 300,
+      environment: { airline: 100, retail: 200 },
+      review: { unreviewed: 300 },
+      override: { no: 300 },
+      batch: { facets: 300 },
+      approximate: { total: false, environment: false, batch: false },
+    });
     // Nothing has run yet: no task reached the funnel's first stage, and no edit changed a verdict.
-    expect(await getFacetCounts({ db, filter: { stage: "run" }, exactLimit: 50 })).toMatchObject({ total: 0, edit: {} });
-    const some = (await db.prisma.task.findMany({ where: { environment: { name: "airline" } }, select: { id: true }, take: 30 })).map((t) => t.id);
+    expect(await getFacetCounts({ db, filter: { stage: "run" }, exactLimit: 50 })).toMatchObject({
+      total: 0,
+      edit: {},
+    });
+    const some = (
+      await db.prisma.task.findMany({ where: { environment: { name: "airline" } }, select: { id: true }, take: 30 })
+    ).map((t) => t.id);
     await setReviewStatus({ db, selection: { taskIds: some }, status: "rejected", userId: db.defaultUserId });
     const fp = await db.prisma.label.findUniqueOrThrow({ where: { name: "false positive" } });
-    await setTaskLabel({ db, selection: { taskIds: some.slice(0, 10) }, labelId: fp.id, on: true, userId: db.defaultUserId });
+    await setTaskLabel({
+      db,
+      selection: { taskIds: some.slice(0, 10) },
+      labelId: fp.id,
+      on: true,
+      userId: db.defaultUserId,
+    });
     const after = await getFacetCounts({ db, filter: { environment: "airline" }, exactLimit: 50 });
-    expect(after).toMatchObject({ total: 100, review: { unreviewed: 70, rejected: 30 }, environment: { airline: 100, retail: 200 }, approximate: { total: false, review: false } });
+    expect(after).toMatchObject({
+      total: 100,
+      review: { unreviewed: 70, rejected: 30 },
+      environment: { airline: 100, retail: 200 },
+      approximate: { total: false, review: false },
+    });
     expect(after.label["false positive"]).toBeGreaterThan(0);
-    await setReviewStatus({ db, selection: { taskIds: some.slice(20) }, status: "approved", override: { reason: "checked by hand" }, userId: db.defaultUserId });
-    expect(await getFacetCounts({ db, filter: { override: "yes" }, exactLimit: 50 })).toMatchObject({ total: 10, review: { approved: 10 }, override: { yes: 10, no: 290 } });
+    await setReviewStatus({
+      db,
+      selection: { taskIds: some.slice(20) },
+      status: "approved",
+      override: { reason: "checked by hand" },
+      userId: db.defaultUserId,
+    });
+    expect(await getFacetCounts({ db, filter: { override: "yes" }, exactLimit: 50 })).toMatchObject({
+      total: 10,
+      review: { approved: 10 },
+      override: { yes: 10, no: 290 },
+    });
     const rejectedOnly = await getFacetCounts({ db, filter: { review: "rejected" }, exactLimit: 50 });
-    expect(rejectedOnly).toMatchObject({ total: 20, environment: { airline: 20 }, review: { unreviewed: 270, rejected: 20, approved: 10 } });
+    expect(rejectedOnly).toMatchObject({
+      total: 20,
+      environment: { airline: 20 },
+      review: { unreviewed: 270, rejected: 20, approved: 10 },
+    });
     // Folding the appended counter rows changes nothing.
     await db.pool.query("select compact_facet_counters()");
     expect(await getFacetCounts({ db, filter: { review: "rejected" }, exactLimit: 50 })).toEqual(rejectedOnly);

@@ -40,7 +40,11 @@ const MEMBERSHIP_FACETS = {
 type ColumnFacet = keyof typeof COLUMN_FACETS;
 type MembershipFacet = keyof typeof MEMBERSHIP_FACETS;
 export type Facet = ColumnFacet | MembershipFacet | "edit";
-export const FACETS: Facet[] = [...(Object.keys(COLUMN_FACETS) as ColumnFacet[]), ...(Object.keys(MEMBERSHIP_FACETS) as MembershipFacet[]), "edit"];
+export const FACETS: Facet[] = [
+  ...(Object.keys(COLUMN_FACETS) as ColumnFacet[]),
+  ...(Object.keys(MEMBERSHIP_FACETS) as MembershipFacet[]),
+  "edit",
+];
 
 export type FacetCounts = Record<Facet, Record<string, number>> & {
   total: number;
@@ -73,15 +77,20 @@ const percentOf = (f: TaskFilter, total: number) => samplePercent(hasQ(f) ? TEXT
 function from(pass: Pass, plan: SearchPlan): Prisma.Sql {
   const needsText = hasQ(pass.filter) && typeof plan !== "object";
   if (pass.samplePercent === null) {
-    return needsText ? Prisma.sql`from tasks t left join task_revisions r on r.id = t.current_revision_id` : Prisma.sql`from tasks t`;
+    return needsText
+      ? Prisma.sql`from tasks t left join task_revisions r on r.id = t.current_revision_id`
+      : Prisma.sql`from tasks t`;
   }
   const tasks = Prisma.sql`tasks t tablesample ${Prisma.raw(pass.method === "bernoulli" ? "bernoulli" : "system")} (${Prisma.raw(pass.samplePercent.toFixed(4))}) repeatable (7)`;
   // Lateral, so the sampled rows look up their revision (a hash join would read every revision).
-  return needsText ? Prisma.sql`from ${tasks} left join lateral (select search_text from task_revisions where id = t.current_revision_id) r on true` : Prisma.sql`from ${tasks}`;
+  return needsText
+    ? Prisma.sql`from ${tasks} left join lateral (select search_text from task_revisions where id = t.current_revision_id) r on true`
+    : Prisma.sql`from ${tasks}`;
 }
 
 /** A sampled pass tests the sampled rows' text; an exact one uses the matches resolved once. */
-const planFor = (pass: Pass, matches: number[] | null): SearchPlan => (pass.samplePercent === null && matches ? { taskIds: matches } : "scan");
+const planFor = (pass: Pass, matches: number[] | null): SearchPlan =>
+  pass.samplePercent === null && matches ? { taskIds: matches } : "scan";
 
 /**
  * Exact or estimated: a filter is estimated on a sample first (for a text search, how common the
@@ -93,12 +102,15 @@ async function planPass(db: Db, filter: TaskFilter, total: number, exactLimit: n
   if (total <= exactLimit) return exact;
   const pct = percentOf(filter, total);
   const sampledRows = async () => {
-    const [row] = await db.prisma.$queryRaw<Array<{ n: number }>>`select count(*)::int as n from tasks tablesample system (${Prisma.raw(pct.toFixed(4))}) repeatable (7)`;
+    const [row] = await db.prisma.$queryRaw<
+      Array<{ n: number }>
+    >`select count(*)::int as n from tasks tablesample system (${Prisma.raw(pct.toFixed(4))}) repeatable (7)`;
     return { filter, samplePercent: pct, factor: row?.n ? total / row.n : 100 / pct };
   };
   const q = filter.q?.trim();
   if (q) return (await searchFraction(db, q, total)) * total <= exactLimit / 2 ? exact : sampledRows();
-  if (Object.values(filter).every((v) => v === undefined || v === "")) return { filter, samplePercent: pct, factor: 100 / pct, method: "bernoulli" };
+  if (Object.values(filter).every((v) => v === undefined || v === ""))
+    return { filter, samplePercent: pct, factor: 100 / pct, method: "bernoulli" };
   const [row] = await db.prisma.$queryRaw<Array<{ hits: number; n: number }>>`
     select count(*) filter (where ${taskFilterSql(filter, "scan")})::int as hits, count(*)::int as n
     from tasks t tablesample system (${Prisma.raw(pct.toFixed(4))}) repeatable (7)`;
@@ -116,7 +128,10 @@ export function estimate(n: number): number {
 
 async function columnCounts(db: Db, pass: Pass, matches: number[] | null, facets: ColumnFacet[], withTotal: boolean) {
   const sets = [...facets.map((f) => Prisma.sql`(${COLUMN_FACETS[f]})`), ...(withTotal ? [Prisma.sql`()`] : [])];
-  const columns = facets.map((f) => Prisma.sql`${COLUMN_FACETS[f]}::text as ${Prisma.raw(`"v_${f}"`)}, grouping(${COLUMN_FACETS[f]}) as ${Prisma.raw(`"g_${f}"`)}`);
+  const columns = facets.map(
+    (f) =>
+      Prisma.sql`${COLUMN_FACETS[f]}::text as ${Prisma.raw(`"v_${f}"`)}, grouping(${COLUMN_FACETS[f]}) as ${Prisma.raw(`"g_${f}"`)}`,
+  );
   const plan = planFor(pass, matches);
   const rows = await db.prisma.$queryRaw<Array<Record<string, string | number | null>>>`
     select ${Prisma.join([...columns, Prisma.sql`count(*)::int as n`], ", ")}
@@ -165,7 +180,8 @@ interface CounterRow {
   n: number;
   parts: number;
 }
-const counterAnswers = (f: TaskFilter) => Object.entries(f).every(([k, v]) => v === undefined || v === "" || k in COUNTER_FACETS);
+const counterAnswers = (f: TaskFilter) =>
+  Object.entries(f).every(([k, v]) => v === undefined || v === "" || k in COUNTER_FACETS);
 /** Appended counter rows past which a reader folds them (the read stays correct either way). */
 const COMPACT_AFTER = 5_000;
 
@@ -181,13 +197,24 @@ async function countersFacetCounts(db: Db, filter: TaskFilter) {
     select environment_id, verdict_status::text as verdict_status, verdict_reason::text as verdict_reason, review_status::text as review_status,
            review_stale, has_comments, edited, has_override, strength::text as strength, sum(n)::int as n, count(*)::int as parts
     from task_counts group by 1, 2, 3, 4, 5, 6, 7, 8, 9 having sum(n) <> 0`;
-  if (rows.reduce((a, r) => a + r.parts, 0) > COMPACT_AFTER) void db.pool.query("select compact_facet_counters()").catch(() => undefined);
+  if (rows.reduce((a, r) => a + r.parts, 0) > COMPACT_AFTER)
+    void db.pool.query("select compact_facet_counters()").catch(() => undefined);
   const columns = Object.keys(COUNTER_FACETS) as ColumnFacet[];
   // The environment filter is a name; the counters hold ids.
-  const envId = filter.environment ? (await db.prisma.environment.findUnique({ where: { name: filter.environment }, select: { id: true } }))?.id ?? -1 : undefined;
-  const wanted = (f: ColumnFacet) => (f === "environment" ? (envId === undefined ? undefined : String(envId)) : filter[f]);
-  const matches = (r: CounterRow, except?: ColumnFacet) => columns.every((f) => f === except || wanted(f) === undefined || wanted(f) === "" || counterValue(r, f) === wanted(f));
-  const counts = Object.fromEntries(columns.map((f) => [f, {} as Record<string, number>])) as Record<ColumnFacet, Record<string, number>>;
+  const envId = filter.environment
+    ? ((await db.prisma.environment.findUnique({ where: { name: filter.environment }, select: { id: true } }))?.id ??
+      -1)
+    : undefined;
+  const wanted = (f: ColumnFacet) =>
+    f === "environment" ? (envId === undefined ? undefined : String(envId)) : filter[f];
+  const matches = (r: CounterRow, except?: ColumnFacet) =>
+    columns.every(
+      (f) => f === except || wanted(f) === undefined || wanted(f) === "" || counterValue(r, f) === wanted(f),
+    );
+  const counts = Object.fromEntries(columns.map((f) => [f, {} as Record<string, number>])) as Record<
+    ColumnFacet,
+    Record<string, number>
+  >;
   let total = 0;
   for (const r of rows) {
     if (matches(r)) total += r.n;
@@ -226,7 +253,15 @@ async function membershipTotals(db: Db, facet: MembershipFacet) {
 const isEmpty = (f: TaskFilter) => Object.values(f).every((v) => v === undefined || v === "");
 
 /** `exactLimit` is for tests: a small table crosses it too. */
-export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: { db: Db; filter: TaskFilter; exactLimit?: number }): Promise<FacetCounts> {
+export async function getFacetCounts({
+  db,
+  filter,
+  exactLimit = EXACT_LIMIT,
+}: {
+  db: Db;
+  filter: TaskFilter;
+  exactLimit?: number;
+}): Promise<FacetCounts> {
   const total = await tableRows(db);
   const columns = Object.keys(COLUMN_FACETS) as ColumnFacet[];
   const chosen = columns.filter((f) => filter[f] !== undefined);
@@ -243,15 +278,32 @@ export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: {
   };
   const membership = (facet: MembershipFacet) => {
     const f = without(facet);
-    return isEmpty(f) ? Promise.all([membershipTotals(db, facet), { samplePercent: null } as Pass]) : plan(f).then(async (p) => [await membershipCounts(db, p, null, facet), p] as const);
+    return isEmpty(f)
+      ? Promise.all([membershipTotals(db, facet), { samplePercent: null } as Pass])
+      : plan(f).then(async (p) => [await membershipCounts(db, p, null, facet), p] as const);
   };
   const columnPasses = useCounters ? [] : await Promise.all([plan(filter), ...chosen.map((f) => plan(without(f)))]);
   // A rare term's matches, once, for every exact pass (the text search is the only costly part).
   const q = filter.q?.trim();
   const matches =
-    q && columnPasses.some((p) => p.samplePercent === null) && total > exactLimit ? (await db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`).map((r) => r.id) : null;
-  const withMatches = (facet: MembershipFacet) => (q && matches ? plan(without(facet)).then(async (p) => [await membershipCounts(db, p, matches, facet), p] as const) : membership(facet));
-  const [environments, batches, labels, [batchRows, batchPass], [labelRows, labelPass], edits, counters, freeRows, ...chosenRows] = await Promise.all([
+    q && columnPasses.some((p) => p.samplePercent === null) && total > exactLimit
+      ? (await db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`).map((r) => r.id)
+      : null;
+  const withMatches = (facet: MembershipFacet) =>
+    q && matches
+      ? plan(without(facet)).then(async (p) => [await membershipCounts(db, p, matches, facet), p] as const)
+      : membership(facet);
+  const [
+    environments,
+    batches,
+    labels,
+    [batchRows, batchPass],
+    [labelRows, labelPass],
+    edits,
+    counters,
+    freeRows,
+    ...chosenRows
+  ] = await Promise.all([
     db.prisma.environment.findMany({ select: { id: true, name: true } }),
     db.prisma.importBatch.findMany({ select: { id: true, name: true } }),
     db.prisma.label.findMany({ select: { id: true, name: true } }),
@@ -265,18 +317,26 @@ export async function getFacetCounts({ db, filter, exactLimit = EXACT_LIMIT }: {
   const envName = new Map(environments.map((e) => [String(e.id), e.name]));
   const out = Object.fromEntries(FACETS.map((f) => [f, {}])) as unknown as FacetCounts;
   out.total = 0;
-  out.approximate = { total: false, ...Object.fromEntries(FACETS.map((f) => [f, false])) } as FacetCounts["approximate"];
+  out.approximate = {
+    total: false,
+    ...Object.fromEntries(FACETS.map((f) => [f, false])),
+  } as FacetCounts["approximate"];
   if (counters) {
     out.total = counters.total;
-    for (const f of columns) for (const [v, n] of Object.entries(counters.counts[f])) out[f][f === "environment" ? (envName.get(v) ?? v) : v] = n;
+    for (const f of columns)
+      for (const [v, n] of Object.entries(counters.counts[f]))
+        out[f][f === "environment" ? (envName.get(v) ?? v) : v] = n;
   } else {
     out.approximate.total = columnPasses[0]!.samplePercent !== null;
     for (const f of free) out.approximate[f] = columnPasses[0]!.samplePercent !== null;
-    chosen.forEach((f, i) => (out.approximate[f] = columnPasses[i + 1]!.samplePercent !== null));
+    chosen.forEach((f, i) => {
+      out.approximate[f] = columnPasses[i + 1]!.samplePercent !== null;
+    });
     for (const rowsOf of [freeRows, ...chosenRows]) {
       for (const r of rowsOf) {
         if (r.facet === "total") out.total = r.n;
-        else if (r.value !== null) out[r.facet][r.facet === "environment" ? (envName.get(r.value) ?? r.value) : r.value] = r.n;
+        else if (r.value !== null)
+          out[r.facet][r.facet === "environment" ? (envName.get(r.value) ?? r.value) : r.value] = r.n;
       }
     }
   }

@@ -34,6 +34,10 @@ export async function getImport({ db, id }: { db: Db; id: number }) {
 
 /** Batches with how many tasks belong to each. */
 export async function listBatches({ db }: { db: Db }) {
-  const rows = await db.prisma.importBatch.findMany({ select: { id: true, name: true, createdAt: true, _count: { select: { members: true, imports: true } } }, orderBy: { id: "desc" }, take: 500 });
+  const rows = await db.prisma.importBatch.findMany({
+    select: { id: true, name: true, createdAt: true, _count: { select: { members: true, imports: true } } },
+    orderBy: { id: "desc" },
+    take: 500,
+  });
   return rows.map(({ _count, ...b }) => ({ ...b, tasks: _count.members, imports: _count.imports }));
 }

@@ -15,7 +15,14 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const line = (i: number) =>
-  JSON.stringify({ id: `k${i}`, environment: "retail", instruction: `task ${i}`, verifier: "def verify(state, answer):\n    return True\n", solution: "pass", failure_cases: [] });
+  JSON.stringify({
+    id: `k${i}`,
+    environment: "retail",
+    instruction: `task ${i}`,
+    verifier: "def verify(state, answer):\n    return True\n",
+    solution: "pass",
+    failure_cases: [],
+  });
 
 // A child process importing an endless, slow stream: 600 lines at once (one chunk of 500 commits),
 // then a line every 50 ms, forever.
@@ -34,7 +41,10 @@ await importTasks({ db, source: source(), batchName: "killed" });
 
 describe("an import killed mid-way", () => {
   it("is marked interrupted and recounted, and the file can be imported again into the same batch", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", CHILD], { env: { ...process.env, DATABASE_URL: db.url, NODE_OPTIONS: "" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", CHILD], {
+      env: { ...process.env, DATABASE_URL: db.url, NODE_OPTIONS: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let err = "";
     child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
     const until = Date.now() + 60_000;
@@ -49,17 +59,32 @@ describe("an import killed mid-way", () => {
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
 
-    const before = await db.prisma.import.findFirstOrThrow({ where: { batchName: "killed" }, select: { id: true, status: true } });
+    const before = await db.prisma.import.findFirstOrThrow({
+      where: { batchName: "killed" },
+      select: { id: true, status: true },
+    });
     expect(before.status).toBe("running");
     const committed = await db.prisma.taskRevision.count({ where: { importId: before.id } });
     expect(committed).toBeGreaterThanOrEqual(500);
     // The lock of a killed process is gone once Postgres notices its connection closed.
     const deadline = Date.now() + 20_000;
-    while ((await markInterruptedImports({ db })) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    const after = await db.prisma.import.findUniqueOrThrow({ where: { id: before.id }, select: { status: true, createdCount: true, failure: true } });
-    expect(after).toMatchObject({ status: "interrupted", createdCount: committed, failure: expect.stringContaining("import the file again into the same batch") });
+    while ((await markInterruptedImports({ db })) === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    const after = await db.prisma.import.findUniqueOrThrow({
+      where: { id: before.id },
+      select: { status: true, createdCount: true, failure: true },
+    });
+    expect(after).toMatchObject({
+      status: "interrupted",
+      createdCount: committed,
+      failure: expect.stringContaining("import the file again into the same batch"),
+    });
 
-    const again = await importTasks({ db, source: Readable.from([Array.from({ length: 800 }, (_, i) => line(i)).join("\n")]), batchName: "killed" });
+    const again = await importTasks({
+      db,
+      source: Readable.from([Array.from({ length: 800 }, (_, i) => line(i)).join("\n")]),
+      batchName: "killed",
+    });
     expect(again).toMatchObject({ status: "done", created: 800 - committed, unchanged: committed });
     expect(await db.prisma.taskBatch.count({ where: { batch: { name: "killed" } } })).toBe(800);
   }, 120_000);

@@ -4,7 +4,7 @@
 import pg from "pg";
 import { LIMITS, type CatTask, type LineError } from "@/lib/cat";
 import type { Db } from "../db/client";
-import { Prisma } from "../db/generated/client";
+import type { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { requestRerun } from "../filter/request-rerun";
 import { SUPERSEDE_REVIEW } from "../review/review-state";
@@ -57,14 +57,19 @@ const IMPORT_LOCK = 7283;
 
 function defaultBatchName(fileName: string | undefined): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
-  const base = (fileName ?? "import").replace(/\.[^.]*$/, "").replace(/[^\w.-]+/g, "-").slice(0, 60) || "import";
+  const base =
+    (fileName ?? "import")
+      .replace(/\.[^.]*$/, "")
+      .replace(/[^\w.-]+/g, "-")
+      .slice(0, 60) || "import";
   return `${base}-${stamp}`;
 }
 
 export const batchNameSchemaMessage = "batch names are 1-100 characters: letters, digits, '.', '_', '-', ' '";
 export function checkBatchName(name: string): string {
   const trimmed = name.trim();
-  if (!/^[\w.\- ]{1,100}$/.test(trimmed)) throw new AppError("BAD_INPUT", `Invalid batch name '${name}': ${batchNameSchemaMessage}`);
+  if (!/^[\w.\- ]{1,100}$/.test(trimmed))
+    throw new AppError("BAD_INPUT", `Invalid batch name '${name}': ${batchNameSchemaMessage}`);
   return trimmed;
 }
 
@@ -97,7 +102,10 @@ export async function importTasks(opts: ImportTasksOptions): Promise<ImportSumma
   const counter = { bytes: 0 };
   const { first, rest } = await peek(countBytes(opts.source, counter));
   const format = opts.format ?? detectFormat(opts.fileName, first);
-  const record = await db.prisma.import.create({ data: { batchName: name, fileName: opts.fileName ?? null, format, createdById: userId }, select: { id: true } });
+  const record = await db.prisma.import.create({
+    data: { batchName: name, fileName: opts.fileName ?? null, format, createdById: userId },
+    select: { id: true },
+  });
   // Held on a connection of its own (outside the pool, which concurrent imports would otherwise
   // drain) for as long as this import runs: when the process dies, the connection and the lock go
   // with it, and the next look at the imports knows this one was interrupted.
@@ -114,11 +122,21 @@ export async function importTasks(opts: ImportTasksOptions): Promise<ImportSumma
 
 async function runImport(
   opts: ImportTasksOptions,
-  ctx: { importId: number; name: string; format: TaskFileFormat; userId: number; first: Buffer; rest: AsyncIterable<Uint8Array>; counter: { bytes: number } },
+  ctx: {
+    importId: number;
+    name: string;
+    format: TaskFileFormat;
+    userId: number;
+    first: Buffer;
+    rest: AsyncIterable<Uint8Array>;
+    counter: { bytes: number };
+  },
 ): Promise<ImportSummary> {
   const { db } = opts;
   const { importId, name, format, userId, rest, counter } = ctx;
-  const environments = new Map((await db.prisma.environment.findMany({ select: { id: true, name: true } })).map((e) => [e.name, e.id]));
+  const environments = new Map(
+    (await db.prisma.environment.findMany({ select: { id: true, name: true } })).map((e) => [e.name, e.id]),
+  );
   const progress: ImportProgress = { bytesRead: 0, linesRead: 0, created: 0, revised: 0, unchanged: 0, errorCount: 0 };
   const errors: LineError[] = [];
   let batchId: number | null = null;
@@ -147,7 +165,8 @@ async function runImport(
   };
 
   try {
-    const items: AsyncIterable<ParsedItem> = format === "tagged" ? parseTagged(rest, opts.defaultEnvironment) : parseJsonl(rest);
+    const items: AsyncIterable<ParsedItem> =
+      format === "tagged" ? parseTagged(rest, opts.defaultEnvironment) : parseJsonl(rest);
     for await (const item of items) {
       progress.linesRead = item.line;
       if ("errors" in item) {
@@ -162,11 +181,18 @@ async function runImport(
       const environmentId = environments.get(task.environment);
       if (environmentId === undefined) {
         const known = [...environments.keys()].join(", ") || "none registered yet";
-        addErrors([{ line, field: "environment", message: `unknown environment '${task.environment}' (known: ${known})` }]);
+        addErrors([
+          { line, field: "environment", message: `unknown environment '${task.environment}' (known: ${known})` },
+        ]);
         continue;
       }
       valid += 1;
-      const content = { instruction: task.instruction, verifier: task.verifier, solution: task.solution, failureCases: task.failure_cases };
+      const content = {
+        instruction: task.instruction,
+        verifier: task.verifier,
+        solution: task.solution,
+        failureCases: task.failure_cases,
+      };
       const hash = hashTaskContent(content, task.metadata);
       const externalId = task.id ?? `auto-${hash.slice(0, 16)}`;
       const key = `${environmentId}\u0000${externalId}`;
@@ -176,7 +202,8 @@ async function runImport(
       chunk.push({ line, task, environmentId, externalId, hash, searchText: searchTextOf(content) });
     }
     if (!failure) await flush();
-    if (!failure && progress.linesRead === 0 && valid === 0 && progress.errorCount === 0) failure = "The file is empty: no tasks found.";
+    if (!failure && progress.linesRead === 0 && valid === 0 && progress.errorCount === 0)
+      failure = "The file is empty: no tasks found.";
   } catch (err) {
     failure = err instanceof AppError ? err.message : `Import stopped: ${(err as Error).message}`;
     if (!(err instanceof AppError)) console.error("[import]", importId, err);
@@ -197,7 +224,8 @@ async function runImport(
 }
 
 async function ensureBatch(db: Db, importId: number, name: string, userId: number): Promise<number> {
-  await db.prisma.$executeRaw`insert into import_batches (name, created_by_id, created_at) values (${name}, ${userId}::int, now()) on conflict (name) do nothing`;
+  await db.prisma
+    .$executeRaw`insert into import_batches (name, created_by_id, created_at) values (${name}, ${userId}::int, now()) on conflict (name) do nothing`;
   const batch = await db.prisma.importBatch.findUniqueOrThrow({ where: { name }, select: { id: true } });
   await db.prisma.import.update({ where: { id: importId }, data: { batchId: batch.id } });
   return batch.id;
@@ -216,7 +244,10 @@ export async function markInterruptedImports({ db }: { db: Db }): Promise<number
   let marked = 0;
   try {
     for (const { id } of running) {
-      const { rows } = await client.query<{ free: boolean }>("select pg_try_advisory_lock($1, $2) as free", [IMPORT_LOCK, id]);
+      const { rows } = await client.query<{ free: boolean }>("select pg_try_advisory_lock($1, $2) as free", [
+        IMPORT_LOCK,
+        id,
+      ]);
       if (!rows[0]?.free) continue; // a live process holds it
       try {
         const n = await db.prisma.$executeRaw`
@@ -293,7 +324,12 @@ async function commitChunk(
           order by ord
           returning id, environment_id, external_id`;
         for (const t of inserted) {
-          byKey.set(`${t.environment_id}\u0000${t.external_id}`, { ...t, revision_count: 0, current_revision_id: null, content_hash: null });
+          byKey.set(`${t.environment_id}\u0000${t.external_id}`, {
+            ...t,
+            revision_count: 0,
+            current_revision_id: null,
+            content_hash: null,
+          });
         }
       }
 

@@ -37,13 +37,18 @@ const ISO = (col: string) => Prisma.raw(`to_char(${col} at time zone 'UTC', 'YYY
 const SORT_KEY: Record<SortField, { cols: Prisma.Sql; value: Prisma.Sql; bind: (v: string) => Prisma.Sql }> = {
   created: { cols: Prisma.raw("t.created_at"), value: ISO("t.created_at"), bind: (v) => Prisma.sql`${v}::timestamptz` },
   updated: { cols: Prisma.raw("t.updated_at"), value: ISO("t.updated_at"), bind: (v) => Prisma.sql`${v}::timestamptz` },
-  externalId: { cols: Prisma.raw("t.external_id"), value: Prisma.raw("t.external_id"), bind: (v) => Prisma.sql`${v}::text` },
+  externalId: {
+    cols: Prisma.raw("t.external_id"),
+    value: Prisma.raw("t.external_id"),
+    bind: (v) => Prisma.sql`${v}::text`,
+  },
   lenient: {
     cols: Prisma.raw("t.strength, t.created_at"),
     value: Prisma.sql`t.strength::text || '|' || ${ISO("t.created_at")}`,
     bind: (v) => {
       const [strength = "", at = ""] = v.split("|");
-      if (!(STRENGTH_STATUSES as readonly string[]).includes(strength)) throw new AppError("BAD_INPUT", "Invalid cursor: start again from the first page.");
+      if (!(STRENGTH_STATUSES as readonly string[]).includes(strength))
+        throw new AppError("BAD_INPUT", "Invalid cursor: start again from the first page.");
       return Prisma.sql`${strength}::"StrengthStatus", ${at}::timestamptz`;
     },
   },
@@ -54,7 +59,13 @@ const RARE_MATCHES = 5_000;
 /** How many rows the "scan" plan may test before the index takes over. */
 const SCAN_WINDOW = 5000;
 
-export async function listTasks({ db, input }: { db: Db; input: TaskListInput }): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
+export async function listTasks({
+  db,
+  input,
+}: {
+  db: Db;
+  input: TaskListInput;
+}): Promise<{ items: TaskListItem[]; nextCursor: string | null }> {
   const p = taskListInputSchema.parse(input);
   const key = SORT_KEY[p.sort];
   const desc = p.dir === "desc";
@@ -62,10 +73,15 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
   if (p.cursor) {
     const [value, id] = decodeCursor(p.cursor);
     const v = key.bind(value);
-    after = desc ? Prisma.sql`(${key.cols}, t.id) < (${v}, ${id}::int)` : Prisma.sql`(${key.cols}, t.id) > (${v}, ${id}::int)`;
+    after = desc
+      ? Prisma.sql`(${key.cols}, t.id) < (${v}, ${id}::int)`
+      : Prisma.sql`(${key.cols}, t.id) > (${v}, ${id}::int)`;
   }
   const dir = Prisma.raw(desc ? "desc" : "asc");
-  const order = p.sort === "lenient" ? Prisma.sql`t.strength ${dir}, t.created_at ${dir}, t.id ${dir}` : Prisma.sql`${key.cols} ${dir}, t.id ${dir}`;
+  const order =
+    p.sort === "lenient"
+      ? Prisma.sql`t.strength ${dir}, t.created_at ${dir}, t.id ${dir}`
+      : Prisma.sql`${key.cols} ${dir}, t.id ${dir}`;
   type Row = Omit<TaskListItem, "createdAt" | "updatedAt"> & { createdAt: Date; updatedAt: Date; sortValue: string };
   const page = (plan: SearchPlan, window: number | null) => db.prisma.$queryRaw<Row[]>`
     ${taskSearchCte(p, plan)}
@@ -97,7 +113,11 @@ export async function listTasks({ db, input }: { db: Db; input: TaskListInput })
   const items = more ? rows.slice(0, p.limit) : rows;
   const last = items[items.length - 1];
   return {
-    items: items.map(({ sortValue: _s, ...r }) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() })),
+    items: items.map(({ sortValue: _s, ...r }) => ({
+      ...r,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    })),
     nextCursor: more && last ? encodeCursor(last.sortValue, last.id) : null,
   };
 }

@@ -15,7 +15,10 @@ interface RawLine {
 }
 
 /** Splits a byte stream into lines (LF or CRLF), dropping the bytes of over-long lines. */
-export async function* readLines(source: AsyncIterable<Uint8Array | string>, maxBytes: number = LIMITS.lineBytes): AsyncGenerator<RawLine> {
+export async function* readLines(
+  source: AsyncIterable<Uint8Array | string>,
+  maxBytes: number = LIMITS.lineBytes,
+): AsyncGenerator<RawLine> {
   let parts: Buffer[] = [];
   let partBytes = 0;
   let skipping = 0; // > 0 while inside an over-long line: bytes seen so far
@@ -50,7 +53,12 @@ export async function* readLines(source: AsyncIterable<Uint8Array | string>, max
     }
   };
   for await (const chunk of source) {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf =
+      typeof chunk === "string"
+        ? Buffer.from(chunk)
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (let nl = buf.indexOf(0x0a, start); nl !== -1; nl = buf.indexOf(0x0a, start)) {
       append(buf.subarray(start, nl));
@@ -77,17 +85,28 @@ function mayBeTruncated(buf: Buffer, end: number): boolean {
   // A prefix ending inside a multi-byte sequence is invalid only because it was cut: look back.
   for (let i = end - 1; i >= Math.max(0, end - 3); i--) {
     const b = buf[i]!;
-    if ((b & 0xc0) !== 0x80) return (b & 0xe0) === 0xc0 || (b & 0xf0) === 0xe0 || (b & 0xf8) === 0xf0 ? isUtf8(buf.subarray(0, i)) : false;
+    if ((b & 0xc0) !== 0x80)
+      return (b & 0xe0) === 0xc0 || (b & 0xf0) === 0xe0 || (b & 0xf8) === 0xf0 ? isUtf8(buf.subarray(0, i)) : false;
   }
   return false;
 }
 
 export function decodeLine(raw: RawLine): { text: string } | { error: LineError } {
   if (raw.bytes === null) {
-    return { error: { line: raw.line, message: `line is ${(raw.overLength! / 1048576).toFixed(1)} MB, over the ${LIMITS.lineBytes / 1048576} MB limit; skipped` } };
+    return {
+      error: {
+        line: raw.line,
+        message: `line is ${(raw.overLength! / 1048576).toFixed(1)} MB, over the ${LIMITS.lineBytes / 1048576} MB limit; skipped`,
+      },
+    };
   }
   if (!isUtf8(raw.bytes)) {
-    return { error: { line: raw.line, message: `bytes are not valid UTF-8 (first bad byte at column ${firstInvalidUtf8(raw.bytes) + 1})` } };
+    return {
+      error: {
+        line: raw.line,
+        message: `bytes are not valid UTF-8 (first bad byte at column ${firstInvalidUtf8(raw.bytes) + 1})`,
+      },
+    };
   }
   let text = raw.bytes.toString("utf8");
   if (raw.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // byte-order mark
@@ -96,7 +115,15 @@ export function decodeLine(raw: RawLine): { text: string } | { error: LineError 
 
 export function validateTask(line: number, value: unknown): ParsedItem {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { line, errors: [{ line, message: `expected a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}` }] };
+    return {
+      line,
+      errors: [
+        {
+          line,
+          message: `expected a JSON object, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`,
+        },
+      ],
+    };
   }
   const parsed = catTaskSchema.safeParse(value);
   return parsed.success ? { line, task: parsed.data } : { line, errors: lineErrorsFromZod(line, parsed.error) };
@@ -142,7 +169,8 @@ export function scanJson(text: string, of: { line: true } | { field: string }): 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // backslash: the next character is escaped, whatever it is
+      if (c === 0x5c)
+        i += 1; // backslash: the next character is escaped, whatever it is
       else if (c === 0x22) {
         inString = false;
         if (keyQuote >= 0) {
@@ -160,7 +188,8 @@ export function scanJson(text: string, of: { line: true } | { field: string }): 
       }
     } else if (c === 0x7b || c === 0x5b) {
       depth += 1;
-      if (depth > maxDepth) return { field: isLine ? key : of.field, message: `nested deeper than ${LIMITS.jsonDepth} levels` };
+      if (depth > maxDepth)
+        return { field: isLine ? key : of.field, message: `nested deeper than ${LIMITS.jsonDepth} levels` };
       if (depth === 1) {
         topIsObject = c === 0x7b;
         expectKey = topIsObject;
@@ -173,7 +202,8 @@ export function scanJson(text: string, of: { line: true } | { field: string }): 
       depth -= 1;
     } else if (c === 0x2c) {
       if (depth === 1 && topIsObject) expectKey = true;
-      else if (depth === 2 && inFailureCases && ++commas >= LIMITS.failureCases) return { field: "failure_cases", message: `more than ${LIMITS.failureCases} failure cases` };
+      else if (depth === 2 && inFailureCases && ++commas >= LIMITS.failureCases)
+        return { field: "failure_cases", message: `more than ${LIMITS.failureCases} failure cases` };
     }
   }
   return undefined;
@@ -246,10 +276,12 @@ function isSpace(c: number): boolean {
 export function unwrap(content: string): string {
   // Leading: up to and including the last newline of the leading whitespace.
   let start = 0;
-  for (let i = 0; i < content.length && isSpace(content.charCodeAt(i)); i++) if (content.charCodeAt(i) === 0x0a) start = i + 1;
+  for (let i = 0; i < content.length && isSpace(content.charCodeAt(i)); i++)
+    if (content.charCodeAt(i) === 0x0a) start = i + 1;
   // Trailing: from the first newline of the trailing whitespace (after `start`).
   let end = content.length;
-  for (let i = content.length - 1; i >= start && isSpace(content.charCodeAt(i)); i--) if (content.charCodeAt(i) === 0x0a) end = i;
+  for (let i = content.length - 1; i >= start && isSpace(content.charCodeAt(i)); i--)
+    if (content.charCodeAt(i) === 0x0a) end = i;
   const s = content.slice(start, end);
   // A fence: optional whitespace, ```lang, a newline … a newline, optional whitespace, ```, optional whitespace.
   let i = 0;
@@ -294,7 +326,10 @@ function startsNextTask(current: TaggedTask, tag: string): boolean {
   const field = tag === TAGS.verifier ? "verifier" : tag;
   if (current.fields[field] !== undefined) return true;
   const heading = tag === TAGS.instruction || tag === TAGS.id || tag === TAGS.environment;
-  return heading && (current.fields.verifier !== undefined || current.fields.solution !== undefined || current.failureCount > 0);
+  return (
+    heading &&
+    (current.fields.verifier !== undefined || current.fields.solution !== undefined || current.failureCount > 0)
+  );
 }
 
 /** The CaT field a tag fills, as errors name it. */
@@ -331,7 +366,10 @@ function storeTag(task: TaggedTask, tag: string, content: string): JsonProblem |
  * metadata) gets one error at the line it starts on; the rest of it is read past without being kept,
  * only noting which fields it has so the next task is found where it begins.
  */
-export async function* parseTagged(source: AsyncIterable<Uint8Array | string>, defaultEnvironment?: string): AsyncGenerator<ParsedItem> {
+export async function* parseTagged(
+  source: AsyncIterable<Uint8Array | string>,
+  defaultEnvironment?: string,
+): AsyncGenerator<ParsedItem> {
   let current: TaggedTask | undefined;
   let open: OpenTag | undefined;
 
@@ -350,7 +388,16 @@ export async function* parseTagged(source: AsyncIterable<Uint8Array | string>, d
     const value: Record<string, unknown> = { ...task.fields, failure_cases: task.failures };
     if (value.environment === undefined && defaultEnvironment) value.environment = defaultEnvironment;
     if (value.environment === undefined) {
-      return { line: task.line, errors: [{ line: task.line, field: "environment", message: "no <environment> tag and no default environment given (--env)" }] };
+      return {
+        line: task.line,
+        errors: [
+          {
+            line: task.line,
+            field: "environment",
+            message: "no <environment> tag and no default environment given (--env)",
+          },
+        ],
+      };
     }
     return validateTask(task.line, value);
   };
@@ -359,7 +406,12 @@ export async function* parseTagged(source: AsyncIterable<Uint8Array | string>, d
     const decoded = decodeLine(raw);
     if ("error" in decoded) {
       // Inside a tag the line is part of the task: importing the task without it would lose content.
-      if (open && current && !current.failed) yield fail(current, fieldOf(current, open.tag), `line ${raw.line} inside <${open.tag}>: ${decoded.error.message}; the task is skipped`);
+      if (open && current && !current.failed)
+        yield fail(
+          current,
+          fieldOf(current, open.tag),
+          `line ${raw.line} inside <${open.tag}>: ${decoded.error.message}; the task is skipped`,
+        );
       else if (!open) yield { line: raw.line, errors: [decoded.error] };
       continue;
     }
@@ -374,8 +426,18 @@ export async function* parseTagged(source: AsyncIterable<Uint8Array | string>, d
           open.size += piece.length;
           task.bytes += Buffer.byteLength(piece);
           const limit = TAG_CHARS[open.tag]!;
-          if (open.size > limit + TAG_SLACK) yield fail(task, fieldOf(task, open.tag), `<${open.tag}> is longer than ${limit} characters (line ${open.line} on); the task is skipped`);
-          else if (task.bytes > LIMITS.taskBytes) yield fail(task, fieldOf(task, open.tag), `the task is over ${LIMITS.taskBytes / 1048576} MiB, all its tags together (at line ${raw.line}); the task is skipped`);
+          if (open.size > limit + TAG_SLACK)
+            yield fail(
+              task,
+              fieldOf(task, open.tag),
+              `<${open.tag}> is longer than ${limit} characters (line ${open.line} on); the task is skipped`,
+            );
+          else if (task.bytes > LIMITS.taskBytes)
+            yield fail(
+              task,
+              fieldOf(task, open.tag),
+              `the task is over ${LIMITS.taskBytes / 1048576} MiB, all its tags together (at line ${raw.line}); the task is skipped`,
+            );
           else open.parts.push(piece);
         }
         if (close === -1) break;
@@ -393,9 +455,8 @@ export async function* parseTagged(source: AsyncIterable<Uint8Array | string>, d
         continue;
       }
       OPEN_TAG.lastIndex = 0;
-      let m: RegExpExecArray | null;
       let found: RegExpExecArray | undefined;
-      while ((m = OPEN_TAG.exec(text))) {
+      for (let m = OPEN_TAG.exec(text); m; m = OPEN_TAG.exec(text)) {
         if (KNOWN_TAGS.has(m[1]!)) {
           found = m;
           break;
@@ -410,13 +471,20 @@ export async function* parseTagged(source: AsyncIterable<Uint8Array | string>, d
       current ??= { line: raw.line, fields: {}, failures: [], failureCount: 0, bytes: 0, failed: false };
       text = text.slice(found.index + found[0].length);
       if (tag === TAGS.failureCase && !current.failed && current.failureCount >= LIMITS.failureCases) {
-        yield fail(current, "failure_cases", `more than ${LIMITS.failureCases} failure cases (failure case ${LIMITS.failureCases + 1} opens at line ${raw.line}); the task is skipped`);
+        yield fail(
+          current,
+          "failure_cases",
+          `more than ${LIMITS.failureCases} failure cases (failure case ${LIMITS.failureCases + 1} opens at line ${raw.line}); the task is skipped`,
+        );
       }
       open = { tag, line: raw.line, parts: [], size: 0 };
     }
   }
   if (open && current && !current.failed) {
-    yield { line: open.line, errors: [{ line: open.line, field: fieldOf(current, open.tag), message: `<${open.tag}> is never closed` }] };
+    yield {
+      line: open.line,
+      errors: [{ line: open.line, field: fieldOf(current, open.tag), message: `<${open.tag}> is never closed` }],
+    };
     current = undefined;
   }
   const last = finish();

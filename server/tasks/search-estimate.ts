@@ -40,7 +40,7 @@ export async function searchFraction(db: Db, q: string, total: number): Promise<
     select count(*) filter (where r.search_text ilike ${`%${escapeLike(q)}%`})::int as hits, count(*)::int as n
     from tasks t tablesample system (${Prisma.raw(pct.toFixed(4))}) repeatable (11)
     join lateral (select search_text from task_revisions where id = t.current_revision_id) r on true`;
-  const fraction = row && row.n ? row.hits / row.n : 0;
+  const fraction = row?.n ? row.hits / row.n : 0;
   if (cache.size > 1000) cache.clear();
   cache.set(key, { at: Date.now(), fraction });
   return fraction;

@@ -20,18 +20,31 @@ export type SearchPlan = "scan" | "index" | { taskIds: number[] };
 export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`true`];
   // By id through a sub-select, so counting needs no join to the environment and batch tables.
-  if (f.environment) parts.push(Prisma.sql`t.environment_id in (select id from environments where name = ${f.environment})`);
+  if (f.environment)
+    parts.push(Prisma.sql`t.environment_id in (select id from environments where name = ${f.environment})`);
   // A task belongs to every batch whose import created or revised it.
-  if (f.batch) parts.push(Prisma.sql`t.id in (select tb.task_id from task_batches tb join import_batches b on b.id = tb.batch_id where b.name = ${f.batch})`);
-  if (f.dataset) parts.push(Prisma.sql`t.id in (select dt.task_id from dataset_tasks dt join datasets d on d.id = dt.dataset_id where d.name = ${f.dataset})`);
+  if (f.batch)
+    parts.push(
+      Prisma.sql`t.id in (select tb.task_id from task_batches tb join import_batches b on b.id = tb.batch_id where b.name = ${f.batch})`,
+    );
+  if (f.dataset)
+    parts.push(
+      Prisma.sql`t.id in (select dt.task_id from dataset_tasks dt join datasets d on d.id = dt.dataset_id where d.name = ${f.dataset})`,
+    );
   if (f.verdict) parts.push(Prisma.sql`t.verdict_status = ${f.verdict}::"VerdictStatus"`);
   if (f.reason) parts.push(Prisma.sql`t.verdict_reason = ${f.reason}::"RejectReason"`);
   if (f.review) parts.push(Prisma.sql`t.review_status = ${f.review}::"ReviewStatus"`);
-  if (f.label) parts.push(Prisma.sql`exists (select 1 from task_labels tl join labels l on l.id = tl.label_id where tl.task_id = t.id and l.name = ${f.label})`);
+  if (f.label)
+    parts.push(
+      Prisma.sql`exists (select 1 from task_labels tl join labels l on l.id = tl.label_id where tl.task_id = t.id and l.name = ${f.label})`,
+    );
   if (f.comments) parts.push(f.comments === "yes" ? Prisma.sql`t.comment_count > 0` : Prisma.sql`t.comment_count = 0`);
   if (f.edited) parts.push(f.edited === "yes" ? Prisma.sql`t.edited_by_human` : Prisma.sql`not t.edited_by_human`);
   if (f.stale) parts.push(f.stale === "yes" ? Prisma.sql`t.review_stale` : Prisma.sql`not t.review_stale`);
-  if (f.override) parts.push(f.override === "yes" ? Prisma.sql`t.review_override is not null` : Prisma.sql`t.review_override is null`);
+  if (f.override)
+    parts.push(
+      f.override === "yes" ? Prisma.sql`t.review_override is not null` : Prisma.sql`t.review_override is null`,
+    );
   if (f.strength) parts.push(Prisma.sql`t.strength = ${f.strength}::"StrengthStatus"`);
   if (f.edit) {
     const [before, now] = f.edit === "rescued" ? ["rejected", "accepted"] : ["accepted", "rejected"];
@@ -77,4 +90,3 @@ export function taskSearchCte(f: TaskFilter, plan: SearchPlan = "index"): Prisma
     select id from task_revisions where search_text ilike ${`%${escapeLike(q)}%`}
     union select current_revision_id from tasks where external_id = ${q} and current_revision_id is not null)`;
 }
-

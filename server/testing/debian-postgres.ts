@@ -23,14 +23,22 @@ export function debianPostgresBin(): string | null {
   if (!fs.existsSync(root)) return null;
   const versions = fs
     .readdirSync(root)
-    .filter((v) => /^\d+$/.test(v) && fs.existsSync(path.join(root, v, "bin", "initdb")) && fs.existsSync(path.join(root, v, "bin", "pg_ctl")))
+    .filter(
+      (v) =>
+        /^\d+$/.test(v) &&
+        fs.existsSync(path.join(root, v, "bin", "initdb")) &&
+        fs.existsSync(path.join(root, v, "bin", "pg_ctl")),
+    )
     .sort((a, b) => Number(b) - Number(a));
   return versions.length ? path.join(root, versions[0]!, "bin") : null;
 }
 
 export async function startDebianPostgres(opts: { settings?: Record<string, string> } = {}): Promise<DebianPostgres> {
   const bin = debianPostgresBin();
-  if (!bin) throw new Error("Debian's PostgreSQL server is not installed: apt-get install -y postgresql (.ci/run installs it when missing)");
+  if (!bin)
+    throw new Error(
+      "Debian's PostgreSQL server is not installed: apt-get install -y postgresql (.ci/run installs it when missing)",
+    );
   const root = process.getuid?.() === 0;
   // Postgres refuses to run as root: as root, everything runs as the package's `postgres` user,
   // which must be able to reach the directory (mkdtemp makes it 0700).
@@ -39,14 +47,17 @@ export async function startDebianPostgres(opts: { settings?: Record<string, stri
   const data = path.join(dir, "data");
   fs.mkdirSync(data, { mode: 0o700 });
   const run = (cmd: string, args: string[]) => {
-    const r = root ? spawnSync("runuser", ["-u", "postgres", "--", cmd, ...args], { encoding: "utf8" }) : spawnSync(cmd, args, { encoding: "utf8" });
+    const r = root
+      ? spawnSync("runuser", ["-u", "postgres", "--", cmd, ...args], { encoding: "utf8" })
+      : spawnSync(cmd, args, { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${path.basename(cmd)} failed (${r.status}): ${r.stderr || r.stdout}`);
     return r;
   };
   if (root) {
     const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
     const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
-    if (ids.status !== 0) throw new Error("running as root, and there is no `postgres` user (the postgresql package creates it)");
+    if (ids.status !== 0)
+      throw new Error("running as root, and there is no `postgres` user (the postgresql package creates it)");
     fs.chownSync(data, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
     fs.chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
   }
@@ -54,14 +65,40 @@ export async function startDebianPostgres(opts: { settings?: Record<string, stri
   const pwFile = path.join(dir, "pw");
   fs.writeFileSync(pwFile, password, { mode: 0o644 });
   try {
-    run(path.join(bin, "initdb"), [`--pgdata=${data}`, "--username=cat", `--pwfile=${pwFile}`, "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale"]);
+    run(path.join(bin, "initdb"), [
+      `--pgdata=${data}`,
+      "--username=cat",
+      `--pwfile=${pwFile}`,
+      "--auth=scram-sha-256",
+      "--encoding=UTF8",
+      "--no-locale",
+    ]);
   } finally {
     fs.rmSync(pwFile, { force: true });
   }
   const port = await freePort();
-  const settings = { listen_addresses: "127.0.0.1", port: String(port), unix_socket_directories: dir, max_connections: "200", ...opts.settings };
-  const flags = Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(" ");
-  run(path.join(bin, "pg_ctl"), ["-D", data, "-l", path.join(dir, "server.log"), "-o", flags, "-w", "-t", "60", "start"]);
+  const settings = {
+    listen_addresses: "127.0.0.1",
+    port: String(port),
+    unix_socket_directories: dir,
+    max_connections: "200",
+    ...opts.settings,
+  };
+  const flags = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(" ");
+  run(path.join(bin, "pg_ctl"), [
+    "-D",
+    data,
+    "-l",
+    path.join(dir, "server.log"),
+    "-o",
+    flags,
+    "-w",
+    "-t",
+    "60",
+    "start",
+  ]);
   const admin = `postgresql://cat:${password}@127.0.0.1:${port}/postgres`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();

@@ -34,6 +34,9 @@ export async function GET(_req: Request, { params }: { params: Promise<{ path: s
   if (!file) return new Response("Not found", { status: 404 });
   const body = await fs.promises.readFile(file);
   return new Response(body, {
-    headers: { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "public, max-age=31536000, immutable" },
+    headers: {
+      "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      "cache-control": "public, max-age=31536000, immutable",
+    },
   });
 }
