@@ -22,13 +22,13 @@ export function errorResponse(err: unknown, where: string): Response {
 }
 
 /** The largest JSON body an API call takes: a task's code is at most 8 MiB, and JSON escaping can double it. */
-export const MAX_JSON_BODY_BYTES = 16 << 20;
+const MAX_JSON_BODY_BYTES = 16 << 20;
 
 /**
  * The request body as a stream that errors once more than `maxBytes` have arrived: the limit holds
  * while the body streams in, whatever Content-Length says (or when there is none).
  */
-export function limitBody(body: ReadableStream<Uint8Array>, maxBytes: number): ReadableStream<Uint8Array> {
+function limitBody(body: ReadableStream<Uint8Array>, maxBytes: number): ReadableStream<Uint8Array> {
   let seen = 0;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({

@@ -9,7 +9,7 @@ const MAX_STRING = 200;
 const MAX_ARRAY = 50;
 const MAX_JSON = 4000;
 
-export function summarizeInput(input: unknown, depth = 0): unknown {
+function summarizeInput(input: unknown, depth = 0): unknown {
   if (typeof input === "string")
     return input.length > MAX_STRING ? `${input.slice(0, MAX_STRING)}… (${input.length} characters)` : input;
   if (input === null || typeof input !== "object") return input ?? null;

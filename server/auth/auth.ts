@@ -18,7 +18,7 @@ import type { Db } from "../db/client";
 import { serverEnv, type ServerEnv } from "../env";
 import { allowedHostsFrom } from "../security/request-guard";
 
-export const OIDC_PROVIDER_ID = "oidc";
+const OIDC_PROVIDER_ID = "oidc";
 /** Sessions last a week and are extended once a day while used. */
 const SESSION_SECONDS = 7 * 24 * 3600;
 
@@ -152,7 +152,7 @@ export function authFor(db: Db, secure: boolean): Promise<Auth> {
  * The secret that signs session cookies: CAT_AUTH_SECRET, else one generated on first start and kept
  * in the database, so every web server sharing it agrees and nothing ships a default.
  */
-export async function authSecret(db: Db): Promise<string> {
+async function authSecret(db: Db): Promise<string> {
   const configured = serverEnv().authSecret;
   if (configured) return configured;
   await db.prisma

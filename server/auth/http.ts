@@ -9,7 +9,7 @@ import { loginRetryAfter, recordLoginResult } from "./login-limit";
 const SIGN_IN_BODY_BYTES = 64 * 1024;
 
 /** The client's address, from the trusted proxy's X-Forwarded-For (the hop it appended), else unknown. */
-export function clientAddress(headers: Headers): string | null {
+function clientAddress(headers: Headers): string | null {
   if (!serverEnv().trustProxy) return null;
   const hops = (headers.get("x-forwarded-for") ?? "")
     .split(",")

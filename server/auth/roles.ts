@@ -6,13 +6,6 @@ import { AppError } from "../errors";
 export const ROLES = ["viewer", "reviewer", "curator", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ROLE_TEXT: Record<Role, string> = {
-  viewer: "read tasks, verdicts, datasets and statistics; download exports",
-  reviewer: "review (approve, reject, needs edit), label, comment and Try",
-  curator: "edit tasks, import, run filters, manage and publish datasets, set review policies and assignments",
-  admin: "users, tokens, environments (packs) and settings",
-};
-
 export function roleAtLeast(role: Role | null | undefined, needed: Role): boolean {
   return !!role && ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }

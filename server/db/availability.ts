@@ -49,7 +49,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-export const databaseUnavailable = () =>
+const databaseUnavailable = () =>
   new AppError(
     "UNAVAILABLE",
     "The database is unavailable right now; the app reconnects by itself. Try again in a moment.",

@@ -16,7 +16,7 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export const DEFAULT_USER = { name: "Local researcher", email: "local@cat-curator" };
+const DEFAULT_USER = { name: "Local researcher", email: "local@cat-curator" };
 
 /** Connects to `url`, applies pending migrations and makes sure the default user exists. */
 export async function openDb(

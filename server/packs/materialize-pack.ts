@@ -9,7 +9,7 @@ import { serverEnv } from "../env";
 import { AppError } from "../errors";
 import type { RunOptions, Sandbox, TaskCode, TaskVerdict } from "../sandbox";
 
-export function packsRoot(): string {
+function packsRoot(): string {
   return path.join(serverEnv().dataDir, "packs");
 }
 

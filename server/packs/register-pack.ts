@@ -69,7 +69,7 @@ export function hashPack(files: PackFileEntry[]): string {
   return h.digest("hex");
 }
 
-export const ENV_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/i;
+const ENV_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/i;
 
 export interface RegisterPackOptions {
   db: Db;

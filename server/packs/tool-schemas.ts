@@ -6,10 +6,10 @@ import { z } from "zod";
 import { LIMITS } from "@/lib/cat";
 import { AppError } from "../errors";
 
-export const TOOL_SCHEMA_LIMITS = { count: 1000, nameChars: 200, descriptionChars: 20_000 } as const;
+const TOOL_SCHEMA_LIMITS = { count: 1000, nameChars: 200, descriptionChars: 20_000 } as const;
 
 /** Whether a JSON value nests at most `limit` levels (an object or array is one level), without recursion. */
-export function nestsWithin(value: unknown, limit: number): boolean {
+function nestsWithin(value: unknown, limit: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length) {
     const [v, depth] = stack.pop()!;

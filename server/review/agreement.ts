@@ -70,7 +70,7 @@ export function fleissKappa(ratings: Ratings): Kappa {
 }
 
 /** Cohen's κ for two raters, Fleiss' κ for more. */
-export function agreement(ratings: Ratings, raters: number[]): Kappa {
+function agreement(ratings: Ratings, raters: number[]): Kappa {
   return raters.length === 2 ? cohenKappa(ratings, raters[0]!, raters[1]!) : fleissKappa(ratings);
 }
 

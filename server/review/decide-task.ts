@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { setReviewStatus } from "./review-tasks";
 
-export const DECISION_STATUS = { approve: "approved", reject: "rejected", needs_edit: "needs_edit" } as const;
+const DECISION_STATUS = { approve: "approved", reject: "rejected", needs_edit: "needs_edit" } as const;
 export type Decision = keyof typeof DECISION_STATUS;
 
 /** `adjudicate`: a curator settles a disagreement; the decision then stands for the review policy. */

@@ -217,7 +217,7 @@ export async function getMyQueue({ db, userId, limit = 50 }: { db: Db; userId: n
 }
 
 /** Whether a blind policy covers the task: one of its batches', or one of the datasets it is in. */
-export async function isBlind(db: Db, taskId: number): Promise<boolean> {
+async function isBlind(db: Db, taskId: number): Promise<boolean> {
   const [row] = await db.prisma.$queryRaw<Array<{ blind: boolean }>>`
     select exists (
       select 1 from review_policies p
@@ -230,7 +230,7 @@ export async function isBlind(db: Db, taskId: number): Promise<boolean> {
  * In blind mode a reviewer sees others' decisions on a task only
  * once they have decided on its current revision themselves.
  */
-export async function hidesOthers(db: Db, taskId: number, viewer: { id: number; role: Role }): Promise<boolean> {
+async function hidesOthers(db: Db, taskId: number, viewer: { id: number; role: Role }): Promise<boolean> {
   // Only reviewers are blinded: curators adjudicate, viewers do not decide.
   if (viewer.role !== "reviewer") return false;
   if (!(await isBlind(db, taskId))) return false;

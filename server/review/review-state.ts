@@ -4,7 +4,6 @@ import { Prisma } from "../db/generated/client";
 
 // The words for each exclusion reason (with and without a review policy) are the UI's too.
 export {
-  type ApprovalBlock,
   EXCLUSION_TEXT,
   type ExclusionReason,
   POLICY_EXCLUSION_TEXT,

@@ -31,7 +31,7 @@ export const taskSelectionSchema = z
   })
   .transform((v): TaskSelection => (v.taskIds ? { taskIds: v.taskIds } : { filter: v.filter! }));
 
-export const MAX_BULK = API_LIMITS.bulkTasks;
+const MAX_BULK = API_LIMITS.bulkTasks;
 
 export async function resolveSelection(db: Db, selection: TaskSelection): Promise<number[]> {
   if ("taskIds" in selection) return [...new Set(selection.taskIds)];

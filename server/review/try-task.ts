@@ -24,7 +24,7 @@ function trySandbox(): Sandbox {
 /** A Try runs at most the whole task's budget of one minute: it is interactive, a rerun is not. */
 const TRY_BUDGET_MS = 60_000;
 
-export interface CaseFlip {
+interface CaseFlip {
   role: "solution" | "failure";
   index: number;
   expected: "pass" | "fail";

@@ -25,7 +25,7 @@ export interface GuardedRequest {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-export const DEFAULT_ALLOWED_HOSTS = ["localhost", "127.0.0.1", "::1"];
+const DEFAULT_ALLOWED_HOSTS = ["localhost", "127.0.0.1", "::1"];
 
 /** "Example.org:3000" → "example.org"; "[::1]:3000" → "::1"; garbage → null. */
 export function hostnameOf(hostHeader: string): string | null {

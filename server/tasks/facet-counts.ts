@@ -39,8 +39,8 @@ const MEMBERSHIP_FACETS = {
 } as const;
 type ColumnFacet = keyof typeof COLUMN_FACETS;
 type MembershipFacet = keyof typeof MEMBERSHIP_FACETS;
-export type Facet = ColumnFacet | MembershipFacet | "edit";
-export const FACETS: Facet[] = [
+type Facet = ColumnFacet | MembershipFacet | "edit";
+const FACETS: Facet[] = [
   ...(Object.keys(COLUMN_FACETS) as ColumnFacet[]),
   ...(Object.keys(MEMBERSHIP_FACETS) as MembershipFacet[]),
   "edit",
@@ -53,7 +53,7 @@ export type FacetCounts = Record<Facet, Record<string, number>> & {
 };
 
 /** Matches counted exactly before a filter is estimated instead. */
-export const EXACT_LIMIT = 10_000;
+const EXACT_LIMIT = 10_000;
 /** About this many task rows are read for an estimate (fewer when each must have its text tested). */
 const SAMPLE_ROWS = 20_000;
 

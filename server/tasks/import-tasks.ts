@@ -11,7 +11,7 @@ import { SUPERSEDE_REVIEW } from "../review/review-state";
 import { hashTaskContent, searchTextOf } from "./task-content";
 import { detectFormat, parseJsonl, parseTagged, type ParsedItem, type TaskFileFormat } from "./parse-tasks";
 
-export interface ImportProgress {
+interface ImportProgress {
   bytesRead: number;
   linesRead: number;
   created: number;
@@ -65,8 +65,8 @@ function defaultBatchName(fileName: string | undefined): string {
   return `${base}-${stamp}`;
 }
 
-export const batchNameSchemaMessage = "batch names are 1-100 characters: letters, digits, '.', '_', '-', ' '";
-export function checkBatchName(name: string): string {
+const batchNameSchemaMessage = "batch names are 1-100 characters: letters, digits, '.', '_', '-', ' '";
+function checkBatchName(name: string): string {
   const trimmed = name.trim();
   if (!/^[\w.\- ]{1,100}$/.test(trimmed))
     throw new AppError("BAD_INPUT", `Invalid batch name '${name}': ${batchNameSchemaMessage}`);

@@ -15,7 +15,7 @@ interface RawLine {
 }
 
 /** Splits a byte stream into lines (LF or CRLF), dropping the bytes of over-long lines. */
-export async function* readLines(
+async function* readLines(
   source: AsyncIterable<Uint8Array | string>,
   maxBytes: number = LIMITS.lineBytes,
 ): AsyncGenerator<RawLine> {
@@ -91,7 +91,7 @@ function mayBeTruncated(buf: Buffer, end: number): boolean {
   return false;
 }
 
-export function decodeLine(raw: RawLine): { text: string } | { error: LineError } {
+function decodeLine(raw: RawLine): { text: string } | { error: LineError } {
   if (raw.bytes === null) {
     return {
       error: {
@@ -113,7 +113,7 @@ export function decodeLine(raw: RawLine): { text: string } | { error: LineError 
   return { text };
 }
 
-export function validateTask(line: number, value: unknown): ParsedItem {
+function validateTask(line: number, value: unknown): ParsedItem {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
       line,
@@ -237,7 +237,7 @@ export async function* parseJsonl(source: AsyncIterable<Uint8Array | string>): A
 // The tagged-text form a challenger model writes. Each task is a run of tags; a new <instruction>
 // (or <task>) starts the next task. Tag contents are taken verbatim (no entity decoding: code is full
 // of < and >), minus surrounding blank lines and a ```python fence around the whole content.
-export const TAGS = {
+const TAGS = {
   instruction: "instruction",
   verifier: "evaluation_function",
   solution: "solution",

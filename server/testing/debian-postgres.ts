@@ -18,7 +18,7 @@ export interface DebianPostgres {
 }
 
 /** /usr/lib/postgresql/<newest version>/bin, or null when the package is not installed. */
-export function debianPostgresBin(): string | null {
+function debianPostgresBin(): string | null {
   const root = "/usr/lib/postgresql";
   if (!fs.existsSync(root)) return null;
   const versions = fs

@@ -1,7 +1,6 @@
 // Test data made through the services, so a test cannot drift from the rules it tests: packs are
 // registered through the sandbox, verdicts come from real filter runs, reviews from review decisions.
 import { Readable } from "node:stream";
-import { createCaller } from "../api/root";
 import type { Actor, Role } from "../auth/roles";
 import { createApiToken } from "../auth/tokens";
 import { createUser } from "../auth/users";
@@ -68,12 +67,6 @@ export async function testUser(
 ): Promise<Actor> {
   const u = await createUser({ db, email, role });
   return { id: u.id, email: u.email!, name: u.name, role, via: "session" };
-}
-
-/** A tRPC caller acting as a new user with this role (or as the given actor). */
-export async function callerAs(db: Db, who: Role | Actor) {
-  const actor = typeof who === "string" ? await testUser(db, who) : who;
-  return { actor, caller: createCaller({ db, actor }) };
 }
 
 /** A new user with this role and an API token for them: `headers` authorizes a request as them. */
