@@ -6,6 +6,7 @@ import { importRouter } from "./routers/imports";
 import { reviewRouter } from "./routers/review";
 import { reviewersRouter } from "./routers/reviewers";
 import { statsRouter } from "./routers/stats";
+import { strengthRouter } from "./routers/strength";
 import { systemRouter } from "./routers/system";
 import { taskRouter } from "./routers/task";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   review: reviewRouter,
   dataset: datasetRouter,
   stats: statsRouter,
+  strength: strengthRouter,
   system: systemRouter,
   account: accountRouter,
   reviewers: reviewersRouter,

@@ -9,6 +9,7 @@ export async function listEnvironments({ db }: { db: Db }) {
       id: true,
       name: true,
       activePackId: true,
+      probeVariants: true,
       _count: { select: { tasks: true } },
       packs: {
         orderBy: { version: "asc" },
@@ -50,6 +51,8 @@ export async function listEnvironments({ db }: { db: Db }) {
     return {
       name: e.name,
       taskCount: e._count.tasks,
+      /** Variants per strength check (null: the default, 24; 0: checks off). */
+      probeVariants: e.probeVariants,
       versions,
       active: versions.find((v) => v.active) ?? null,
       // Pack code wrote these: only strings leave the server (a non-string description once broke the page).

@@ -87,3 +87,20 @@ export async function strengthSummaries(db: Db, checkIds: number[]): Promise<Map
   });
   return new Map(rows.map((r) => [r.id, strengthSummary(r)]));
 }
+
+/** The task's strength as GET /tasks/{taskId} carries it: the status and the summary of its check. */
+export async function getStrengthOfTask(
+  db: Db,
+  taskId: number,
+): Promise<{ strengthStatus: StrengthStatus; strength: StrengthSummary | null }> {
+  const task = await db.prisma.task.findUnique({
+    where: { id: taskId },
+    select: { strength: true, strengthCheckId: true },
+  });
+  if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
+  const summaries = await strengthSummaries(db, task.strengthCheckId ? [task.strengthCheckId] : []);
+  return {
+    strengthStatus: task.strength,
+    strength: (task.strengthCheckId && summaries.get(task.strengthCheckId)) || null,
+  };
+}

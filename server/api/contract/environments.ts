@@ -8,3 +8,14 @@ export const setActivePackInput = z.strictObject({
   packHash: z.string().regex(/^[0-9a-f]{8,64}$/, "a pack hash: hex digits"),
 });
 export const setActivePackOutput = out({ version: z.number().int() });
+export const setProbeVariantsInput = z.strictObject({
+  environment: z.string().min(1).max(100),
+  probeVariants: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .nullable()
+    .describe("variants per strength check: 0 turns checks off, null is the default (24)"),
+});
+export const setProbeVariantsOutput = out({ environment: z.string(), probeVariants: z.number().int().nullable() });

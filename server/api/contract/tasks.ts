@@ -1,9 +1,11 @@
 // Tasks: the list, one task (with the case matrix of its latest run), edits, Try.
 import { z } from "zod";
 import { REJECT_REASONS, REVIEW_STATUSES, VERDICT_STATUSES } from "@/lib/cat";
+import { STRENGTH_STATUSES } from "@/lib/strength";
 import { taskListInputSchema } from "@/lib/task-query";
 import { API_LIMITS } from "../limits";
 import { id, moment, nullableMoment, out } from "./common";
+import { strengthSummaryOutput } from "./strength";
 
 export const taskListInput = taskListInputSchema;
 export const taskListItem = out({
@@ -66,6 +68,10 @@ export const taskDetailOutput = out({
   updatedAt: moment,
   currentRevision: revision.nullable(),
   labels: z.array(out({ label: out({ id, name: z.string() }) })),
+  strengthStatus: z.enum(STRENGTH_STATUSES).describe("the verifier strength of the current revision"),
+  strength: strengthSummaryOutput.describe(
+    "its strength check in numbers, as export lines carry it; null: not checked",
+  ),
   latestRun: out({
     id,
     status: z.string(),

@@ -1,6 +1,13 @@
 import { listEnvironments } from "../../packs/list-environments";
 import { setActivePack } from "../../packs/set-active-pack";
-import { environmentsOutput, setActivePackInput, setActivePackOutput } from "../contract/environments";
+import { setProbeVariants } from "../../packs/set-probe-variants";
+import {
+  environmentsOutput,
+  setActivePackInput,
+  setActivePackOutput,
+  setProbeVariantsInput,
+  setProbeVariantsOutput,
+} from "../contract/environments";
 import { adminProcedure, createTRPCRouter, viewerProcedure } from "../trpc";
 
 // Uploading a pack is the file route POST /api/packs (administrators; it streams).
@@ -29,4 +36,16 @@ export const environmentRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       setActivePack({ db: ctx.db, environment: input.environment, packHash: input.packHash }),
     ),
+  setProbeVariants: adminProcedure
+    .meta({
+      output: setProbeVariantsOutput,
+      rest: {
+        method: "PUT",
+        path: "/environments/{environment}/probe-variants",
+        summary:
+          "Variants per strength check of this environment's tasks: {probeVariants} (0 turns checks off, null the default 24).",
+      },
+    })
+    .input(setProbeVariantsInput)
+    .mutation(({ ctx, input }) => setProbeVariants({ db: ctx.db, ...input })),
 });

@@ -1,5 +1,6 @@
 import { taskFilterSchema } from "@/lib/task-query";
 import { getTaskRuns } from "../../filter/get-task-runs";
+import { getStrengthOfTask } from "../../strength/get-task-strength";
 import { blindListItems, blindTask } from "../../review/review-policy";
 import { reviseTask, tryTaskFields } from "../../review/revise-task";
 import { getFacetCounts } from "../../tasks/facet-counts";
@@ -58,17 +59,19 @@ export const taskRouter = createTRPCRouter({
         method: "GET",
         path: "/tasks/{taskId}",
         summary:
-          "One task: its current revision, verdict, review, labels, and the case matrix of its latest filter run.",
+          "One task: its current revision, verdict, review, labels, verifier strength, and the case matrix of its latest filter run.",
       },
     })
     .input(taskRef)
     .query(async ({ ctx, input }) => {
-      const [task, runs] = await Promise.all([
+      const [task, runs, strength] = await Promise.all([
         getTask({ db: ctx.db, id: input.taskId }),
         getTaskRuns({ db: ctx.db, taskId: input.taskId }),
+        getStrengthOfTask(ctx.db, input.taskId),
       ]);
       return {
         ...(await blindTask(ctx.db, task, ctx.actor)),
+        ...strength,
         latestRun: runs.runs[0] ?? null,
         cases: runs.shown?.cases ?? [],
       };
