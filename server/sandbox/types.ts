@@ -1,13 +1,9 @@
+// The verdict's vocabulary is lib/cat.ts's (held to the database's enums by lib/cat.unit.test.ts).
+import type { CaseOutcome, RejectReason, VerdictStatus } from "@/lib/cat";
 import type { StrengthCode, StrengthOptions, StrengthReport } from "./strength";
 
+export type { CaseOutcome, RejectReason };
 export type CaseRole = "solution" | "failure";
-export type CaseOutcome = "pass" | "fail" | "error" | "timeout";
-export type RejectReason =
-  | "verifier_invalid"
-  | "solution_not_passing"
-  | "no_failure_cases"
-  | "failure_case_passing"
-  | "failure_case_error";
 
 export interface SandboxLimits {
   /** Wall time for each phase of a case: running the case, then running verify (each gets this much). */
@@ -101,7 +97,7 @@ export interface CaseTiming {
 }
 
 export interface TaskVerdict {
-  status: "accepted" | "rejected";
+  status: Exclude<VerdictStatus, "pending">;
   reason: RejectReason | null;
   verifierError?: CaseError;
   cases: CaseResult[];
