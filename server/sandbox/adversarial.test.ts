@@ -20,7 +20,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, inspectPack, PackLoadError, type PackRef, type Sandbox, type SandboxLimits } from "./index";
-import { FrameReader } from "./worker";
+import { FrameReader } from "./zygote";
 import { BASIC, FAST, counterIs, py, task } from "./test-helpers";
 
 let sandbox: Sandbox;

@@ -54,7 +54,7 @@ CHILD_RESULT_FD = 3
 PACK_ROOT = os.getcwd()
 
 MAX_COMMAND_BYTES = 256 << 20
-# The host refuses a bigger frame and kills the zygote (worker.ts MAX_FRAME_BYTES): every reply is
+# The host refuses a bigger frame and kills the zygote (zygote.ts MAX_FRAME_BYTES): every reply is
 # fitted under it here, whatever the case printed or reported.
 MAX_FRAME_BYTES = 8 << 20
 # What a case reports about itself (messages shown, tool calls) is bounded in count and in bytes

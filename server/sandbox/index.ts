@@ -117,12 +117,12 @@ import {
   type StrengthReport,
 } from "./strength";
 import { decideVerdict, hashTaskCode } from "./verdict";
-import { PackLoadError, Worker, WorkerLostError, type RequestTiming } from "./worker";
+import { PackLoadError, Zygote, WorkerLostError, type RequestTiming } from "./zygote";
 
 export * from "./types";
 export * from "./strength";
 export { hashTaskCode, decideVerdict } from "./verdict";
-export { PackLoadError, WorkerLostError } from "./worker";
+export { PackLoadError, WorkerLostError } from "./zygote";
 export { SandboxUnavailableError, type SandboxUser } from "./runtime";
 
 const WATCHDOG_SLACK_MS = 5_000;
@@ -383,8 +383,8 @@ function lostCase(role: CaseRole, index: number, err: Error, watchdogMs: number)
 // --- the pool ----------------------------------------------------------------------------------
 
 class ZygotePool implements Sandbox {
-  private workers: Worker[] = [];
-  private readyWorkers = new Set<Worker>();
+  private zygotes: Zygote[] = [];
+  private readyZygotes = new Set<Zygote>();
   /** Queued requests by fairness key. */
   private lanes = new Map<string, Lane>();
   private served = 0;
@@ -396,7 +396,7 @@ class ZygotePool implements Sandbox {
   private readonly slackMs: number;
   private readonly runtime: Promise<Runtime>;
   /** One zygote per pack outside the pool, for strength checks' reruns under another hash seed. */
-  private alternates = new Map<string, Worker>();
+  private alternates = new Map<string, Zygote>();
 
   constructor(opts: SandboxOptions) {
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? os.availableParallelism()));
@@ -549,10 +549,10 @@ class ZygotePool implements Sandbox {
   }
 
   /** The pack's zygote outside the pool, started on first use (strength checks' reruns). */
-  private alternate(rt: Runtime, at: JobTarget): Worker {
+  private alternate(rt: Runtime, at: JobTarget): Zygote {
     const known = this.alternates.get(at.key);
     if (known && !known.dead) return known;
-    const w = new Worker(rt, at.key, at.dir, "zygote", this.packLoadTimeoutMs, at.origin);
+    const w = new Zygote(rt, at.key, at.dir, "zygote", this.packLoadTimeoutMs, at.origin);
     w.onGone = () => {
       if (this.alternates.get(at.key) === w) this.alternates.delete(at.key);
     };
@@ -638,7 +638,7 @@ class ZygotePool implements Sandbox {
   private async pump(): Promise<void> {
     if (this.closed) return;
     const rt = await this.runtime;
-    this.workers = this.workers.filter((w) => !w.dead);
+    this.zygotes = this.zygotes.filter((w) => !w.dead);
     // 1. requests of tasks whose budget is used up are not run
     for (const [key, lane] of this.lanes) {
       const keep: Job[] = [];
@@ -664,7 +664,7 @@ class ZygotePool implements Sandbox {
         for (let i = 0; i < lane.jobs.length; i++) {
           const job = lane.jobs[i]!;
           if (blocked.has(job.packKey)) continue;
-          const w = this.freeWorker(job.packKey);
+          const w = this.freeZygote(job.packKey);
           if (!w) {
             blocked.add(job.packKey);
             continue;
@@ -689,25 +689,25 @@ class ZygotePool implements Sandbox {
       }
     }
     for (const [packKey, { dir, origin, n }] of waiting) {
-      let starting = this.workers.filter((w) => w.packKey === packKey && !this.readyWorkers.has(w)).length;
+      let starting = this.zygotes.filter((w) => w.packKey === packKey && !this.readyZygotes.has(w)).length;
       while (starting < n) {
-        if (this.workers.length >= this.concurrency) {
+        if (this.zygotes.length >= this.concurrency) {
           // evict an idle zygote whose pack nobody is waiting for
-          const victim = this.workers.find((w) => w.load === 0 && this.readyWorkers.has(w) && !waiting.has(w.packKey));
+          const victim = this.zygotes.find((w) => w.load === 0 && this.readyZygotes.has(w) && !waiting.has(w.packKey));
           if (!victim) break;
           this.retire(victim);
         }
-        this.spawnWorker(rt, packKey, dir, origin);
+        this.spawnZygote(rt, packKey, dir, origin);
         starting++;
       }
     }
   }
 
   /** The zygote to give a request of this pack to now, if any. */
-  private freeWorker(packKey: string): Worker | undefined {
-    let w: Worker | undefined;
-    for (const x of this.workers) {
-      if (x.packKey !== packKey || !this.readyWorkers.has(x) || x.load >= MAX_INFLIGHT) continue;
+  private freeZygote(packKey: string): Zygote | undefined {
+    let w: Zygote | undefined;
+    for (const x of this.zygotes) {
+      if (x.packKey !== packKey || !this.readyZygotes.has(x) || x.load >= MAX_INFLIGHT) continue;
       if (!w || x.load < w.load) w = x;
     }
     // queue behind a busy zygote only when no zygote of this pack is idle and none can be started
@@ -715,22 +715,22 @@ class ZygotePool implements Sandbox {
     return w;
   }
 
-  private spawnWorker(rt: Runtime, packKey: string, dir: string, origin: string | undefined): void {
-    const w = new Worker(rt, packKey, dir, "zygote", this.packLoadTimeoutMs, origin);
+  private spawnZygote(rt: Runtime, packKey: string, dir: string, origin: string | undefined): void {
+    const w = new Zygote(rt, packKey, dir, "zygote", this.packLoadTimeoutMs, origin);
     w.onGone = () => {
-      this.readyWorkers.delete(w);
-      this.workers = this.workers.filter((x) => x !== w);
+      this.readyZygotes.delete(w);
+      this.zygotes = this.zygotes.filter((x) => x !== w);
       void this.pump();
     };
-    this.workers.push(w);
+    this.zygotes.push(w);
     w.ready.then(
       () => {
         if (w.dead) return;
-        this.readyWorkers.add(w);
+        this.readyZygotes.add(w);
         void this.pump();
       },
       (err: Error) => {
-        this.workers = this.workers.filter((x) => x !== w);
+        this.zygotes = this.zygotes.filter((x) => x !== w);
         // the pack itself is broken: everyone waiting for it gets the reason
         for (const [key, lane] of this.lanes) {
           const mine = lane.jobs.filter((j) => j.packKey === packKey);
@@ -746,12 +746,12 @@ class ZygotePool implements Sandbox {
 
   /** Whether a zygote for this pack could be started now instead of queueing behind a busy one. */
   private canStartFor(packKey: string): boolean {
-    if (this.workers.some((w) => w.packKey === packKey && !this.readyWorkers.has(w) && !w.dead)) return false;
-    if (this.workers.length < this.concurrency) return true;
+    if (this.zygotes.some((w) => w.packKey === packKey && !this.readyZygotes.has(w) && !w.dead)) return false;
+    if (this.zygotes.length < this.concurrency) return true;
     return false;
   }
 
-  private dispatch(w: Worker, job: Job): void {
+  private dispatch(w: Zygote, job: Job): void {
     job.dispatched = true;
     job.task?.running.add(job);
     w.setRef(true);
@@ -778,16 +778,16 @@ class ZygotePool implements Sandbox {
       });
   }
 
-  private retire(w: Worker): void {
-    this.readyWorkers.delete(w);
-    this.workers = this.workers.filter((x) => x !== w);
+  private retire(w: Zygote): void {
+    this.readyZygotes.delete(w);
+    this.zygotes = this.zygotes.filter((x) => x !== w);
     void w.stop();
   }
 
   private sweep(): void {
     const now = Date.now();
-    for (const w of [...this.workers]) {
-      if (w.load === 0 && this.readyWorkers.has(w) && now - w.lastUsed > this.idleTimeoutMs) this.retire(w);
+    for (const w of [...this.zygotes]) {
+      if (w.load === 0 && this.readyZygotes.has(w) && now - w.lastUsed > this.idleTimeoutMs) this.retire(w);
     }
     for (const w of [...this.alternates.values()])
       if (w.load === 0 && now - w.lastUsed > this.idleTimeoutMs) void w.stop();
@@ -799,10 +799,10 @@ class ZygotePool implements Sandbox {
     const lanes = [...this.lanes.values()];
     this.lanes.clear();
     for (const lane of lanes) for (const j of lane.jobs) j.reject(new Error("sandbox is closed"));
-    this.readyWorkers.clear();
+    this.readyZygotes.clear();
     const alternates = [...this.alternates.values()];
     this.alternates.clear();
-    await Promise.all([...this.workers.splice(0), ...alternates].map((w) => w.stop()));
+    await Promise.all([...this.zygotes.splice(0), ...alternates].map((w) => w.stop()));
   }
 }
 
@@ -838,7 +838,7 @@ export async function inspectPack(
   // copy of it is its own, and removed afterwards
   const bind = await packDirFor(rt, dir, `inspect-${randomBytes(12).toString("hex")}`);
   try {
-    const w = new Worker(rt, key, bind.dir, "inspect", opts.timeoutMs ?? 60_000, bind.staged ? dir : undefined);
+    const w = new Zygote(rt, key, bind.dir, "inspect", opts.timeoutMs ?? 60_000, bind.staged ? dir : undefined);
     try {
       const info = await w.ready;
       return { tools: info.tools, toolSchemas: info.toolSchemas, stateBytes: info.stateBytes ?? 0 };

@@ -40,7 +40,7 @@ export interface ReadyInfo {
 
 type Reply = Record<string, unknown>;
 
-/** Filled in by the worker: when the zygote started on a request (it runs them one at a time). */
+/** Filled in by the zygote's host side: when the zygote started on a request (it runs them one at a time). */
 export interface RequestTiming {
   startedAt?: number;
 }
@@ -119,17 +119,17 @@ export class FrameReader {
     return out;
   }
 
-  /** Stops delivering frames (the worker is gone). */
+  /** Stops delivering frames (the zygote is gone). */
   stop(): void {
     this.failed = true;
     this.chunks = [];
   }
 }
 
-let nextWorkerId = 1;
+let nextZygoteId = 1;
 
-export class Worker {
-  readonly id = nextWorkerId++;
+export class Zygote {
+  readonly id = nextZygoteId++;
   readonly ready: Promise<ReadyInfo>;
   dead = false;
   private exited = false;
