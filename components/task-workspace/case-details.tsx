@@ -1,4 +1,6 @@
 "use client";
+import type { StateDiff } from "@/server/sandbox/types";
+import { StateDiffBeside, StateDiffView } from "../strength/state-diff";
 import type { RouterOutputs } from "../trpc";
 import { Table, TD, TR } from "../ui/table";
 import { readCaseErrors, readToolCalls, type CaseErrorInfo } from "./case-errors";
@@ -20,8 +22,11 @@ export function ErrorBlock({ err, label }: { err: CaseErrorInfo; label: string }
   return <Pre label={label}>{`${err.type}: ${err.message}${err.traceback ? `\n\n${err.traceback}` : ""}`}</Pre>;
 }
 
-/** Everything one case did: errors with tracebacks, what verify returned, tool calls, messages, output. */
-export function CaseDetails({ c }: { c: RunCase }) {
+/**
+ * Everything one case did: errors with tracebacks, what verify returned, what it changed in the state
+ * (a failure case's beside the solution's), tool calls, messages, output.
+ */
+export function CaseDetails({ c, solutionDiff }: { c: RunCase; solutionDiff?: StateDiff | null }) {
   const err = readCaseErrors(c.error);
   const calls = readToolCalls(c.toolCalls);
   return (
@@ -29,6 +34,11 @@ export function CaseDetails({ c }: { c: RunCase }) {
       {err.verify ? <ErrorBlock err={err.verify} label="verify raised" /> : null}
       {err.case ? <ErrorBlock err={err.case} label="the case raised (verify still ran)" /> : null}
       {c.returnRepr !== null ? <Pre label="verify returned">{c.returnRepr}</Pre> : null}
+      {c.role === "failure" && solutionDiff !== undefined ? (
+        <StateDiffBeside diff={c.stateDiff} solution={solutionDiff} label="this case's state changes" />
+      ) : (
+        <StateDiffView diff={c.stateDiff} />
+      )}
       {calls.length ? (
         <div className="flex flex-col gap-0.5">
           <span className="text-[11px] uppercase tracking-wide text-zinc-500">tool calls ({calls.length})</span>

@@ -1,11 +1,10 @@
 "use client";
-import { VerdictBadge } from "../badges";
 import { humanize } from "../format";
 import { Button } from "../ui/button";
 import { ErrorText } from "../ui/notice";
 import { Section } from "../ui/section";
-import { Table, TD, TH, THead, TR } from "../ui/table";
-import type { EditActions, TryResult } from "./use-edit-actions";
+import { TryResultView } from "./try-result";
+import type { EditActions } from "./use-edit-actions";
 import { isActive, type TaskRun } from "./use-task-runs";
 
 /**
@@ -77,8 +76,19 @@ export function EditPanel({
   );
 }
 
-/** "Saved revision 2": followed by what the filter is doing with it now, not what it did then. */
-function SaveNote({ saved, runs }: { saved: { revisionId: number; number: number }; runs: TaskRun[] | undefined }) {
+/**
+ * "Saved revision 2": followed by what the filter is doing with it now, not what it did then. `what`
+ * names how the revision came (an edit saved, a leak added as a failure case).
+ */
+export function SaveNote({
+  saved,
+  runs,
+  what = "Saved",
+}: {
+  saved: { revisionId: number; number: number };
+  runs: TaskRun[] | undefined;
+  what?: string;
+}) {
   const run = runs?.find((r) => r.revisionId === saved.revisionId);
   const state = !run
     ? "the filter is queued on it."
@@ -91,58 +101,7 @@ function SaveNote({ saved, runs }: { saved: { revisionId: number; number: number
           : `its filter run could not run${run.error ? `: ${run.error}` : ""}.`;
   return (
     <p className="text-xs text-emerald-700 dark:text-emerald-400" role="status">
-      Saved revision {saved.number}; {state}
+      {what} revision {saved.number}; {state}
     </p>
-  );
-}
-
-function TryResultView({ result }: { result: TryResult }) {
-  return (
-    <div className="flex flex-col gap-1.5" data-testid="try-result" aria-live="polite">
-      <div className="flex flex-wrap items-center gap-2 text-xs">
-        <span className="text-zinc-500">Verdict</span>
-        {result.before ? (
-          <VerdictBadge status={result.before.status} reason={result.before.reason} />
-        ) : (
-          <span className="text-zinc-500">not run before</span>
-        )}
-        <span>→</span>
-        <VerdictBadge status={result.after.status} reason={result.after.reason} />
-      </div>
-      {result.verifierError ? (
-        <p className="font-mono text-[11px] text-rose-600">
-          The verifier does not load: {result.verifierError.type}: {result.verifierError.message}
-          {result.verifierError.line ? ` (line ${result.verifierError.line})` : ""}
-        </p>
-      ) : null}
-      <Table>
-        <THead>
-          <TH>Case</TH>
-          <TH>Expected</TH>
-          <TH>Before → after</TH>
-        </THead>
-        <tbody>
-          {result.flips.map((f) => (
-            <TR
-              key={`${f.role}-${f.index}`}
-              data-testid="flip-row"
-              data-flipped={f.flipped}
-              className={f.flipped ? "bg-sky-50 dark:bg-sky-950/30" : ""}
-              title={f.error ?? undefined}
-            >
-              <TD>{f.role === "solution" ? "Solution" : `Failure case ${f.index + 1}`}</TD>
-              <TD>{f.expected}</TD>
-              <TD className="font-mono">
-                {f.before ?? "—"} →{" "}
-                <span className={f.after === f.expected ? "text-emerald-700 dark:text-emerald-400" : "text-rose-600"}>
-                  {f.after}
-                </span>
-                {f.flipped ? <span className="ml-1 font-sans text-sky-700 dark:text-sky-400">flipped</span> : null}
-              </TD>
-            </TR>
-          ))}
-        </tbody>
-      </Table>
-    </div>
   );
 }

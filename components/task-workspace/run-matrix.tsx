@@ -49,6 +49,7 @@ export function RunMatrix({
   const shownRun = data?.runs.find((r) => r.id === shown?.id);
   const busy = rerun.isPending || isActive(newest?.status);
   const verifierError = readCaseError(shown?.verifierError);
+  const solutionDiff = shown?.cases.find((c) => c.role === "solution")?.stateDiff ?? null;
 
   return (
     <Section
@@ -176,7 +177,7 @@ export function RunMatrix({
                   {open === key ? (
                     <TR>
                       <td colSpan={5}>
-                        <CaseDetails c={c} />
+                        <CaseDetails c={c} solutionDiff={solutionDiff} />
                       </td>
                     </TR>
                   ) : null}
