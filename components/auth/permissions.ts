@@ -15,9 +15,11 @@ interface ActionRule {
 
 export const ACTIONS = {
   // Curators: the content of tasks, the filter, datasets, review policies.
-  edit: { role: "curator", procedures: ["review.save", "task.revise"] },
+  // Adding a leaking variant as a failure case saves a revision: an edit.
+  edit: { role: "curator", procedures: ["review.save", "task.revise", "strength.addAsFailureCase"] },
   import: { role: "curator", route: "app/api/import/route.ts" },
   runFilter: { role: "curator", procedures: ["filter.rerun", "filter.cancel"] },
+  checkStrength: { role: "curator", procedures: ["strength.request"] },
   manageDatasets: {
     role: "curator",
     procedures: ["dataset.create", "dataset.add", "dataset.remove", "dataset.publish", "dataset.export"],

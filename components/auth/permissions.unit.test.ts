@@ -20,6 +20,8 @@ describe("roleCan", () => {
     expect(roleCan(ROLES, "reviewer", "try")).toBe(true);
     expect(roleCan(ROLES, "reviewer", "edit")).toBe(false);
     expect(roleCan(ROLES, "curator", "edit")).toBe(true);
+    expect(roleCan(ROLES, "reviewer", "checkStrength")).toBe(false);
+    expect(roleCan(ROLES, "curator", "checkStrength")).toBe(true);
     expect(roleCan(ROLES, "curator", "review")).toBe(true);
     expect(roleCan(ROLES, "curator", "uploadPack")).toBe(false);
     expect(roleCan(ROLES, "admin", "uploadPack")).toBe(true);

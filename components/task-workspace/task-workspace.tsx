@@ -23,6 +23,7 @@ import { ReviewActions } from "./review-actions";
 import { ReviewerDecisions } from "./reviewer-decisions";
 import { RunMatrix } from "./run-matrix";
 import { ShortcutHelp } from "./shortcut-help";
+import { StrengthPanel } from "./strength-panel";
 import { TaskEditors } from "./task-editors";
 import { TaskHeader } from "./task-header";
 import { useDraft } from "./use-draft";
@@ -156,6 +157,13 @@ export function TaskWorkspace({ id, backQuery, queue }: { id: number; backQuery:
               />
             ) : null}
             <RunMatrix taskId={id} latest={runs.data} canRun={can("runFilter")} />
+            <StrengthPanel
+              taskId={id}
+              base={base}
+              runs={runs.data?.runs}
+              canCheck={can("checkStrength")}
+              canAdd={can("edit")}
+            />
             <Section card aria-label="Review">
               <ReviewActions task={t} review={review} canDecide={can("review")} />
               <ReviewerDecisions taskId={id} meId={user?.id} canAdjudicate={can("adjudicate")} />

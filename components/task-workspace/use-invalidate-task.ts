@@ -5,8 +5,8 @@ import { useTRPC } from "../trpc";
 
 /**
  * What a change to one task makes stale: its page (header, review, reviewers' decisions, history), its
- * runs when asked, and the list's rows and counts (refetched only when the list is shown again).
- * Nothing else.
+ * strength, its runs when asked, and the list's rows and counts (refetched only when the list is shown
+ * again). Nothing else.
  */
 export function useInvalidateTask(taskId: number) {
   const trpc = useTRPC();
@@ -19,6 +19,8 @@ export function useInvalidateTask(taskId: number) {
         queryClient.invalidateQueries({ queryKey: trpc.reviewers.decisions.queryKey({ taskId }) }),
         queryClient.invalidateQueries({ queryKey: trpc.task.list.pathKey() }),
         queryClient.invalidateQueries({ queryKey: trpc.task.facetCounts.pathKey() }),
+        // A new verdict queues a strength check (accepted) or leaves the revision unchecked.
+        queryClient.invalidateQueries({ queryKey: trpc.strength.get.queryKey({ taskId }) }),
         ...(runs ? [queryClient.invalidateQueries({ queryKey: trpc.filter.taskRuns.queryKey({ taskId }) })] : []),
       ]),
     [queryClient, taskId, trpc],
