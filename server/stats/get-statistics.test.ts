@@ -87,4 +87,31 @@ describe("getStatistics", () => {
     expect(stats.throughput[0]).toMatchObject({ approved: 2, label_added: 2, revision: 2 });
     expect(stats.reviewers).toEqual(["Local researcher"]);
   }, 60_000);
+
+  it("counts accepted tasks by verifier strength per environment and batch, and the ones fixed", async () => {
+    // Checks as the worker leaves them (strength-check.test.ts runs real ones): s1 leaked on its
+    // imported revision and not on its edited one, s4 leaks on its only revision.
+    await db.pool.query("delete from strength_checks");
+    const check = async (externalId: string, revisionNumber: number, leaks: number) => {
+      const { rows } = await db.pool.query<{ id: number }>(
+        `insert into strength_checks (task_id, revision_id, status, result, variants, leaks, flaky, unread_writes, finished_at)
+         select r.task_id, r.id, 'done', $3::"StrengthStatus", 10, $4, false, '[]'::jsonb, now()
+         from task_revisions r where r.task_id = $1 and r.number = $2 returning id`,
+        [ids[externalId], revisionNumber, leaks ? "lenient" : "strong", leaks],
+      );
+      return rows[0]!.id;
+    };
+    await check("s1", 1, 2);
+    const s1 = await check("s1", 2, 0);
+    const s4 = await check("s4", 1, 3);
+    await db.pool.query(
+      `update tasks t set strength = c.result, strength_check_id = c.id from strength_checks c where c.id = any($1::int[]) and t.id = c.task_id`,
+      [[s1, s4]],
+    );
+    const { strength } = await getStatistics({ db });
+    const calc = { accepted: 2, unchecked: 0, strong: 1, unreadWrites: 0, flaky: 0, lenient: 1, fixed: 1 };
+    expect(strength.byEnvironment).toEqual([{ key: "calc", ...calc }]);
+    expect(strength.byBatch).toEqual([{ key: "st", ...calc }]);
+    expect(strength.total).toEqual(calc);
+  }, 60_000);
 });
