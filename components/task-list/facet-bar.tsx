@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { REJECT_REASONS, REVIEW_STATUSES, VERDICT_STATUSES } from "@/lib/cat";
+import { STRENGTH_LABELS, STRENGTH_STATUSES } from "@/lib/strength";
 import { SORT_FIELDS, type TaskFilter, type TaskListInput } from "@/lib/task-query";
 import { plural } from "../format";
 import { useTRPC, type RouterOutputs } from "../trpc";
@@ -79,7 +80,12 @@ export function FacetBar({
   };
 
   // A facet the server counts shows its counts, "about" where it counted on a sample.
-  const facet = (label: string, key: keyof TaskFilter & string, options: readonly string[]) =>
+  const facet = (
+    label: string,
+    key: keyof TaskFilter & string,
+    options: readonly string[],
+    labels?: Readonly<Record<string, string>>,
+  ) =>
     fixed[key] === undefined ? (
       <FacetSelect
         key={key}
@@ -88,6 +94,7 @@ export function FacetBar({
         options={options}
         counts={isCounted(key) ? counts?.[key] : undefined}
         approximate={isCounted(key) && counts?.approximate[key] === true}
+        labels={labels}
         onChange={(v) => setParams({ [key]: v })}
       />
     ) : null;
@@ -112,6 +119,7 @@ export function FacetBar({
       {facet("Override", "override", YES_NO)}
       {facet("Label", "label", labels.data?.map((l) => l.name) ?? [])}
       {facet("Edit outcome", "edit", EDIT_OUTCOMES)}
+      {facet("Strength", "strength", STRENGTH_STATUSES, STRENGTH_LABELS)}
       {facet("Comments", "comments", YES_NO)}
       {facet("Edited", "edited", YES_NO)}
       {facet("Dataset", "dataset", datasets.data?.map((d) => d.name) ?? [])}

@@ -12,6 +12,7 @@ export function FacetSelect({
   options,
   counts,
   approximate = false,
+  labels,
   onChange,
 }: {
   label: string;
@@ -19,6 +20,8 @@ export function FacetSelect({
   options: readonly string[];
   counts?: Record<string, number>;
   approximate?: boolean;
+  /** How each value reads, where it is not the value humanized. */
+  labels?: Readonly<Record<string, string>>;
   onChange: (v: string | undefined) => void;
 }) {
   const shown = [...new Set([...options, ...Object.keys(counts ?? {}), ...(value ? [value] : [])])];
@@ -35,7 +38,7 @@ export function FacetSelect({
         <option value="">all</option>
         {shown.map((o) => (
           <option key={o} value={o}>
-            {humanize(o)}
+            {labels?.[o] ?? humanize(o)}
             {counts ? ` (${approximate ? "about " : ""}${(counts[o] ?? 0).toLocaleString()})` : ""}
           </option>
         ))}

@@ -8,7 +8,9 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { STRENGTH_STATUSES, type StrengthStatus } from "@/lib/strength";
 import { ReviewBadge, VerdictBadge } from "../badges";
+import { StrengthBadge } from "../strength/strength-badge";
 import type { RouterOutputs } from "../trpc";
 import { Badge } from "../ui/badge";
 import { Checkbox } from "../ui/field";
@@ -22,6 +24,17 @@ export type Exclusions = { byExternalId: Map<string, string>; complete: boolean 
 const ROW_PX = 30;
 const COLS = "grid-cols-[2rem_11rem_6rem_9rem_15rem_8rem_3rem_3rem_minmax(0,1fr)]";
 const COLS_WITH_PUBLISH = "grid-cols-[2rem_11rem_6rem_9rem_15rem_8rem_3rem_3rem_minmax(0,1fr)_13rem]";
+
+/**
+ * A row's verifier strength, shown where it says something (not "not checked", not "no leak found").
+ * Read defensively: rows of a list service that does not carry the column yet show no badge.
+ */
+function strengthOf(row: object): StrengthStatus | null {
+  if (!("strength" in row)) return null;
+  const v = STRENGTH_STATUSES.find((s) => s === row.strength);
+  return v && v !== "unchecked" && v !== "strong" ? v : null;
+}
+
 const HEADERS: Array<[string, string?]> = [
   ["Task"],
   ["Environment"],
@@ -122,6 +135,7 @@ export function TaskTable({
         <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
           {items.map((v) => {
             const t = rows[v.index]!;
+            const strength = strengthOf(t);
             return (
               <div
                 key={t.id}
@@ -155,8 +169,9 @@ export function TaskTable({
                 <span className="truncate px-2 text-xs text-zinc-500" role="cell">
                   {t.batch}
                 </span>
-                <span className="truncate px-2" role="cell">
+                <span className="flex items-center gap-1 truncate px-2" role="cell">
                   <VerdictBadge status={t.verdictStatus} reason={t.verdictReason} />
+                  {strength ? <StrengthBadge status={strength} /> : null}
                 </span>
                 <span className="px-2" role="cell">
                   <ReviewBadge status={t.reviewStatus} stale={t.reviewStale} override={t.reviewOverride} />
