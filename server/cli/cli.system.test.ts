@@ -124,6 +124,57 @@ describe("cli", () => {
     expect(cli("filter", "--task", "nope")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
   });
 
+  it("probes the verifier strength of accepted tasks and waits, printing the summary last", () => {
+    // Two tasks of the strength evaluation set on the demo retail pack: one verifier checks only the
+    // order's status (a variant with another cancel reason passes it), one the whole outcome.
+    expect(cli("env", "add", "packs/retail", "--name", "retail").code).toBe(0);
+    const evalSet = fs
+      .readFileSync("server/strength/fixtures/strength-eval.jsonl", "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Json);
+    const pick = (id: string) => evalSet.find((t) => t.id === `strength-${id}`)!;
+    const file = write(
+      "probe.jsonl",
+      [pick("cancel-status-only"), pick("cancel-fields")].map((t) => JSON.stringify(t)).join("\n"),
+    );
+    expect(cli("import", file, "--batch", "probe-batch").code).toBe(0);
+    expect(cli("filter", "--batch", "probe-batch", "--wait").json).toMatchObject({ accepted: 2 });
+
+    const probed = cli("probe", "--batch", "probe-batch", "--wait");
+    expect(probed.code).toBe(0);
+    expect(probed.json).toEqual({
+      queued: 2,
+      matched: 2,
+      skipped: 0,
+      done: 2,
+      failed: 0,
+      lenient: 1,
+      flaky: 0,
+      unreadWrites: 0,
+      strong: 1,
+      variants: expect.any(Number),
+      leaks: expect.any(Number),
+    });
+    expect(probed.json.leaks).toBeGreaterThan(0);
+    expect(probed.json.variants).toBeGreaterThan(probed.json.leaks);
+    expect(probed.stderr).toContain("2 strength checks queued");
+
+    // One task by id, without waiting; tasks not accepted are matched but not checked.
+    expect(cli("probe", "--task", "strength-cancel-fields", "--cap", "3").json).toMatchObject({
+      queued: 1,
+      matched: 1,
+      skipped: 0,
+    });
+    // c4 (its verifier wants the answer) is the one accepted task of cli-batch
+    expect(cli("probe", "--batch", "cli-batch").json).toMatchObject({ queued: 1, matched: 3, skipped: 2 });
+    expect(cli("probe", "--task", "nope")).toMatchObject({ code: 1, json: { error: { code: "NOT_FOUND" } } });
+    expect(cli("probe", "--cap", "0", "--batch", "probe-batch")).toMatchObject({
+      code: 2,
+      json: { error: { code: "USAGE" } },
+    });
+  }, 180_000);
+
   it("reviews on a revision: refuses approving a rejected task without an override, edits and waits, publishes with exclusions", async () => {
     expect(cli("dataset", "create", "cli-set")).toMatchObject({ code: 0, json: { name: "cli-set" } });
     expect(cli("dataset", "create", "bad/name")).toMatchObject({ code: 1, json: { error: { code: "BAD_INPUT" } } });
@@ -319,6 +370,7 @@ describe("cli", () => {
       ["export"],
       ["env", "add"],
       ["filter"],
+      ["probe"],
       ["dataset", "create"],
       ["dataset", "add"],
       ["dataset", "publish"],

@@ -15,6 +15,8 @@ import { funnelOf } from "../filter/funnel";
 import { getRerunProgress, type RerunProgress } from "../filter/rerun-progress";
 import { requestRerun } from "../filter/request-rerun";
 import { startWorker } from "../jobs/worker";
+import { PROBE_CAP_MAX } from "../api/contract/strength";
+import { getStrengthProgress, requestStrengthChecks, type StrengthProgress } from "../strength/request-strength-checks";
 import { registerPack } from "../packs/register-pack";
 import { exportTasks } from "../tasks/export-tasks";
 import { findTaskByRef } from "../tasks/get-task";
@@ -485,6 +487,60 @@ const commands: Record<string, Command> = {
       return progress.runs.failed ? EXIT.failed : EXIT.ok;
     },
   },
+  probe: {
+    role: "curator",
+    usage: "probe [--env NAME] [--batch NAME] [--task ID …] [--cap N] [--wait]",
+    summary:
+      "Queue verifier strength checks (variants of the solution run in the sandbox, at low priority) for the matching accepted tasks. With --wait, return when every check has run (working the queue in this process too). The summary counts lenient, flaky, unread writes and strong.",
+    options: {
+      env: { type: "string" },
+      batch: { type: "string" },
+      task: { type: "string", multiple: true },
+      cap: { type: "string" },
+      wait: { type: "boolean" },
+    },
+    async run({ values, positionals }) {
+      if (positionals.length)
+        throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
+      const cap = values.cap === undefined ? undefined : Number(values.cap);
+      if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= PROBE_CAP_MAX))
+        throw new UsageError(`--cap takes a number of variants from 1 to ${PROBE_CAP_MAX}`);
+      const db = await database();
+      const externalIds = values.task as unknown as string[] | undefined;
+      const request = await requestStrengthChecks({
+        db,
+        userId: await userId(),
+        externalIds,
+        filter: externalIds
+          ? undefined
+          : { environment: values.env as string | undefined, batch: values.batch as string | undefined },
+        cap,
+      });
+      const { checkIds, matched, skipped } = request;
+      note(
+        `${matched} task${matched === 1 ? "" : "s"} match; ${checkIds.length} strength check${checkIds.length === 1 ? "" : "s"} queued${skipped ? `, ${skipped} skipped (not accepted on their current revision)` : ""}`,
+      );
+      const progress = checkIds.length
+        ? values.wait
+          ? await waitForStrength(db, checkIds)
+          : await getStrengthProgress({ db, checkIds })
+        : null;
+      result({
+        queued: checkIds.length,
+        matched,
+        skipped,
+        done: progress?.done ?? 0,
+        failed: progress?.failed ?? 0,
+        lenient: progress?.lenient ?? 0,
+        flaky: progress?.flaky ?? 0,
+        unreadWrites: progress?.unreadWrites ?? 0,
+        strong: progress?.strong ?? 0,
+        variants: progress?.variants ?? 0,
+        leaks: progress?.leaks ?? 0,
+      });
+      return progress?.failed ? EXIT.failed : EXIT.ok;
+    },
+  },
 };
 
 /** A password from standard input (one line; the trailing newline is not part of it), never from a flag. */
@@ -670,6 +726,41 @@ async function waitForRerun(db: Db, rerunId: number): Promise<RerunProgress> {
         );
       }
       await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await worker.stop();
+  }
+}
+
+/**
+ * Works the queue in this process too until the checks end. Strength checks wait while any filter run
+ * is queued, so this worker runs those first.
+ */
+async function waitForStrength(db: Db, checkIds: number[]): Promise<StrengthProgress> {
+  const worker = await startWorker({ db, log: () => undefined });
+  try {
+    let seen = -1;
+    let since = Date.now();
+    let noted = 0;
+    for (;;) {
+      const progress = await getStrengthProgress({ db, checkIds });
+      const ended = progress.done + progress.failed + progress.cancelled;
+      if (progress.finished || Date.now() - noted >= 1000) {
+        noted = Date.now();
+        note(
+          `… ${ended}/${checkIds.length} checks · ${progress.lenient} suspected lenient · ${progress.flaky} flaky · ${progress.unreadWrites} unread writes · ${progress.strong} strong`,
+        );
+      }
+      if (progress.finished) return progress;
+      if (ended !== seen) [seen, since] = [ended, Date.now()];
+      const problem = worker.sandboxProblem();
+      if (problem && Date.now() - since > 30_000) {
+        throw new AppError(
+          "UNAVAILABLE",
+          `This machine cannot run the sandbox (${problem}), and no other worker is running the queued checks. They stay queued until a worker that can run them starts.`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
   } finally {
     await worker.stop();
