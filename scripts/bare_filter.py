@@ -10,20 +10,22 @@ Usage: /usr/bin/python3 scripts/bare_filter.py PACK_DIR TASKS.jsonl [--limit N]
 
 Prints one JSON line per task:
   {"id", "status", "reason", "cases": [{"role", "index", "outcome", "error"}]}
-and a last summary line with counts per status/reason, cases, elapsed seconds
-and cases/second.
+and a last summary line with counts per status/reason, cases, elapsed seconds,
+CPU seconds (what the loop costs whatever else the machine runs) and cases/second.
 
 What the lack of a sandbox means: a case runs in this very interpreter, so it
 could patch builtins or the tool modules and fool later cases or its own
-verifier.  Fresh globals, a fresh load_state() per case and a deep copy for
-the verifier are all this loop does against that.
+verifier.  Fresh globals and a fresh load_state() per case are all this loop
+does against that: verify gets the very state object the case left (no deep
+copy), which is what a researcher's own loop does, and the fastest honest
+baseline for the sandboxed filter.
 """
 
 import argparse
-import copy
 import inspect
 import json
 import os
+import resource
 import sys
 import time
 import traceback
@@ -73,9 +75,9 @@ def run_case(env, source, role, index, verifier_source, verifier_error):
     messages = []
 
     def bind(name, fn):
-        # tools are plain functions taking keyword arguments only
-        def tool(**kwargs):
-            return fn(state, **kwargs)
+        # the contract: a tool in scope runs TOOLS[name](state, *args, **kwargs)
+        def tool(*args, **kwargs):
+            return fn(state, *args, **kwargs)
         tool.__name__ = name
         return tool
 
@@ -98,16 +100,15 @@ def run_case(env, source, role, index, verifier_source, verifier_error):
         outcome = "error"
         errors.append("verifier invalid: " + verifier_error)
     else:
-        # step 3: a freshly loaded verify on a copy of the state, so module-level
-        # variables of the verifier do not carry over between cases
+        # step 3: a freshly loaded verify (module-level variables of the verifier do
+        # not carry over between cases) on the state the case left
         try:
             verify = load_verifier(verifier_source)
-            state_copy = copy.deepcopy(state)
             answer = messages[-1] if messages else ""
             if takes_messages(verify):
-                result = verify(state_copy, answer, list(messages))
+                result = verify(state, answer, list(messages))
             else:
-                result = verify(state_copy, answer)
+                result = verify(state, answer)
             outcome = "pass" if result else "fail"  # step 4
         except BaseException as exc:  # noqa: BLE001
             if isinstance(exc, KeyboardInterrupt):
@@ -169,6 +170,7 @@ def main():
     reasons = {}
     n_cases = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for task in tasks:
         result = run_task(env, task)
         counts[result["status"]] += 1
@@ -177,9 +179,11 @@ def main():
         n_cases += len(result["cases"])
         print(json.dumps(result), flush=True)
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     print(json.dumps({"summary": True, "tasks": len(tasks), "status": counts, "reasons": reasons,
-                      "cases": n_cases, "elapsed_s": round(elapsed, 3),
-                      "cases_per_s": round(n_cases / elapsed, 2) if elapsed else None}))
+                      "cases": n_cases, "elapsed_s": round(elapsed, 3), "cpu_s": round(cpu, 3),
+                      "cases_per_s": round(n_cases / elapsed, 2) if elapsed else None,
+                      "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 
 
 if __name__ == "__main__":

@@ -1,31 +1,64 @@
-// npm run bench:filter [-- --tasks 200]
-// The same demo tasks on the demo pack, run (a) by scripts/bare_filter.py — one CPython process, no
-// sandbox, load_state() per case: what a researcher would otherwise write — and (b) by the sandboxed
-// engine in its default configuration; then (c) end to end through the queue, a worker and the
-// database. Prints throughputs, their ratio, per-case overhead and worker memory. Asserts nothing.
-import { spawnSync } from "node:child_process";
+// npm run bench:filter [-- --users 800 --orders 1600 --light 300 --hash 150 --seed N --only light|hash --skip-sandbox]
+//
+// The engine against the loop a researcher would write, on an environment of real size. A seeded
+// pack with 2-5 MB of JSON state and tasks of two kinds (scripts/bench_pack.py): light verifiers
+// that look at a few records, and verifiers that hash the whole database. For each kind:
+//   bare    scripts/bare_filter.py: one CPython process, a fresh load_state() per case, exec of the
+//           case, verify on that same state object (no deep copy, no sandbox, no database);
+//   engine  `npm run -s cli -- filter --batch B --wait` in a process of its own, against a real
+//           PostgreSQL (embedded, started here): the queue, a worker, the sandbox, every verdict
+//           and case written — what a user waits for, start-up included;
+//   sandbox the sandbox alone in this process (no queue, no database), as a second line.
+// It prints the rates, the ratios, where a case's time goes (from CAT_FILTER_PROFILE, written by
+// the worker) and peak memory, and fails if any verdict differs from the bare loop's.
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { openDb } from "../server/db/client";
+import { openDb, type Db } from "../server/db/client";
 import { startEmbeddedPostgres } from "../server/db/embedded";
-import { getRerunProgress } from "../server/filter/rerun-progress";
-import { requestRerun } from "../server/filter/request-rerun";
-import { startWorker } from "../server/jobs/worker";
-import { createSandbox, type TaskVerdict } from "../server/sandbox";
-import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../server/seed";
+import { registerPack } from "../server/packs/register-pack";
+import { createSandbox, type TaskCode } from "../server/sandbox";
 import { importTasks } from "../server/tasks/import-tasks";
-import { hashPack, readPackDir, registerPack } from "../server/packs/register-pack";
 
-const { values } = parseArgs({ options: { tasks: { type: "string", default: "200" }, "skip-e2e": { type: "boolean", default: false } } });
-const lines = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").slice(0, Number(values.tasks));
-const tasks = lines.map((l) => JSON.parse(l) as { id: string; verifier: string; solution: string; failure_cases: string[] });
-const caseCount = tasks.reduce((n, t) => n + 1 + t.failure_cases.length, 0);
+const { values } = parseArgs({
+  options: {
+    seed: { type: "string", default: "20261201" },
+    users: { type: "string", default: "800" },
+    orders: { type: "string", default: "1600" },
+    light: { type: "string", default: "300" },
+    hash: { type: "string", default: "150" },
+    only: { type: "string" },
+    "skip-sandbox": { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
+  },
+});
+const CORES = os.availableParallelism();
+const kinds = (values.only ? [values.only] : ["light", "hash"]) as Array<"light" | "hash">;
 
-/** Proportional set size of this process's descendants (the sandbox's bwrap/python processes). */
-function descendantsPssMb(): number {
+interface Task {
+  id: string;
+  verifier: string;
+  solution: string;
+  failure_cases: string[];
+}
+interface Verdict {
+  status: string;
+  reason: string | null;
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and its descendants. */
+function treeOf(root: number): number[] {
   const parent = new Map<number, number>();
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
@@ -36,99 +69,372 @@ function descendantsPssMb(): number {
       /* gone */
     }
   }
-  const isDescendant = (pid: number): boolean => {
-    for (let p = parent.get(pid); p; p = parent.get(p)) if (p === process.pid) return true;
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid; p; p = parent.get(p)) if (p === root) return true;
     return false;
   };
+  return [...parent.keys()].filter(inTree);
+}
+
+const sum = (xs: Iterable<number>) => [...xs].reduce((a, b) => a + b, 0);
+
+/** Proportional set size (MB) of a process and its descendants: what they hold of the machine's memory. */
+function treePssMb(root: number): number {
   let kb = 0;
-  for (const pid of parent.keys()) {
-    if (!isDescendant(pid)) continue;
+  for (const pid of treeOf(root)) {
     try {
-      const m = /^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-      kb += Number(m?.[1] ?? 0);
+      kb += Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
     } catch {
-      /* gone or not readable */
+      /* gone, or not ours to read */
     }
   }
   return kb / 1024;
 }
 
-async function main() {
-  console.log(`bench:filter — ${tasks.length} demo tasks, ${caseCount} cases, retail pack; ${os.availableParallelism()} cores`);
+const TICK = 100; // clock ticks per second (USER_HZ) in /proc/*/stat
 
-  // (a) the bare loop
-  const bare = spawnSync("/usr/bin/python3", ["scripts/bare_filter.py", DEMO_PACK_DIR, DEMO_TASKS_FILE, "--limit", String(tasks.length)], { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (bare.status !== 0) throw new Error(`bare loop failed: ${bare.stderr}`);
-  const bareOut = bare.stdout.trim().split("\n");
-  const bareSummary = JSON.parse(bareOut[bareOut.length - 1]!) as { cases: number; elapsed_s: number };
-  const bareRate = bareSummary.cases / bareSummary.elapsed_s;
-  const bareVerdicts = new Map(bareOut.slice(0, -1).map((l) => JSON.parse(l) as { id: string; status: string; reason: string | null }).map((v) => [v.id, v]));
-  console.log(`(a) bare CPython loop:      ${bareSummary.cases} cases in ${bareSummary.elapsed_s.toFixed(1)} s = ${bareRate.toFixed(1)} cases/s (${(1000 / bareRate).toFixed(1)} ms per case)`);
-
-  // (b) the sandboxed engine, default configuration
-  const sandbox = createSandbox();
-  const pack = { dir: path.resolve(DEMO_PACK_DIR), hash: hashPack(readPackDir(DEMO_PACK_DIR)) };
-  await sandbox.runTask(pack, { verifier: tasks[0]!.verifier, solution: tasks[0]!.solution, failureCases: tasks[0]!.failure_cases }); // warm the zygotes
-  let peakPss = descendantsPssMb();
-  const sampler = setInterval(() => (peakPss = Math.max(peakPss, descendantsPssMb())), 500);
-  const t0 = performance.now();
-  const verdicts: Array<TaskVerdict & { id: string }> = await Promise.all(
-    tasks.map(async (t) => ({ id: t.id, ...(await sandbox.runTask(pack, { verifier: t.verifier, solution: t.solution, failureCases: t.failure_cases })) })),
-  );
-  const engineSeconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  const engineRate = caseCount / engineSeconds;
-  const caseMs = verdicts.flatMap((v) => v.cases.map((c) => c.durationMs));
-  const meanCaseMs = caseMs.reduce((a, b) => a + b, 0) / caseMs.length;
-  const disagreements = verdicts.filter((v) => {
-    const b = bareVerdicts.get(v.id);
-    return b && (b.status !== v.status || (b.reason ?? null) !== v.reason);
-  });
-  await sandbox.close();
-  console.log(`(b) sandboxed engine:       ${caseCount} cases in ${engineSeconds.toFixed(1)} s = ${engineRate.toFixed(1)} cases/s (${((1000 * os.availableParallelism()) / engineRate).toFixed(1)} core-ms per case; mean case wall time ${meanCaseMs.toFixed(1)} ms incl. its verify)`);
-  console.log(`    ratio engine / bare:    ${(engineRate / bareRate).toFixed(2)}×   (target ≥ 3×)`);
-  console.log(`    sandbox processes:      peak PSS ${peakPss.toFixed(0)} MB; Node RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
-  console.log(`    verdicts that differ from the bare loop: ${disagreements.length}${disagreements.length ? ` (${disagreements.map((d) => d.id).join(", ")})` : ""}`);
-
-  let e2e: { seconds: number; rate: number } | undefined;
-  if (!values["skip-e2e"]) {
-    // (c) end to end: queue, worker, database, on a fresh embedded PostgreSQL
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-bench-filter-"));
-    fs.chmodSync(dir, 0o755);
-    const embedded = await startEmbeddedPostgres(dir);
-    const db = await openDb(embedded.url, { embedded });
-    await registerPack({ db, dir: DEMO_PACK_DIR, name: "retail" });
-    await importTasks({ db, source: Readable.from([lines.join("\n")]), batchName: "bench" });
-    const worker = await startWorker({ db, log: () => undefined });
-    const t1 = performance.now();
-    const { rerunId } = await requestRerun({ db, filter: { batch: "bench" } });
-    for (;;) {
-      const p = await getRerunProgress({ db, rerunId });
-      if (p.finished) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const seconds = (performance.now() - t1) / 1000;
-    e2e = { seconds, rate: caseCount / seconds };
-    console.log(`(c) queue + worker + DB:    ${caseCount} cases in ${seconds.toFixed(1)} s = ${e2e.rate.toFixed(1)} cases/s (${(tasks.length / seconds).toFixed(1)} tasks/s)`);
-    await worker.stop();
-    await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+/** CPU seconds of a process: its own, and (with children) what it has reaped of its children's. */
+function cpuSeconds(pid: number, children = false): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // fields 14-17 of stat, counted from after the command: utime stime cutime cstime
+    const [u, s, cu, cs] = [f[11], f[12], f[13], f[14]].map(Number) as [number, number, number, number];
+    return (u + s + (children ? cu + cs : 0)) / TICK;
+  } catch {
+    return 0;
   }
+}
 
-  console.log(
-    JSON.stringify({
-      tasks: tasks.length,
-      cases: caseCount,
-      bareCasesPerSecond: +bareRate.toFixed(1),
-      engineCasesPerSecond: +engineRate.toFixed(1),
-      ratio: +(engineRate / bareRate).toFixed(2),
-      engineSeconds: +engineSeconds.toFixed(2),
-      meanCaseMs: +meanCaseMs.toFixed(1),
-      sandboxPeakPssMb: Math.round(peakPss),
-      endToEndCasesPerSecond: e2e ? +e2e.rate.toFixed(1) : null,
-      verdictDisagreements: disagreements.length,
+/**
+ * CPU of a process tree by kind, sampled while it runs (the last sample of each process counts).
+ * bubblewrap does not hand its children's CPU time up to its parent, so the zygotes are sampled
+ * themselves: their own time and that of the case and verifier processes they reaped.
+ */
+class TreeCpu {
+  private last = new Map<number, { kind: "node" | "sandbox" | "other"; seconds: number }>();
+  sample(root: number): void {
+    const comm = (pid: number) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      } catch {
+        return "";
+      }
+    };
+    for (const pid of treeOf(root)) {
+      const name = comm(pid);
+      if (!name) continue;
+      const kind =
+        name === "node" ? "node" : name.startsWith("python") || name.startsWith("bwrap") ? "sandbox" : "other";
+      // A case or verifier process is counted by its zygote once reaped: counting it here too
+      // would count it twice.
+      if (name.startsWith("python") && comm(parentOf(pid)).startsWith("python")) continue;
+      const seconds = cpuSeconds(pid, kind === "sandbox");
+      if (seconds) this.last.set(pid, { kind, seconds });
+    }
+  }
+  total(kind: "node" | "sandbox"): number {
+    return sum([...this.last.values()].filter((v) => v.kind === kind).map((v) => v.seconds));
+  }
+}
+
+/** CPU seconds the PostgreSQL server has used: the postmaster, its live backends and those it reaped. */
+function postgresCpu(postmaster: number): number {
+  let total = cpuSeconds(postmaster, true);
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster) total += cpuSeconds(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
+}
+
+function findPostmaster(dir: string): number {
+  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.name === "postmaster.pid")
+      return Number(fs.readFileSync(path.join(e.parentPath, e.name), "utf8").split("\n")[0]);
+  }
+  throw new Error(`no postmaster.pid under ${dir}`);
+}
+
+function runBare(pack: string, file: string) {
+  const r = spawnSync("/usr/bin/python3", ["scripts/bare_filter.py", pack, file], {
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+  });
+  if (r.status !== 0) throw new Error(`the bare loop failed: ${r.stderr}`);
+  const lines = r.stdout.trim().split("\n");
+  const summary = JSON.parse(lines.pop()!) as { cases: number; elapsed_s: number; cpu_s: number; max_rss_mb: number };
+  const verdicts = new Map(
+    lines
+      .map((l) => JSON.parse(l) as Verdict & { id: string })
+      .map((v) => [v.id, { status: v.status, reason: v.reason }]),
+  );
+  return {
+    cases: summary.cases,
+    seconds: summary.elapsed_s,
+    cpuMsPerCase: (1000 * summary.cpu_s) / summary.cases,
+    rate: summary.cases / summary.elapsed_s,
+    rssMb: summary.max_rss_mb,
+    verdicts,
+  };
+}
+
+interface ProfileLine {
+  t: "start" | "run";
+  at: number;
+  cases?: number;
+  queueMs?: number;
+  sandboxMs?: number;
+  writeMs?: number;
+  fork?: number;
+  case?: number;
+  handover?: number;
+  verify?: number;
+}
+
+async function runEngine(dbUrl: string, dataDir: string, batch: string, postmaster: number) {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const profile = path.join(dataDir, `profile-${batch}.jsonl`);
+  const pgBefore = postgresCpu(postmaster);
+  const started = performance.now();
+  const startedAt = Date.now();
+  const child = spawn("npm", ["run", "-s", "cli", "--", "filter", "--batch", batch, "--wait"], {
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      CAT_DATA_DIR: dataDir,
+      CAT_FILTER_PROFILE: profile,
+      CAT_SEED_DEMO: "0",
+      NODE_OPTIONS: "",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+  child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString("utf8")).slice(-4000)));
+  let peakPss = 0;
+  const cpu = new TreeCpu();
+  const sampler = setInterval(() => {
+    peakPss = Math.max(peakPss, treePssMb(child.pid!));
+    cpu.sample(child.pid!);
+  }, 100);
+  const code = await new Promise<number | null>((r) => child.once("exit", r));
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  const pgCpu = postgresCpu(postmaster) - pgBefore;
+  if (code !== 0) throw new Error(`filter --wait exited with ${code}:\n${stderr}\n${stdout.slice(-2000)}`);
+  const result = JSON.parse(stdout.trim().split("\n").pop()!) as { cases: number; tasks: number; failedRuns: number };
+  const lines = fs.existsSync(profile)
+    ? fs
+        .readFileSync(profile, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as ProfileLine)
+    : [];
+  return {
+    seconds,
+    startedAt,
+    cases: result.cases,
+    tasks: result.tasks,
+    failedRuns: result.failedRuns,
+    peakPss,
+    profile: lines,
+    cpu: { node: cpu.total("node"), sandbox: cpu.total("sandbox"), postgres: pgCpu },
+  };
+}
+
+async function verdictsOf(db: Db, batch: string): Promise<Map<string, Verdict>> {
+  const rows = await db.pool.query<{ id: string; status: string | null; reason: string | null }>(
+    `select t.external_id as id, t.verdict_status::text as status, t.verdict_reason::text as reason
+     from tasks t join import_batches b on b.id = t.batch_id where b.name = $1`,
+    [batch],
+  );
+  return new Map(rows.rows.map((r) => [r.id, { status: r.status ?? "not run", reason: r.reason }]));
+}
+
+function mismatches(bare: Map<string, Verdict>, engine: Map<string, Verdict>): string[] {
+  const out: string[] = [];
+  for (const [id, b] of bare) {
+    const e = engine.get(id);
+    if (!e || e.status !== b.status || (e.reason ?? null) !== (b.reason ?? null)) {
+      out.push(`${id}: bare ${b.reason ?? b.status}, engine ${e ? (e.reason ?? e.status) : "missing"}`);
+    }
+  }
+  return out;
+}
+
+async function runSandboxOnly(packDir: string, tasks: Task[]) {
+  const sandbox = createSandbox();
+  const pack = { dir: packDir, hash: `bench-${path.basename(path.dirname(packDir))}` };
+  const code = (t: Task): TaskCode => ({ verifier: t.verifier, solution: t.solution, failureCases: t.failure_cases });
+  await Promise.all(Array.from({ length: CORES }, () => sandbox.runTask(pack, code(tasks[0]!)))); // zygotes up
+  const t0 = performance.now();
+  let next = 0;
+  let cases = 0;
+  await Promise.all(
+    Array.from({ length: 4 * CORES }, async () => {
+      while (next < tasks.length) {
+        const v = await sandbox.runTask(pack, code(tasks[next++]!));
+        cases += v.cases.length;
+      }
     }),
   );
+  const seconds = (performance.now() - t0) / 1000;
+  await sandbox.close();
+  return { cases, seconds, rate: cases / seconds };
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cat-bench-filter-"));
+  fs.chmodSync(tmp, 0o755); // the embedded PostgreSQL runs as `postgres` when we are root
+  const gen = spawnSync(
+    "/usr/bin/python3",
+    [
+      "scripts/bench_pack.py",
+      tmp,
+      "--seed",
+      values.seed!,
+      "--users",
+      values.users!,
+      "--orders",
+      values.orders!,
+      "--light",
+      values.light!,
+      "--hash",
+      values.hash!,
+    ],
+    { encoding: "utf8" },
+  );
+  if (gen.status !== 0) throw new Error(`generating the bench pack failed: ${gen.stderr}`);
+  const made = JSON.parse(gen.stdout.trim().split("\n").pop()!) as { pack: string; stateBytes: number };
+  console.log(
+    `bench:filter — retail-bench pack with ${(made.stateBytes / 1e6).toFixed(2)} MB of JSON state (seed ${values.seed}); ${CORES} cores; ` +
+      `load average ${fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
+  );
+
+  const embedded = await startEmbeddedPostgres(path.join(tmp, "pg"));
+  const postmaster = findPostmaster(path.join(tmp, "pg"));
+  const db = await openDb(embedded.url, { embedded });
+  await registerPack({ db, dir: made.pack, name: "retail-bench" });
+  const summary: Record<string, unknown> = { stateMb: +(made.stateBytes / 1e6).toFixed(2), cores: CORES };
+  let failed = false;
+  try {
+    for (const kind of kinds) {
+      const file = path.join(tmp, `${kind}.jsonl`);
+      const tasks = fs
+        .readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Task);
+      const batch = `bench-${kind}`;
+      await importTasks({ db, source: fs.createReadStream(file), fileName: `${kind}.jsonl`, batchName: batch });
+
+      const bare = runBare(made.pack, file);
+      const engine = await runEngine(embedded.url, path.join(tmp, "cli-data"), batch, postmaster);
+      const engineRate = engine.cases / engine.seconds;
+      const wrong = mismatches(bare.verdicts, await verdictsOf(db, batch));
+      const label = kind === "light" ? "light verifiers (a few records)" : "hash verifiers (the whole database)";
+      const load = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+      console.log(`\n${label}: ${tasks.length} tasks, ${bare.cases} cases (load average now ${load()})`);
+      console.log(
+        `  bare CPython loop         ${f1(bare.rate)} cases/s (${f1(1000 / bare.rate)} ms per case, ${f2(bare.cpuMsPerCase)} of them CPU), peak RSS ${f1(bare.rssMb)} MB`,
+      );
+      console.log(
+        `  engine, filter --wait     ${f1(engineRate)} cases/s (${engine.cases} cases in ${f2(engine.seconds)} s, start-up included)` +
+          `  → ${f2(engineRate / bare.rate)}× the bare loop (target ${kind === "light" ? 3 : 2}×)`,
+      );
+
+      // Where a case's time goes: the stages the worker measured, per case; the rest of the
+      // engine's core time (start-up, idle zygotes, the host, Postgres) is the remainder.
+      const runs = engine.profile.filter((p) => p.t === "run");
+      const start = engine.profile.find((p) => p.t === "start");
+      if (runs.length) {
+        const n = runs.reduce((a, r) => a + (r.cases ?? 0), 0);
+        const per = (k: keyof ProfileLine) => runs.reduce((a, r) => a + ((r[k] as number | undefined) ?? 0), 0) / n;
+        const coreMs = (CORES * engine.seconds * 1000) / n;
+        const firstWrite = Math.min(...runs.map((r) => r.at));
+        const lastWrite = Math.max(...runs.map((r) => r.at));
+        const startup = start ? (start.at - engine.startedAt) / 1000 : NaN;
+        const split = {
+          fork: per("fork"),
+          case: per("case"),
+          handover: per("handover"),
+          verifier: per("verify"),
+          write: per("writeMs"),
+          queue: per("queueMs"),
+        };
+        console.log(
+          `  per case (ms)             fork ${f2(split.fork)} · case ${f2(split.case)} · state hand-over ${f2(split.handover)} · verifier ${f2(split.verifier)}` +
+            ` · result write ${f2(split.write)} · queue ${f2(split.queue)}; ${f2(coreMs)} core-ms per case in all`,
+        );
+        console.log(
+          `  wall                      process start to worker up ${f2(startup)} s · first verdict written ${f2((firstWrite - engine.startedAt) / 1000)} s` +
+            ` · last ${f2((lastWrite - engine.startedAt) / 1000)} s · exit ${f2(engine.seconds)} s`,
+        );
+        summary[`${kind}Split`] = Object.fromEntries(Object.entries(split).map(([k, v]) => [k, +v.toFixed(2)]));
+      }
+      const perCase = (sec: number) => f2((1000 * sec) / engine.cases);
+      console.log(
+        `  CPU per case (ms)         sandbox ${perCase(engine.cpu.sandbox)} · Node (queue, host, writes) ${perCase(engine.cpu.node)} · PostgreSQL ${perCase(engine.cpu.postgres)}` +
+          ` · sum ${perCase(engine.cpu.sandbox + engine.cpu.node + engine.cpu.postgres)} (of ${f2((CORES * 1000 * engine.seconds) / engine.cases)} core-ms available)`,
+      );
+      // The machine is shared: what the engine would do with both cores to itself, from what each
+      // side costs in CPU rather than in wall time (the bare loop uses one core, the engine all).
+      const engineCpu = +perCase(engine.cpu.sandbox + engine.cpu.node + engine.cpu.postgres);
+      const cpuRatio = (CORES * bare.cpuMsPerCase) / engineCpu;
+      console.log(
+        `  from CPU alone            ${f2(cpuRatio)}× the bare loop (${CORES} cores × ${f2(bare.cpuMsPerCase)} ms / ${f2(engineCpu)} ms: ` +
+          `the ratio on a machine with nothing else running, if the engine kept every core busy)`,
+      );
+      summary[`${kind}CpuRatio`] = +f2(cpuRatio);
+      summary[`${kind}CpuPerCaseMs`] = {
+        sandbox: +perCase(engine.cpu.sandbox),
+        node: +perCase(engine.cpu.node),
+        postgres: +perCase(engine.cpu.postgres),
+      };
+      console.log(
+        `  peak memory               engine process tree ${f1(engine.peakPss)} MB PSS (Node, sandbox zygotes and cases; PostgreSQL not counted)`,
+      );
+      let sandboxOnly: { rate: number } | undefined;
+      if (!values["skip-sandbox"]) {
+        sandboxOnly = await runSandboxOnly(made.pack, tasks);
+        console.log(
+          `  sandbox alone             ${f1(sandboxOnly.rate)} cases/s → ${f2(sandboxOnly.rate / bare.rate)}× (no queue, no database)`,
+        );
+      }
+      console.log(
+        `  verdicts that differ from the bare loop: ${wrong.length}${engine.failedRuns ? `; failed runs: ${engine.failedRuns}` : ""}`,
+      );
+      for (const w of wrong.slice(0, 20)) console.log(`    ${w}`);
+      if (wrong.length || engine.failedRuns) failed = true;
+      Object.assign(summary, {
+        [`${kind}Tasks`]: tasks.length,
+        [`${kind}Cases`]: bare.cases,
+        [`${kind}BareCasesPerSecond`]: +f1(bare.rate),
+        [`${kind}BareCpuMsPerCase`]: +f2(bare.cpuMsPerCase),
+        [`${kind}EngineCasesPerSecond`]: +f1(engineRate),
+        [`${kind}Ratio`]: +f2(engineRate / bare.rate),
+        [`${kind}SandboxOnlyRatio`]: sandboxOnly ? +f2(sandboxOnly.rate / bare.rate) : null,
+        [`${kind}EnginePeakPssMb`]: Math.round(engine.peakPss),
+        [`${kind}Mismatches`]: wrong.length,
+      });
+    }
+  } finally {
+    await db.close();
+    if (!values.keep) fs.rmSync(tmp, { recursive: true, force: true });
+    else console.log(`kept ${tmp}`);
+  }
+  console.log(JSON.stringify(summary));
+  if (failed) process.exit(1);
 }
 
 main().catch((err) => {
