@@ -7,6 +7,7 @@ import { Page, PageHeader } from "../ui/section";
 import { Funnel } from "./funnel";
 import type { FunnelGroupBy } from "./funnel-links";
 import { StatisticsCharts } from "./statistics-charts";
+import { StrengthStatistics } from "./strength-statistics";
 
 export function StatisticsPage() {
   const trpc = useTRPC();
@@ -45,6 +46,7 @@ export function StatisticsPage() {
         <Funnel key={row.group} row={row} by={by} />
       ))}
       {funnel.data?.length === 0 ? <p className="text-zinc-500">No tasks yet.</p> : null}
+      <StrengthStatistics by={by} />
       <StatisticsCharts />
     </Page>
   );
