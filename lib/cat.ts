@@ -63,6 +63,7 @@ export const catTaskSchema = z
     // Written by export; accepted and ignored on import so exported files import again unchanged.
     verdict: z.unknown().optional(),
     review: z.unknown().optional(),
+    strength: z.unknown().optional(),
   })
   .strict();
 

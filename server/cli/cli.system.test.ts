@@ -85,6 +85,7 @@ describe("cli", () => {
       ...good,
       verdict: { status: "pending" },
       review: { status: "unreviewed", revision: null, stale: false, override: null },
+      strength: null,
     });
 
     const stdout = cli("export", "--batch", "cli-batch");

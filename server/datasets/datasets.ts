@@ -15,6 +15,7 @@ import {
   type PolicyExclusion,
 } from "../review/review-state";
 import { resolveSelection, type TaskSelection } from "../review/task-selection";
+import { type StrengthSummary, strengthSummary } from "../strength/strength-summary";
 import type { ExportReview } from "../tasks/export-tasks";
 
 type Tx = Prisma.TransactionClient | Db["prisma"];
@@ -396,24 +397,46 @@ export interface VersionRow {
   verdict: { status: string; reason?: string | null; packHash?: string | null; cases?: unknown[] };
   packHash: string | null;
   review: ExportReview;
+  /** The exported revision's latest strength check in numbers (null: not checked). */
+  strength: StrengthSummary | null;
 }
 
 /** The rows of a published version, page by page in task order: bounded memory for any size. */
 export async function* readVersionRows(db: Db, versionId: number, pageSize = 2000): AsyncGenerator<VersionRow[]> {
   let after = 0;
   for (;;) {
-    const rows = await db.prisma.$queryRaw<Array<VersionRow & { taskId: number }>>`
+    const rows = await db.prisma.$queryRaw<
+      Array<
+        Omit<VersionRow, "strength"> & {
+          taskId: number;
+          variants: number | null;
+          leaks: number | null;
+          flaky: boolean | null;
+          unread_writes: unknown;
+        }
+      >
+    >`
       select i.task_id as "taskId", t.external_id as "externalId", e.name as environment, r.id as "revisionId", r.number as "revisionNumber",
              r.instruction, r.verifier, r.solution, coalesce(r.failure_cases, '{}') as "failureCases", r.metadata, i.verdict, i.pack_hash as "packHash",
-             coalesce(i.review, jsonb_build_object('status', 'approved', 'revision', r.number, 'stale', false, 'override', null)) as review
+             coalesce(i.review, jsonb_build_object('status', 'approved', 'revision', r.number, 'stale', false, 'override', null)) as review,
+             sc.variants, sc.leaks, sc.flaky, sc.unread_writes
       from dataset_version_items i
       join tasks t on t.id = i.task_id
       join environments e on e.id = t.environment_id
       join task_revisions r on r.id = i.revision_id
+      -- the exported revision's latest finished check, in the same query (the revision_id index)
+      left join lateral (
+        select s.variants, s.leaks, s.flaky, s.unread_writes from strength_checks s
+        where s.revision_id = r.id and s.status = 'done' order by s.id desc limit 1
+      ) sc on true
       where i.version_id = ${versionId}::int and i.task_id > ${after}::int
       order by i.task_id
       limit ${pageSize}::int`;
-    if (rows.length) yield rows;
+    if (rows.length)
+      yield rows.map(({ variants, leaks, flaky, unread_writes, ...r }) => ({
+        ...r,
+        strength: strengthSummary({ variants, leaks, flaky, unread_writes }),
+      }));
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1]!.taskId;
   }

@@ -27,13 +27,14 @@ export function toCatLine(r: VersionRow): string {
     metadata: r.metadata,
     verdict: r.verdict,
     review: r.review,
+    strength: r.strength,
   });
 }
 
 // The Parquet columns (and the Hugging Face features): failure cases as a list of strings,
-// metadata and the case matrix as JSON text.
+// metadata, the case matrix and the strength summary as JSON text.
 const PARQUET_SCHEMA = [
-  { name: "root", num_children: 14 },
+  { name: "root", num_children: 15 },
   { name: "id", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
   { name: "environment", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
   { name: "instruction", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
@@ -50,6 +51,7 @@ const PARQUET_SCHEMA = [
   { name: "revision", type: "INT32", repetition_type: "REQUIRED" },
   { name: "review_status", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
   { name: "review_override", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
+  { name: "strength", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "OPTIONAL" },
 ] as const;
 
 function columns(rows: VersionRow[]) {
@@ -68,6 +70,7 @@ function columns(rows: VersionRow[]) {
     { name: "revision", data: rows.map((r) => r.revisionNumber) },
     { name: "review_status", data: rows.map((r) => r.review.status) },
     { name: "review_override", data: rows.map((r) => r.review.override?.reason ?? null) },
+    { name: "strength", data: rows.map((r) => (r.strength ? JSON.stringify(r.strength) : null)) },
   ];
 }
 
@@ -186,6 +189,8 @@ ${features.join("\n")}
   - name: review_status
     dtype: string
   - name: review_override
+    dtype: string
+  - name: strength
     dtype: string
   splits:
   - name: train

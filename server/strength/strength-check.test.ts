@@ -4,19 +4,26 @@
 // its result on the task and in the router's evidence. Then a leak added as a failure case, the
 // verifier tightened, and the new revision checked again.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "../api/root";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
+import { addTasksToDataset, createDataset, publishVersion } from "../datasets/datasets";
+import { exportDataset } from "../datasets/export-dataset";
 import { cancelRerun, requestRerun } from "../filter/request-rerun";
 import { claimRows, newWorkerId } from "../jobs/queue";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { registerPack } from "../packs/register-pack";
+import { handleApiRequest } from "../rest/routes";
+import { setReviewStatus } from "../review/review-tasks";
 import { createSandbox, type Sandbox, type StrengthReport } from "../sandbox";
 import { DEMO_PACK_DIR } from "../seed";
 import { getStatistics } from "../stats/get-statistics";
-import { importLines, testUser } from "../testing/fixtures";
+import { exportTasks } from "../tasks/export-tasks";
+import { importLines, testUser, tokenFor } from "../testing/fixtures";
 import { requestStrengthChecks } from "./request-strength-checks";
 import { runStrengthJob } from "./run-strength-check";
 
@@ -43,6 +50,8 @@ beforeAll(async () => {
   await importLines(db, "probe", [
     { ...LENIENT, id: "lenient" },
     { ...STRICT, id: "strict" },
+    // rejected (its failure case is the solution): never checked
+    { ...STRICT, id: "rejected", failure_cases: [STRICT.solution] },
   ]);
   for (const t of await db.prisma.task.findMany({ select: { id: true, externalId: true } })) ids[t.externalId] = t.id;
   caller = createCaller({ db, actor: await testUser(db, "curator") });
@@ -51,7 +60,9 @@ afterAll(async () => {
   await worker?.stop();
   await sandbox.close();
   await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-strength-"));
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000) {
   const end = Date.now() + timeoutMs;
@@ -203,4 +214,97 @@ describe("strength checks through the worker", () => {
     ]);
     expect(stats.strength.byBatch).toEqual([expect.objectContaining({ key: "probe", accepted: 2, fixed: 1 })]);
   }, 300_000);
+
+  it("puts the exported revision's strength on export lines (JSONL, Parquet) and on the task over REST", async () => {
+    const summaryOf = async (externalId: string) =>
+      (await caller.strength.get({ taskId: ids[externalId]! })).check!.summary!;
+    const lenientNow = await summaryOf("lenient");
+    const strict = await summaryOf("strict");
+    expect(Object.keys(strict).sort()).toEqual(["flaky", "leaks", "unreadWrites", "variants"]);
+
+    const lines: Array<Record<string, unknown>> = [];
+    for await (const l of exportTasks({ db, batch: "probe" })) lines.push(JSON.parse(l));
+    expect(lines.map((l) => [l.id, l.strength])).toEqual([
+      ["lenient", lenientNow],
+      ["strict", strict],
+      ["rejected", null],
+    ]);
+
+    // A published version: each line carries the check of the revision it holds.
+    await setReviewStatus({
+      userId: db.defaultUserId,
+      db,
+      selection: { taskIds: [ids.lenient!, ids.strict!] },
+      status: "approved",
+    });
+    await setReviewStatus({
+      userId: db.defaultUserId,
+      db,
+      selection: { taskIds: [ids.rejected!] },
+      status: "approved",
+      override: { reason: "kept to test an unchecked line" },
+    });
+    await createDataset({ userId: db.defaultUserId, db, name: "probed" });
+    await addTasksToDataset({
+      userId: db.defaultUserId,
+      db,
+      dataset: "probed",
+      selection: { filter: { batch: "probe" } },
+    });
+    await publishVersion({ userId: db.defaultUserId, db, dataset: "probed" });
+    const jsonl = path.join(dir, "probed.jsonl");
+    await exportDataset({ db, ref: "probed@1", format: "jsonl", out: jsonl });
+    const exported = fs
+      .readFileSync(jsonl, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(exported.map((l) => [l.id, l.strength])).toEqual([
+      ["lenient", lenientNow],
+      ["strict", strict],
+      ["rejected", null],
+    ]);
+    const parquet = path.join(dir, "probed.parquet");
+    await exportDataset({ db, ref: "probed@1", format: "parquet", out: parquet });
+    const conn = await (await DuckDBInstance.create(":memory:")).connect();
+    const rows = (
+      await conn.runAndReadAll(`select id, strength from read_parquet('${parquet}') order by id`)
+    ).getRowObjectsJson();
+    expect(rows.map((r) => [r.id, r.strength === null ? null : JSON.parse(r.strength as string)])).toEqual([
+      ["lenient", lenientNow],
+      ["rejected", null],
+      ["strict", strict],
+    ]);
+
+    // REST: the task carries the same strength; checks are queued and followed through routes.
+    const { headers } = await tokenFor(db, "curator");
+    const call = async (method: string, url: string, body?: unknown) => {
+      const res = await handleApiRequest(
+        new Request(`http://127.0.0.1${url}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+        db,
+      );
+      // biome-ignore lint/suspicious/noExplicitAny: tests read deep into JSON answers
+      return { status: res.status, json: (await res.json()) as Record<string, any> };
+    };
+    const task = await call("GET", `/api/v1/tasks/${ids.lenient}`);
+    expect(task.status).toBe(200);
+    expect(task.json).toMatchObject({ strengthStatus: "strong", strength: lenientNow });
+    expect((await call("GET", "/api/v1/tasks/retail/rejected")).json).toMatchObject({
+      strengthStatus: "unchecked",
+      strength: null,
+    });
+    const evidence = await call("GET", "/api/v1/tasks/retail/lenient/strength");
+    expect(evidence.json).toMatchObject({ status: "strong", pending: false, check: { summary: lenientNow } });
+    const queued = await call("POST", "/api/v1/strength-checks", { filter: { batch: "probe" }, cap: 2 });
+    expect(queued.status).toBe(201);
+    expect(queued.json).toMatchObject({ matched: 3, skipped: 1 });
+    expect(queued.json.checkIds).toHaveLength(2);
+    const progress = await call("GET", `/api/v1/strength-checks?checkIds=${queued.json.checkIds.join("&checkIds=")}`);
+    expect(progress.json).toMatchObject({ queued: 2, finished: false });
+    expect((await call("POST", "/api/v1/strength-checks", { taskIds: [] })).status).toBe(400);
+  }, 120_000);
 });

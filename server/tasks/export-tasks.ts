@@ -2,6 +2,7 @@
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
+import { type StrengthSummary, strengthSummary } from "../strength/strength-summary";
 
 export interface ExportTasksOptions {
   db: Db;
@@ -35,6 +36,10 @@ interface ExportRow {
   review_revision: number | null;
   review_stale: boolean;
   review_override: string | null;
+  variants: number | null;
+  leaks: number | null;
+  flaky: boolean | null;
+  unread_writes: unknown;
 }
 
 /** The review beside the verdict in every exported line (see ../shared/PRODUCT.md, issue 9). */
@@ -62,6 +67,8 @@ export function formatCatLine(t: {
   metadata: unknown;
   verdict: unknown;
   review: ExportReview;
+  /** The exported revision's strength check in numbers (null: not checked). */
+  strength: StrengthSummary | null;
 }): string {
   const line: Record<string, unknown> = {
     id: t.id,
@@ -74,6 +81,7 @@ export function formatCatLine(t: {
   if (t.metadata !== null && t.metadata !== undefined) line.metadata = t.metadata;
   line.verdict = t.verdict;
   line.review = t.review;
+  line.strength = t.strength;
   return JSON.stringify(line) + "\n";
 }
 
@@ -100,6 +108,7 @@ export async function* exportTasks({
                               order by c.role, c.index)
               from case_results c where c.run_id = t.verdict_run_id) as cases,
              t.review_status::text as review_status, t.review_stale, t.review_override,
+             sc.variants, sc.leaks, sc.flaky, sc.unread_writes,
              case when t.review_revision_id is not null then rr.number
                   when t.review_stale then (select r2.number from review_events ev join task_revisions r2 on r2.id = ev.revision_id
                                             where ev.task_id = t.id and ev.kind = 'status' order by ev.id desc limit 1) end as review_revision
@@ -109,6 +118,7 @@ export async function* exportTasks({
       join task_revisions r on r.id = t.current_revision_id
       left join filter_runs f on f.id = t.verdict_run_id
       left join packs p on p.id = f.pack_id
+      left join strength_checks sc on sc.id = t.strength_check_id
       where ${Prisma.join(conds, " and ")} and t.id > ${after}::int
       order by t.id
       limit ${pageSize}::int`;
@@ -144,6 +154,7 @@ export async function* exportTasks({
         metadata: r.metadata,
         verdict,
         review,
+        strength: strengthSummary(r),
       });
     }
     if (rows.length < pageSize) return;

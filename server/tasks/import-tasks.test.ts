@@ -232,6 +232,7 @@ describe("importTasks", () => {
       ...task("rt1", { metadata: { run: "x", n: 1.5 } }),
       verdict: { status: "pending" },
       review: { status: "unreviewed", revision: null, stale: false, override: null },
+      strength: null, // not checked: never accepted
     });
     expect(lines[1].id).toMatch(/^auto-[0-9a-f]{16}$/);
   });
