@@ -24,7 +24,7 @@ export interface StrengthRequest {
   checkIds: number[];
   /** Tasks that match. */
   matched: number;
-  /** Matching tasks not checked: not accepted on their current revision. */
+  /** Matching tasks not checked: not accepted on their current revision, or their environment turned checks off (and no cap was given). */
   skipped: number;
 }
 
@@ -41,15 +41,18 @@ export async function requestStrengthChecks(opts: RequestStrengthOptions): Promi
   const userId = opts.userId ?? db.defaultUserId;
   const [row] = await db.prisma.$queryRaw<Array<{ matched: number; ids: number[] | null; existing: number[] | null }>>`
     ${cte.sql ? Prisma.sql`${cte},` : Prisma.sql`with`} matching as (
-      select t.id, t.current_revision_id, t.verdict_status, f.pack_id, f.revision_id as verdict_revision_id
+      select t.id, t.current_revision_id, t.verdict_status, f.pack_id, f.revision_id as verdict_revision_id, e.probe_variants
       from tasks t
+      join environments e on e.id = t.environment_id
       left join task_revisions r on r.id = t.current_revision_id
       left join filter_runs f on f.id = t.verdict_run_id
       where ${where} and t.current_revision_id is not null
     ),
+    -- an environment with probe_variants = 0 turned checks off, unless this request names a cap
     wanted as (
       select m.* from matching m
       where m.verdict_status = 'accepted' and m.verdict_revision_id = m.current_revision_id
+        and (${opts.cap ?? null}::int is not null or coalesce(m.probe_variants, 1) > 0)
     ),
     pending as (
       select distinct on (w.id) w.id as task_id, s.id as check_id from wanted w

@@ -306,5 +306,22 @@ describe("strength checks through the worker", () => {
     const progress = await call("GET", `/api/v1/strength-checks?checkIds=${queued.json.checkIds.join("&checkIds=")}`);
     expect(progress.json).toMatchObject({ queued: 2, finished: false });
     expect((await call("POST", "/api/v1/strength-checks", { taskIds: [] })).status).toBe(400);
+
+    // The cap per environment is an administrator's: 0 turns checks off (a request naming a cap still runs).
+    const env = { probeVariants: 0 };
+    expect((await call("PUT", "/api/v1/environments/retail/probe-variants", env)).status).toBe(403);
+    const admin = createCaller({ db, actor: await testUser(db, "admin") });
+    expect(await admin.environment.setProbeVariants({ environment: "retail", ...env })).toEqual({
+      environment: "retail",
+      probeVariants: 0,
+    });
+    expect((await admin.environment.list()).find((e) => e.name === "retail")?.probeVariants).toBe(0);
+    await db.prisma.strengthCheck.updateMany({ where: { status: "queued" }, data: { status: "cancelled" } });
+    expect(await requestStrengthChecks({ db, filter: { batch: "probe" } })).toEqual({
+      checkIds: [],
+      matched: 3,
+      skipped: 3,
+    });
+    expect((await requestStrengthChecks({ db, taskIds: [ids.strict!], cap: 3 })).checkIds).toHaveLength(1);
   }, 120_000);
 });
