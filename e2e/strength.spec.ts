@@ -154,4 +154,11 @@ test("a verifier that checks only the status is suspected lenient; its leak, add
     "the filter accepted it.",
     { timeout: 120_000 },
   );
+  // Strength is checked again on the new revision: the leak is gone.
+  const rechecked = page.getByRole("region", { name: "Verifier strength" });
+  await expect(rechecked.getByTestId("strength-summary")).toContainText("Revision 3:", { timeout: 300_000 });
+  await expect(rechecked.getByTestId("strength-summary")).toContainText(" 0 leaks");
+  await expect(rechecked.getByTestId("leak")).toHaveCount(0);
+  // What it still leaves unread: the status, which the tightened verifier no longer reads.
+  await expect(rechecked.getByTestId("unread-writes")).toContainText(`orders['${ORDER}']['status']`);
 });

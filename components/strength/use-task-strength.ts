@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC, type RouterOutputs } from "../trpc";
 
-export type TaskStrength = RouterOutputs["strength"]["get"];
+type TaskStrength = RouterOutputs["strength"]["get"];
 export type StrengthCheck = NonNullable<TaskStrength["check"]>;
 export type Probe = StrengthCheck["report"]["probes"][number];
 

@@ -56,6 +56,7 @@ export function StrengthPanel({
   const s = strength.data;
   const check = s?.check ?? null;
   const skipped = again.data && again.data.checkIds.length === 0;
+  const earlier = s?.history.filter((h) => h.id !== check?.id) ?? [];
 
   return (
     <Section
@@ -111,11 +112,11 @@ export function StrengthPanel({
           adding={add.isPending ? add.variables?.variant : undefined}
         />
       ) : null}
-      {s && s.history.length > (check ? 1 : 0) ? (
+      {earlier.length ? (
         <details className="text-[11px] text-zinc-500">
-          <summary className="cursor-pointer">Earlier checks ({s.history.length})</summary>
+          <summary className="cursor-pointer">Earlier checks ({earlier.length})</summary>
           <ul className="mt-1 flex flex-col gap-0.5">
-            {s.history.map((h) => (
+            {earlier.map((h) => (
               <li key={h.id}>
                 #{h.id} · rev {h.revision} · {h.result ? STRENGTH_LABELS[h.result] : h.status}
                 {h.summary ? ` · ${h.summary.leaks} of ${h.summary.variants} variants leaked` : ""} ·{" "}
