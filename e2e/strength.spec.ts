@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { addUser, signedInContext } from "./auth";
 import { catTask, importTasks, taskIds, typeInto, uniqueToken, waitForVerdicts } from "./helpers";
 
 // Strength checks run at low priority, behind every filter run (the first start's demo rerun
@@ -35,7 +36,7 @@ async function openAccepted(page: Page, request: Parameters<typeof taskIds>[0], 
   return ids[id]!;
 }
 
-test("the run matrix shows what each case changed in the state, a failure case's beside the solution's", async ({
+test("the run matrix shows what each case changed in the state, a failure case's beside the solution's; Check again runs a new check", async ({
   page,
   request,
 }) => {
@@ -61,11 +62,20 @@ test("the run matrix shows what each case changed in the state, a failure case's
   await expect(beside.getByTestId("state-diff")).toContainText("No change to the state.");
   await expect(beside.getByTestId("solution-state-diff")).toContainText("['cancel_reason']");
   await expect(beside.getByTestId("missing-changes")).toContainText(`orders['${ORDER}']['status']`);
+
+  // "Check again" runs a new check of the revision: the one it replaces moves to the earlier checks.
+  const panel = page.getByRole("region", { name: "Verifier strength" });
+  await expect(panel.getByTestId("strength-summary")).toContainText("Revision 1:", { timeout: 300_000 });
+  await expect(panel.getByText(/^Earlier checks/)).toHaveCount(0);
+  await panel.getByRole("button", { name: "Check again" }).click();
+  await expect(panel.getByText("Earlier checks (1)")).toBeVisible({ timeout: 300_000 });
+  await expect(panel.getByTestId("strength-summary")).toContainText("Revision 1:");
 });
 
 test("a verifier that checks only the status is suspected lenient; its leak, added as a failure case, is rejected until the verifier is tightened", async ({
   page,
   request,
+  browser,
 }) => {
   const batch = uniqueToken("e2e-lenient-");
   const id = uniqueToken("len");
@@ -90,6 +100,18 @@ test("a verifier that checks only the status is suspected lenient; its leak, add
   );
   const leakCode = (await leak.getByTestId("leak-code").textContent())!.trim();
   expect(leakCode).not.toContain("reason='no longer needed'");
+
+  // A reviewer sees the same evidence, without the curator's buttons (the server refuses them anyway).
+  const email = `${id}-reviewer@e2e.example`;
+  await addUser(request, { email, name: "Rae Reviewer", role: "reviewer" });
+  const reviewer = await signedInContext(browser, email);
+  const r = await reviewer.newPage();
+  await r.goto(page.url());
+  const seen = r.getByRole("region", { name: "Verifier strength" });
+  await expect(seen.getByTestId("leak-code").filter({ hasText: leakCode })).toBeVisible();
+  await expect(seen.getByRole("button", { name: "Add as failure case" })).toHaveCount(0);
+  await expect(seen.getByRole("button", { name: "Check again" })).toHaveCount(0);
+  await reviewer.close();
 
   // The list: "suspected lenient first" puts it before the newer task, and the facet counts it.
   await page.goto(`/tasks?batch=${batch}`);
