@@ -42,7 +42,10 @@ export async function getTaskStrength({ db, taskId }: { db: Db; taskId: number }
     select s.id, s.revision_id, r.number, s.status::text as status, s.result::text as result, s.variants, s.leaks, s.flaky, s.unread_writes,
            s.error, s.created_at, s.finished_at
     from strength_checks s join task_revisions r on r.id = s.revision_id
-    where s.task_id = ${taskId}::int order by s.id desc limit 20`;
+    where s.task_id = ${taskId}::int
+      -- the newest 20, and the check the task shows even when 20 newer ones (failed, cancelled) followed it
+      and (s.id = ${task.strengthCheckId ?? 0}::int or s.id in (select id from strength_checks where task_id = ${taskId}::int order by id desc limit 20))
+    order by s.id desc`;
   const history: StrengthCheckInfo[] = rows.map((r) => ({
     id: r.id,
     revision: r.number,
