@@ -5,7 +5,7 @@ import { Prisma } from "../db/generated/client";
 import { funnelOf, tallyVerdict } from "../filter/funnel";
 
 /** Accepted tasks by the strength of their current revision, and how many of them were fixed. */
-export interface StrengthTally {
+interface StrengthTally {
   accepted: number;
   unchecked: number;
   strong: number;

@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 import type { StrengthReport } from "../sandbox";
 import { type StrengthSummary, strengthSummary } from "./strength-summary";
 
-export interface StrengthCheckInfo {
+interface StrengthCheckInfo {
   id: number;
   revision: number;
   status: string;
@@ -82,7 +82,7 @@ export async function getTaskStrength({ db, taskId }: { db: Db; taskId: number }
 }
 
 /** The summary of the check each task shows, for many tasks at once (exports). */
-export async function strengthSummaries(db: Db, checkIds: number[]): Promise<Map<number, StrengthSummary | null>> {
+async function strengthSummaries(db: Db, checkIds: number[]): Promise<Map<number, StrengthSummary | null>> {
   if (!checkIds.length) return new Map();
   const rows = await db.prisma.strengthCheck.findMany({
     where: { id: { in: checkIds } },
