@@ -8,7 +8,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { STRENGTH_STATUSES, type StrengthStatus } from "@/lib/strength";
+import { type StrengthStatus } from "@/lib/strength";
 import { ReviewBadge, VerdictBadge } from "../badges";
 import { StrengthBadge } from "../strength/strength-badge";
 import type { RouterOutputs } from "../trpc";
@@ -29,10 +29,9 @@ const COLS_WITH_PUBLISH = "grid-cols-[2rem_11rem_6rem_9rem_15rem_8rem_3rem_3rem_
  * A row's verifier strength, shown where it says something (not "not checked", not "no leak found").
  * Read defensively: rows of a list service that does not carry the column yet show no badge.
  */
-function strengthOf(row: object): StrengthStatus | null {
-  if (!("strength" in row)) return null;
-  const v = STRENGTH_STATUSES.find((s) => s === row.strength);
-  return v && v !== "unchecked" && v !== "strong" ? v : null;
+/** Shown on a row only when it is a warning. */
+function strengthOf(row: { strength: StrengthStatus }): StrengthStatus | null {
+  return row.strength !== "unchecked" && row.strength !== "strong" ? row.strength : null;
 }
 
 const HEADERS: Array<[string, string?]> = [

@@ -1,5 +1,5 @@
 // The task list: keyset pagination over (sort column, id), so page 2,000 costs what page 1 costs.
-import { STRENGTH_STATUSES } from "@/lib/strength";
+import { STRENGTH_STATUSES, type StrengthStatus } from "@/lib/strength";
 import { type SortField, taskListInputSchema, type TaskFilter, type TaskListInput } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
@@ -20,6 +20,8 @@ export interface TaskListItem {
   reviewStale: boolean;
   /** The reason, when a reviewer approved what the filter did not accept. */
   reviewOverride: string | null;
+  /** The verifier strength check of the current revision (lib/strength.ts). */
+  strength: StrengthStatus;
   revisionCount: number;
   failureCaseCount: number;
   instruction: string;
@@ -86,7 +88,7 @@ export async function listTasks({
   const page = (plan: SearchPlan, window: number | null) => db.prisma.$queryRaw<Row[]>`
     ${taskSearchCte(p, plan)}
     select t.id, t.external_id as "externalId", e.name as environment, b.name as batch,
-           t.verdict_status::text as "verdictStatus", t.verdict_reason::text as "verdictReason", t.review_status::text as "reviewStatus", t.review_stale as "reviewStale", t.review_override as "reviewOverride",
+           t.verdict_status::text as "verdictStatus", t.verdict_reason::text as "verdictReason", t.review_status::text as "reviewStatus", t.review_stale as "reviewStale", t.review_override as "reviewOverride", t.strength::text as strength,
            t.revision_count as "revisionCount", coalesce(cardinality(r.failure_cases), 0) as "failureCaseCount",
            left(r.instruction, 300) as instruction, t.created_at as "createdAt", t.updated_at as "updatedAt",
            ${key.value} as "sortValue"
