@@ -121,6 +121,9 @@ test("a verifier that checks only the status is suspected lenient; its leak, add
   await expect(page).toHaveURL(/sort=lenient/);
   await expect(page.getByTestId("task-row").first()).not.toContainText(`${id}-plain`);
   await expect(page.getByTestId("task-row").first()).toContainText(id);
+  // its row says so; the other task's (no strength warning) does not
+  await expect(page.getByTestId("task-row").first()).toContainText("suspected lenient");
+  await expect(page.getByTestId("task-row").nth(1)).not.toContainText("suspected lenient");
   await expect(page.getByLabel("Strength", { exact: true })).toContainText("suspected lenient (1)");
   await page.getByLabel("Strength", { exact: true }).selectOption("lenient");
   await expect(page).toHaveURL(/strength=lenient/);
