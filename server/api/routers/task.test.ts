@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import { STRENGTH_STATUSES } from "@/lib/strength";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { createTestDb } from "../../db/test-db";
@@ -31,11 +32,23 @@ afterAll(() => db.close());
 
 describe("task router", () => {
   it("pages through every task exactly once, in order, with keyset cursors", async () => {
+    // Strengths spread over the tasks for the "suspected lenient first" sort: only the order is under
+    // test here (server/strength/strength-check.test.ts gets them from real checks).
+    await db.pool.query(
+      `update tasks set strength = (array['unchecked','strong','unread_writes','flaky','lenient'])[1 + id % 5]::"StrengthStatus"`,
+    );
+    const strengthOf = new Map(
+      (
+        await db.pool.query<{ external_id: string; strength: string }>("select external_id, strength::text from tasks")
+      ).rows.map((r) => [r.external_id, r.strength as (typeof STRENGTH_STATUSES)[number]]),
+    );
     for (const [sort, dir] of [
       ["created", "desc"],
       ["externalId", "asc"],
       ["externalId", "desc"],
       ["updated", "asc"],
+      ["lenient", "desc"],
+      ["lenient", "asc"],
     ] as const) {
       const seen: string[] = [];
       let cursor: string | null | undefined;
@@ -48,6 +61,11 @@ describe("task router", () => {
       expect(new Set(seen).size).toBe(250);
       if (sort === "externalId")
         expect(seen).toEqual([...seen].sort((a, b) => (dir === "asc" ? a.localeCompare(b) : b.localeCompare(a))));
+      if (sort === "lenient") {
+        const rank = seen.map((x) => STRENGTH_STATUSES.indexOf(strengthOf.get(x)!));
+        expect(rank).toEqual([...rank].sort((a, b) => (dir === "desc" ? b - a : a - b)));
+        if (dir === "desc") expect(strengthOf.get(seen[0]!)).toBe("lenient");
+      }
     }
   });
 
