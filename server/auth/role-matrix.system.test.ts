@@ -136,6 +136,19 @@ const ACTIONS = (): Action[] => [
     needs: "curator",
     send: trpcMutation("dataset.export", () => ({ dataset: "matrix", version: 1, format: "jsonl" })),
   },
+  { surface: "tRPC", kind: "read strength", needs: "viewer", send: trpcQuery("strength.get", { taskId }) },
+  {
+    surface: "tRPC",
+    kind: "strength check (job)",
+    needs: "curator",
+    send: trpcMutation("strength.request", () => ({ taskIds: [taskId] })),
+  },
+  {
+    surface: "tRPC",
+    kind: "strength cap",
+    needs: "admin",
+    send: trpcMutation("environment.setProbeVariants", () => ({ environment: "calc", probeVariants: 24 })),
+  },
   { surface: "tRPC", kind: "users", needs: "admin", send: trpcQuery("account.users", null) },
   { surface: "tRPC", kind: "everyone's tokens", needs: "admin", send: trpcQuery("account.tokens", { all: true }) },
   {
@@ -190,6 +203,19 @@ const ACTIONS = (): Action[] => [
     needs: "curator",
     send: rest("POST", "/datasets/matrix/exports", () => ({ format: "jsonl", version: 1 })),
   },
+  { surface: "REST", kind: "read strength", needs: "viewer", send: rest("GET", `/tasks/${taskId}/strength`) },
+  {
+    surface: "REST",
+    kind: "strength check (job)",
+    needs: "curator",
+    send: rest("POST", "/strength-checks", () => ({ taskIds: [taskId] })),
+  },
+  {
+    surface: "REST",
+    kind: "strength cap",
+    needs: "admin",
+    send: rest("PUT", "/environments/calc/probe-variants", () => ({ probeVariants: 24 })),
+  },
   { surface: "REST", kind: "users", needs: "admin", send: rest("GET", "/users") },
   {
     surface: "REST",
@@ -234,8 +260,13 @@ describe("the role matrix", () => {
         const res = await action.send(who, ++n);
         const allowed = who !== "anonymous" && roleAtLeast(who, action.needs);
         const expected = allowed ? "through" : who === "anonymous" ? 401 : 403;
+        // 404/405 would mean the route is not there at all: that is no evidence the check works
         const got =
-          res.status === 401 || res.status === 403 ? res.status : res.status >= 500 ? `error ${res.status}` : "through";
+          res.status === 401 || res.status === 403
+            ? res.status
+            : res.status >= 500 || res.status === 404 || res.status === 405
+              ? `error ${res.status}`
+              : "through";
         if (got !== expected)
           wrong.push(
             `${action.surface} ${action.kind} as ${who}: expected ${expected}, got ${res.status} ${res.body.slice(0, 200)}`,
