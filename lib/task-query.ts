@@ -1,4 +1,5 @@
-// The task list's filter and sort, shared by the URL (client) and the list service (server).
+// The task list's query (its facets, search and sort), shared by the URL (client) and the list service
+// (server). "Filter" in this codebase is the CaT filter; what narrows the list is a query.
 import { z } from "zod";
 import { REJECT_REASONS, REVIEW_STATUSES, VERDICT_STATUSES } from "./cat";
 import { STRENGTH_STATUSES } from "./strength";
@@ -7,7 +8,7 @@ import { STRENGTH_STATUSES } from "./strength";
 export const SORT_FIELDS = ["created", "updated", "externalId", "lenient"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
-export const taskFilterSchema = z.object({
+export const taskQuerySchema = z.object({
   environment: z.string().max(100).optional(),
   batch: z.string().max(100).optional(),
   verdict: z.enum(VERDICT_STATUSES).optional(),
@@ -30,7 +31,7 @@ export const taskFilterSchema = z.object({
   // The strength check of the current revision (server/strength): "lenient" is "suspected lenient".
   strength: z.enum(STRENGTH_STATUSES).optional(),
 });
-export const FILTER_KEYS = [
+export const QUERY_KEYS = [
   "environment",
   "batch",
   "verdict",
@@ -47,9 +48,9 @@ export const FILTER_KEYS = [
   "stage",
   "strength",
 ] as const;
-export type TaskFilter = z.infer<typeof taskFilterSchema>;
+export type TaskQuery = z.infer<typeof taskQuerySchema>;
 
-export const taskListInputSchema = taskFilterSchema.extend({
+export const taskListInputSchema = taskQuerySchema.extend({
   sort: z.enum(SORT_FIELDS).default("created"),
   dir: z.enum(["asc", "desc"]).default("desc"),
   cursor: z.string().max(500).nullish(),

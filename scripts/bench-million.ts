@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { TaskFilter } from "../lib/task-query";
+import type { TaskQuery } from "../lib/task-query";
 import { openDb, type Db } from "../server/db/client";
 import { startEmbeddedPostgres } from "../server/db/embedded";
 import { requestRerun } from "../server/filter/request-rerun";
@@ -138,7 +138,7 @@ async function runSize(n: number) {
   await curate(db);
 
   // Facets + first page, as the list asks for them together.
-  const page = (filter: TaskFilter, cursor?: string) =>
+  const page = (filter: TaskQuery, cursor?: string) =>
     Promise.all([getFacetCounts({ db, filter }), listTasks({ db, input: { ...filter, cursor, limit: 50 } })]);
   const [deep] = (
     await db.pool.query<{ v: string; id: number }>(

@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from "../server/db/embedded";
 import { getFacetCounts } from "../server/tasks/facet-counts";
 import { importTasks } from "../server/tasks/import-tasks";
 import { listTasks } from "../server/tasks/list-tasks";
-import type { TaskFilter } from "../lib/task-query";
+import type { TaskQuery } from "../lib/task-query";
 import { buildIfStale } from "./build-if-stale";
 import { percentile, writeSyntheticFile } from "./synthetic-tasks";
 import { freePort } from "../server/db/embedded";
@@ -53,7 +53,7 @@ async function main() {
   );
   await db.pool.query("analyze");
 
-  const scenarios: Array<[string, TaskFilter]> = [
+  const scenarios: Array<[string, TaskQuery]> = [
     ["no filter", {}],
     ["environment + review", { environment: "airline", review: "approved" }],
     ["verdict + reason + label", { verdict: "rejected", reason: "solution_not_passing", label: "false positive" }],

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { REJECT_REASONS, REVIEW_STATUSES, VERDICT_STATUSES } from "@/lib/cat";
 import { STRENGTH_LABELS, STRENGTH_STATUSES } from "@/lib/strength";
-import { SORT_FIELDS, type TaskFilter, type TaskListInput } from "@/lib/task-query";
+import { SORT_FIELDS, type TaskQuery, type TaskListInput } from "@/lib/task-query";
 import { plural } from "../format";
 import { useTRPC, type RouterOutputs } from "../trpc";
 import { buttonClass, Button } from "../ui/button";
@@ -55,7 +55,7 @@ export function FacetBar({
   input: TaskListInput;
   counts: Counts | undefined;
   total: number | undefined;
-  fixed: Partial<TaskFilter>;
+  fixed: Partial<TaskQuery>;
   anyFilter: boolean;
   query: string;
   setParams: (changes: Record<string, string | undefined>) => void;
@@ -82,7 +82,7 @@ export function FacetBar({
   // A facet the server counts shows its counts, "about" where it counted on a sample.
   const facet = (
     label: string,
-    key: keyof TaskFilter & string,
+    key: keyof TaskQuery & string,
     options: readonly string[],
     labels?: Readonly<Record<string, string>>,
   ) =>

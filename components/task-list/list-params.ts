@@ -1,6 +1,6 @@
 // The list's state lives in the URL (shareable links, a working back button). These read and write
 // it; the hooks around them only wire the router.
-import { FILTER_KEYS, taskListInputSchema, type TaskFilter, type TaskListInput } from "@/lib/task-query";
+import { QUERY_KEYS, taskListInputSchema, type TaskQuery, type TaskListInput } from "@/lib/task-query";
 
 const PAGE_SIZE = 200;
 
@@ -14,10 +14,10 @@ interface ParamsLike {
  */
 export function readListParams(
   params: ParamsLike,
-  fixed: Partial<TaskFilter> = {},
-): { input: TaskListInput & { limit: number }; filter: TaskFilter } {
+  fixed: Partial<TaskQuery> = {},
+): { input: TaskListInput & { limit: number }; filter: TaskQuery } {
   const raw: Record<string, string> = {};
-  for (const k of [...FILTER_KEYS, "sort", "dir"] as const) {
+  for (const k of [...QUERY_KEYS, "sort", "dir"] as const) {
     const v = params.get(k);
     if (v) raw[k] = v;
   }
@@ -28,8 +28,8 @@ export function readListParams(
     parsed = taskListInputSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k))));
   }
   const input = { ...(parsed.success ? parsed.data : taskListInputSchema.parse({})), ...fixed };
-  const filter: TaskFilter = Object.fromEntries(
-    FILTER_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]),
+  const filter: TaskQuery = Object.fromEntries(
+    QUERY_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]),
   );
   return { input: { ...input, limit: PAGE_SIZE }, filter };
 }
@@ -45,12 +45,12 @@ export function withParams(query: string, changes: Record<string, string | undef
 }
 
 /** Whether any filter of the URL is set (the fixed ones do not count: the user cannot clear them). */
-export function hasFilter(filter: TaskFilter, fixed: Partial<TaskFilter> = {}): boolean {
-  return FILTER_KEYS.some((k) => filter[k] !== undefined && !(k in fixed));
+export function hasFilter(filter: TaskQuery, fixed: Partial<TaskQuery> = {}): boolean {
+  return QUERY_KEYS.some((k) => filter[k] !== undefined && !(k in fixed));
 }
 
 /** A link to the task list filtered to exactly these tasks (the statistics page links through this). */
-export function taskListHref(filter: Partial<Record<(typeof FILTER_KEYS)[number], string | undefined>>): string {
+export function taskListHref(filter: Partial<Record<(typeof QUERY_KEYS)[number], string | undefined>>): string {
   const qs = withParams("", filter);
   return qs ? `/tasks?${qs}` : "/tasks";
 }

@@ -1,6 +1,6 @@
 // Which tasks a bulk action applies to: rows picked one by one, or "all N matching" the filter. A
 // selection belongs to the list it was made on: when the filter changes, it is empty again.
-import type { TaskFilter } from "@/lib/task-query";
+import type { TaskQuery } from "@/lib/task-query";
 
 export interface SelectionState {
   /** The list (its query string) the selection was made on. */
@@ -39,7 +39,7 @@ export function reduceSelection(state: SelectionState, action: SelectionAction &
 }
 
 /** What the server's selection input is for this state. */
-export function selectionInput(s: SelectionState, filter: TaskFilter): { taskIds: number[] } | { filter: TaskFilter } {
+export function selectionInput(s: SelectionState, filter: TaskQuery): { taskIds: number[] } | { filter: TaskQuery } {
   return s.allMatching ? { filter } : { taskIds: [...s.ids] };
 }
 

@@ -2,7 +2,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRef } from "react";
-import type { TaskFilter } from "@/lib/task-query";
+import type { TaskQuery } from "@/lib/task-query";
 import { useRole } from "../auth/use-role";
 import { useTRPC } from "../trpc";
 import { BulkActions } from "./bulk-actions";
@@ -23,7 +23,7 @@ export function TaskList({
   exclusions,
   className = "h-[calc(100vh-2.75rem)]",
 }: {
-  fixed?: Partial<TaskFilter>;
+  fixed?: Partial<TaskQuery>;
   exclusions?: Exclusions;
   className?: string;
 }) {

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import type { TaskFilter } from "@/lib/task-query";
+import type { TaskQuery } from "@/lib/task-query";
 import {
   current,
   emptySelection,
@@ -11,7 +11,7 @@ import {
 } from "./selection";
 
 /** The list's selection, tied to the list's query (see selection.ts). */
-export function useSelection(query: string, filter: TaskFilter, total: number | undefined) {
+export function useSelection(query: string, filter: TaskQuery, total: number | undefined) {
   const [state, setState] = useState(() => emptySelection(query));
   const s = current(state, query);
   const dispatch = (action: SelectionAction) => setState((prev) => reduceSelection(prev, { ...action, query }));

@@ -1,18 +1,18 @@
 // Requests the CaT filter over a set of tasks: one rerun row, one queued filter run per task (against
 // the environment's active pack), one job per run. Thousands of tasks take one INSERT … SELECT.
-import type { TaskFilter } from "@/lib/task-query";
+import type { TaskQuery } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { notifyWorkers } from "../jobs/queue";
-import { taskFilterSql, taskSearchCte } from "../tasks/task-query-sql";
+import { taskQuerySql, taskSearchCte } from "../tasks/task-query-sql";
 
 export interface RequestRerunOptions {
   db: Db;
   userId?: number;
   /** Task ids (internal) or, alternatively, a list filter. */
   taskIds?: number[];
-  filter?: TaskFilter;
+  filter?: TaskQuery;
   /** External task ids, as the CLI takes them. */
   externalIds?: string[];
   /** The tasks whose current revision this import wrote. */
@@ -55,7 +55,7 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
     where = Prisma.sql`t.external_id = any(${opts.externalIds}::text[])`;
   } else {
     const filter = opts.filter ?? {};
-    where = taskFilterSql(filter);
+    where = taskQuerySql(filter);
     cte = taskSearchCte(filter);
   }
 

@@ -1,12 +1,12 @@
 // Bulk actions take either explicit task ids or "all tasks matching this filter".
 import { z } from "zod";
-import { taskFilterSchema, type TaskFilter } from "@/lib/task-query";
+import { taskQuerySchema, type TaskQuery } from "@/lib/task-query";
 import { API_LIMITS } from "../api/limits";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
-import { taskFilterSql, taskSearchCte } from "../tasks/task-query-sql";
+import { taskQuerySql, taskSearchCte } from "../tasks/task-query-sql";
 
-export type TaskSelection = { taskIds: number[] } | { filter: TaskFilter };
+export type TaskSelection = { taskIds: number[] } | { filter: TaskQuery };
 
 export const taskIdSchema = z
   .number({ error: "expected a task number (GET /api/v1/tasks/{environment}/{externalId} finds it)" })
@@ -20,7 +20,7 @@ export const taskIdSchema = z
 export const taskSelectionSchema = z
   .strictObject({
     taskIds: z.array(taskIdSchema).min(1).max(API_LIMITS.idsPerRequest).optional(),
-    filter: taskFilterSchema.strict().optional(),
+    filter: taskQuerySchema.strict().optional(),
   })
   .superRefine((v, ctx) => {
     if ((v.taskIds === undefined) === (v.filter === undefined))
@@ -39,7 +39,7 @@ export async function resolveSelection(db: Db, selection: TaskSelection): Promis
     ${taskSearchCte(selection.filter)}
     select t.id from tasks t
     left join task_revisions r on r.id = t.current_revision_id
-    where ${taskFilterSql(selection.filter)}
+    where ${taskQuerySql(selection.filter)}
     limit ${MAX_BULK + 1}`;
   if (rows.length > MAX_BULK) throw new AppError("TOO_LARGE", `More than ${MAX_BULK} tasks match: narrow the filter.`);
   return rows.map((r) => r.id);

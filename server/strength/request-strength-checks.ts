@@ -2,19 +2,19 @@
 // selection, on its current revision and the pack its accepted verdict was computed on. Accepted
 // verdicts queue their checks themselves (the strength_checks_enqueue trigger); this is for
 // checking again, or for tasks accepted before checks existed.
-import type { TaskFilter } from "@/lib/task-query";
+import type { TaskQuery } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { notifyWorkers } from "../jobs/queue";
-import { taskFilterSql, taskSearchCte } from "../tasks/task-query-sql";
+import { taskQuerySql, taskSearchCte } from "../tasks/task-query-sql";
 
 export interface RequestStrengthOptions {
   db: Db;
   userId?: number;
   taskIds?: number[];
   externalIds?: string[];
-  filter?: TaskFilter;
+  filter?: TaskQuery;
   /** Variants per task (default: the environment's setting, else 24). */
   cap?: number;
 }
@@ -35,7 +35,7 @@ export async function requestStrengthChecks(opts: RequestStrengthOptions): Promi
   if (opts.taskIds) where = Prisma.sql`t.id = any(${opts.taskIds}::int[])`;
   else if (opts.externalIds) where = Prisma.sql`t.external_id = any(${opts.externalIds}::text[])`;
   else {
-    where = taskFilterSql(opts.filter ?? {});
+    where = taskQuerySql(opts.filter ?? {});
     cte = taskSearchCte(opts.filter ?? {});
   }
   const userId = opts.userId ?? db.defaultUserId;

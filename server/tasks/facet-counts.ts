@@ -16,11 +16,11 @@
 // of the table. Other filters (search, batch, label, dataset…) go through passes over the tasks: the
 // column facets share one GROUPING SETS pass, batch and label count through their membership tables,
 // and a rare search term is resolved to task ids once, through the trigram index.
-import type { TaskFilter } from "@/lib/task-query";
+import type { TaskQuery } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { samplePercent, searchFraction, tableRows, TEXT_SAMPLE_ROWS } from "./search-estimate";
-import { matchingTasksSql, taskFilterSql, type SearchPlan } from "./task-query-sql";
+import { matchingTasksSql, taskQuerySql, type SearchPlan } from "./task-query-sql";
 
 const COLUMN_FACETS = {
   environment: Prisma.sql`t.environment_id`,
@@ -58,7 +58,7 @@ const EXACT_LIMIT = 10_000;
 const SAMPLE_ROWS = 20_000;
 
 interface Pass {
-  filter: TaskFilter;
+  filter: TaskQuery;
   /** Percent of the table's blocks sampled; null: counted exactly over the whole table. */
   samplePercent: number | null;
   /** Tasks per sampled row: the table's rows over the rows the sample holds (blocks are not uniform). */
@@ -71,8 +71,8 @@ interface Pass {
   method?: "system" | "bernoulli";
 }
 
-const hasQ = (f: TaskFilter) => !!f.q?.trim();
-const percentOf = (f: TaskFilter, total: number) => samplePercent(hasQ(f) ? TEXT_SAMPLE_ROWS : SAMPLE_ROWS, total);
+const hasQ = (f: TaskQuery) => !!f.q?.trim();
+const percentOf = (f: TaskQuery, total: number) => samplePercent(hasQ(f) ? TEXT_SAMPLE_ROWS : SAMPLE_ROWS, total);
 
 function from(pass: Pass, plan: SearchPlan): Prisma.Sql {
   const needsText = hasQ(pass.filter) && typeof plan !== "object";
@@ -97,7 +97,7 @@ const planFor = (pass: Pass, matches: number[] | null): SearchPlan =>
  * term is; for the rest, how many sampled rows match), and counted exactly when that predicts at most
  * EXACT_LIMIT matches. Half the limit for text leaves room for the estimate's error on a small sample.
  */
-async function planPass(db: Db, filter: TaskFilter, total: number, exactLimit: number): Promise<Pass> {
+async function planPass(db: Db, filter: TaskQuery, total: number, exactLimit: number): Promise<Pass> {
   const exact: Pass = { filter, samplePercent: null, factor: 1 };
   if (total <= exactLimit) return exact;
   const pct = percentOf(filter, total);
@@ -112,7 +112,7 @@ async function planPass(db: Db, filter: TaskFilter, total: number, exactLimit: n
   if (Object.values(filter).every((v) => v === undefined || v === ""))
     return { filter, samplePercent: pct, factor: 100 / pct, method: "bernoulli" };
   const [row] = await db.prisma.$queryRaw<Array<{ hits: number; n: number }>>`
-    select count(*) filter (where ${taskFilterSql(filter, "scan")})::int as hits, count(*)::int as n
+    select count(*) filter (where ${taskQuerySql(filter, "scan")})::int as hits, count(*)::int as n
     from tasks t tablesample system (${Prisma.raw(pct.toFixed(4))}) repeatable (7)`;
   if (!row?.n || (row.hits / row.n) * total <= exactLimit) return exact;
   return { filter, samplePercent: pct, factor: 100 / pct, method: "bernoulli" };
@@ -135,7 +135,7 @@ async function columnCounts(db: Db, pass: Pass, matches: number[] | null, facets
   const plan = planFor(pass, matches);
   const rows = await db.prisma.$queryRaw<Array<Record<string, string | number | null>>>`
     select ${Prisma.join([...columns, Prisma.sql`count(*)::int as n`], ", ")}
-    ${from(pass, plan)} where ${taskFilterSql(pass.filter, plan)}
+    ${from(pass, plan)} where ${taskQuerySql(pass.filter, plan)}
     group by grouping sets (${Prisma.join(sets, ", ")})`;
   return rows.map((r) => {
     const facet = facets.find((f) => Number(r[`g_${f}`]) === 0);
@@ -151,7 +151,7 @@ async function membershipCounts(db: Db, pass: Pass, matches: number[] | null, fa
   const rows = await db.prisma.$queryRaw<Array<{ k: number; n: number }>>`
     select ${key} as k, count(*)::int as n
     ${from(pass, plan)} ${join}
-    where ${taskFilterSql(pass.filter, plan)} group by 1`;
+    where ${taskQuerySql(pass.filter, plan)} group by 1`;
   return rows.map((r) => ({ k: r.k, n: scale(r.n, pass) }));
 }
 
@@ -180,7 +180,7 @@ interface CounterRow {
   n: number;
   parts: number;
 }
-const counterAnswers = (f: TaskFilter) =>
+const counterAnswers = (f: TaskQuery) =>
   Object.entries(f).every(([k, v]) => v === undefined || v === "" || k in COUNTER_FACETS);
 /** Appended counter rows past which a reader folds them (the read stays correct either way). */
 const COMPACT_AFTER = 5_000;
@@ -192,7 +192,7 @@ function counterValue(row: CounterRow, facet: ColumnFacet): string | null {
 }
 
 /** The column facets and the total from the counters; environments come back as ids. */
-async function countersFacetCounts(db: Db, filter: TaskFilter) {
+async function countersFacetCounts(db: Db, filter: TaskQuery) {
   const rows = await db.prisma.$queryRaw<CounterRow[]>`
     select environment_id, verdict_status::text as verdict_status, verdict_reason::text as verdict_reason, review_status::text as review_status,
            review_stale, has_comments, edited, has_override, strength::text as strength, sum(n)::int as n, count(*)::int as parts
@@ -230,7 +230,7 @@ async function countersFacetCounts(db: Db, filter: TaskFilter) {
  * What human edits did, within the filter: edited tasks now accepted whose imported revision was
  * rejected (rescued), and the reverse. Edited tasks are a small share, found through their index.
  */
-async function editCounts(db: Db, filter: TaskFilter, matches: number[] | null) {
+async function editCounts(db: Db, filter: TaskQuery, matches: number[] | null) {
   const f = { ...filter, edit: undefined, edited: undefined };
   const plan: SearchPlan = matches ? { taskIds: matches } : "scan";
   return db.prisma.$queryRaw<Array<{ k: string; n: number }>>`
@@ -240,7 +240,7 @@ async function editCounts(db: Db, filter: TaskFilter, matches: number[] | null) 
       ${from({ filter: f, samplePercent: null, factor: 1 }, plan)}
       left join lateral (select fr.verdict_status from filter_runs fr join task_revisions ir on ir.id = fr.revision_id
                          where fr.task_id = t.id and fr.status = 'done' and ir.source = 'import' order by fr.id desc limit 1) b on true
-      where t.edited_by_human and ${taskFilterSql(f, plan)}) e
+      where t.edited_by_human and ${taskQuerySql(f, plan)}) e
     where k is not null group by k`;
 }
 
@@ -250,7 +250,7 @@ async function membershipTotals(db: Db, facet: MembershipFacet) {
     select key as k, sum(n)::int as n from membership_counts where facet = ${facet === "batch" ? "task_batches" : "task_labels"} group by key having sum(n) <> 0`;
 }
 
-const isEmpty = (f: TaskFilter) => Object.values(f).every((v) => v === undefined || v === "");
+const isEmpty = (f: TaskQuery) => Object.values(f).every((v) => v === undefined || v === "");
 
 /** `exactLimit` is for tests: a small table crosses it too. */
 export async function getFacetCounts({
@@ -259,19 +259,19 @@ export async function getFacetCounts({
   exactLimit = EXACT_LIMIT,
 }: {
   db: Db;
-  filter: TaskFilter;
+  filter: TaskQuery;
   exactLimit?: number;
 }): Promise<FacetCounts> {
   const total = await tableRows(db);
   const columns = Object.keys(COLUMN_FACETS) as ColumnFacet[];
   const chosen = columns.filter((f) => filter[f] !== undefined);
   const free = columns.filter((f) => filter[f] === undefined);
-  const without = (f: Facet): TaskFilter => ({ ...filter, [f]: undefined });
+  const without = (f: Facet): TaskQuery => ({ ...filter, [f]: undefined });
   const useCounters = counterAnswers(filter);
   // Each distinct filter is planned once (a facet's own choice left out can match far more tasks
   // than the filter itself; an unchosen facet's filter is the filter itself).
   const plans = new Map<string, Promise<Pass>>();
-  const plan = (f: TaskFilter) => {
+  const plan = (f: TaskQuery) => {
     const key = JSON.stringify(f, Object.keys(f).sort());
     if (!plans.has(key)) plans.set(key, planPass(db, f, total, exactLimit));
     return plans.get(key)!;

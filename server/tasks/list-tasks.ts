@@ -1,12 +1,12 @@
 // The task list: keyset pagination over (sort column, id), so page 2,000 costs what page 1 costs.
 import { STRENGTH_STATUSES, type StrengthStatus } from "@/lib/strength";
-import { type SortField, taskListInputSchema, type TaskFilter, type TaskListInput } from "@/lib/task-query";
+import { type SortField, taskListInputSchema, type TaskQuery, type TaskListInput } from "@/lib/task-query";
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { searchFraction, tableRows } from "./search-estimate";
-import { taskFilterSql, taskSearchCte, type SearchPlan } from "./task-query-sql";
+import { taskQuerySql, taskSearchCte, type SearchPlan } from "./task-query-sql";
 
 export interface TaskListItem {
   id: number;
@@ -96,7 +96,7 @@ export async function listTasks({
     join environments e on e.id = t.environment_id
     left join import_batches b on b.id = t.batch_id
     left join task_revisions r on r.id = t.current_revision_id
-    where ${taskFilterSql(p, plan)} and ${after}
+    where ${taskQuerySql(p, plan)} and ${after}
     order by ${order}
     limit ${p.limit + 1}`;
   let rows: Row[];
@@ -139,13 +139,13 @@ export async function getTaskNeighbors({ db, taskId, input }: { db: Db; taskId: 
   return { nextId: next.items[0]?.id ?? null, prevId: prev.items[0]?.id ?? null };
 }
 
-export async function countTasks({ db, filter }: { db: Db; filter: TaskFilter }): Promise<number> {
+export async function countTasks({ db, filter }: { db: Db; filter: TaskQuery }): Promise<number> {
   const [row] = await db.prisma.$queryRaw<Array<{ n: bigint }>>`
     ${taskSearchCte(filter)}
     select count(*) as n
     from tasks t
     left join task_revisions r on r.id = t.current_revision_id
-    where ${taskFilterSql(filter)}`;
+    where ${taskQuerySql(filter)}`;
   return Number(row?.n ?? 0);
 }
 

@@ -1,7 +1,7 @@
 // The task list's filter as SQL over `tasks t` (and `task_revisions r`, the current revision, for
 // short searches): the one predicate builder the list, the facet counts, bulk selections and reruns
 // share, so "the tasks matching this filter" means the same rows everywhere.
-import type { TaskFilter } from "@/lib/task-query";
+import type { TaskQuery } from "@/lib/task-query";
 import { Prisma } from "../db/generated/client";
 
 export function escapeLike(s: string): string {
@@ -17,7 +17,7 @@ export function escapeLike(s: string): string {
 export type SearchPlan = "scan" | "index" | { taskIds: number[] };
 
 /** SQL conditions for a filter over `tasks t` (and `task_revisions r` for short searches). */
-export function taskFilterSql(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
+export function taskQuerySql(f: TaskQuery, plan: SearchPlan = "index"): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`true`];
   // By id through a sub-select, so counting needs no join to the environment and batch tables.
   if (f.environment)
@@ -80,7 +80,7 @@ export function matchingTasksSql(q: string): Prisma.Sql {
 }
 
 /** The CTE the "index" plan refers to (trigrams need 3 characters; shorter terms always scan). */
-export function taskSearchCte(f: TaskFilter, plan: SearchPlan = "index"): Prisma.Sql {
+export function taskSearchCte(f: TaskQuery, plan: SearchPlan = "index"): Prisma.Sql {
   const q = f.q?.trim();
   if (!q || q.length < 3 || plan !== "index") return Prisma.empty;
   // Materialised so the planner cannot fold it back into an ordered walk of the whole table.

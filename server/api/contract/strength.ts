@@ -2,7 +2,7 @@
 // leaking variant into a failure case.
 import { z } from "zod";
 import { STRENGTH_STATUSES } from "@/lib/strength";
-import { taskFilterSchema } from "@/lib/task-query";
+import { taskQuerySchema } from "@/lib/task-query";
 import { API_LIMITS } from "../limits";
 import { id, moment, nullableMoment, out } from "./common";
 
@@ -44,7 +44,7 @@ export const taskStrengthOutput = out({
 export const strengthRequestInput = z
   .strictObject({
     taskIds: z.array(id).min(1).max(API_LIMITS.idsPerRequest).optional(),
-    filter: taskFilterSchema.strict().optional(),
+    filter: taskQuerySchema.strict().optional(),
     cap: z
       .number()
       .int()

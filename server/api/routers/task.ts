@@ -1,4 +1,4 @@
-import { taskFilterSchema } from "@/lib/task-query";
+import { taskQuerySchema } from "@/lib/task-query";
 import { getTaskRuns } from "../../filter/get-task-runs";
 import { getStrengthOfTask } from "../../strength/get-task-strength";
 import { blindListItems, blindTask } from "../../review/review-policy";
@@ -43,10 +43,10 @@ export const taskRouter = createTRPCRouter({
       const page = await listTasks({ db: ctx.db, input });
       return { ...page, items: await blindListItems(ctx.db, page.items, ctx.actor) };
     }),
-  count: viewerProcedure.input(taskFilterSchema).query(({ ctx, input }) => countTasks({ db: ctx.db, filter: input })),
+  count: viewerProcedure.input(taskQuerySchema).query(({ ctx, input }) => countTasks({ db: ctx.db, filter: input })),
   facets: viewerProcedure.query(({ ctx }) => listTaskFacets({ db: ctx.db })),
   facetCounts: viewerProcedure
-    .input(taskFilterSchema)
+    .input(taskQuerySchema)
     .query(({ ctx, input }) => getFacetCounts({ db: ctx.db, filter: input })),
   get: viewerProcedure
     .input(z.object({ id }))
