@@ -24,7 +24,7 @@ export const LIMITS = {
 const noNul = (s: string) => !s.includes("\u0000");
 // A lone UTF-16 surrogate cannot be stored as UTF-8: it would be silently replaced.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-export const isCleanText = (s: string) => noNul(s) && !LONE_SURROGATE.test(s);
+const isCleanText = (s: string) => noNul(s) && !LONE_SURROGATE.test(s);
 const code = (what: string) =>
   z
     .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
@@ -67,7 +67,6 @@ export const catTaskSchema = z
   })
   .strict();
 
-export type CatTaskInput = z.input<typeof catTaskSchema>;
 export type CatTask = z.output<typeof catTaskSchema>;
 
 // The CaT vocabulary's enums, stated once for the importer, the API and the UI (the Prisma enums

@@ -16,7 +16,7 @@ export function approvalBlockText(block: ApprovalBlock, many = false): string {
 }
 
 /** Why a working-set task is left out of a published version. */
-export const EXCLUSION_REASONS = ["stale_review", "not_approved", ...APPROVAL_BLOCKS] as const;
+const EXCLUSION_REASONS = ["stale_review", "not_approved", ...APPROVAL_BLOCKS] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export const EXCLUSION_TEXT: Record<ExclusionReason, string> = {

@@ -8,7 +8,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { type StrengthStatus } from "@/lib/strength";
+import type { StrengthStatus } from "@/lib/strength";
 import { ReviewBadge, VerdictBadge } from "../badges";
 import { StrengthBadge } from "../strength/strength-badge";
 import type { RouterOutputs } from "../trpc";

@@ -12,7 +12,7 @@ type Issue = z.core.$ZodIssue;
 const pathOf = (path: ReadonlyArray<PropertyKey>) => path.map(String).join(".");
 
 /** Flattens zod issues into field-level ones: unknown keys one by one, unions by their closest branch. */
-export function inputIssues(issues: readonly Issue[], prefix: ReadonlyArray<PropertyKey> = []): InputIssue[] {
+function inputIssues(issues: readonly Issue[], prefix: ReadonlyArray<PropertyKey> = []): InputIssue[] {
   return issues.flatMap((i): InputIssue[] => {
     const at = [...prefix, ...i.path];
     if (i.code === "unrecognized_keys")
@@ -27,7 +27,7 @@ export function inputIssues(issues: readonly Issue[], prefix: ReadonlyArray<Prop
   });
 }
 
-export function invalidInput(issues: InputIssue[]): AppError {
+function invalidInput(issues: InputIssue[]): AppError {
   const first = issues.slice(0, 3).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
   return new AppError(
     "BAD_INPUT",

@@ -23,7 +23,7 @@ type Tx = Prisma.TransactionClient | Db["prisma"];
 // Names become file and folder names on export: no path characters.
 const DATASET_NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/i;
 
-export function checkDatasetName(name: string): string {
+function checkDatasetName(name: string): string {
   const n = name.trim();
   if (!DATASET_NAME.test(n) || n.includes(".."))
     throw new AppError(
@@ -104,7 +104,7 @@ export async function removeTasksFromDataset({
   return { removed: count };
 }
 
-export interface ExcludedTask {
+interface ExcludedTask {
   id: string;
   reason: ExclusionReason | PolicyExclusion;
   message: string;

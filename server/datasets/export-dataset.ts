@@ -16,7 +16,7 @@ export const EXPORT_FORMATS = ["jsonl", "parquet", "hf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const APP_VERSION = process.env.npm_package_version ?? "0.1.0";
 
-export function toCatLine(r: VersionRow): string {
+function toCatLine(r: VersionRow): string {
   return formatCatLine({
     id: r.externalId,
     environment: r.environment,

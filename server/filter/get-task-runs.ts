@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 import type { CaseError, StateDiff, ToolCall } from "../sandbox";
 
 /** How run-filter.ts stores a case's errors: what the case raised, and what verify raised. */
-export interface StoredCaseErrors {
+interface StoredCaseErrors {
   case: CaseError | null;
   verify: CaseError | null;
 }

@@ -28,7 +28,7 @@ import {
 
 export type JobOutcome = "done" | "failed" | "cancelled" | "lost" | "released";
 
-export interface JobContext {
+interface JobContext {
   db: Db;
   id: number;
   workerId: string;
@@ -58,7 +58,7 @@ export interface JobDefinition {
   handle(ctx: JobContext): Promise<JobOutcome>;
 }
 
-export const JOBS: JobDefinition[] = [filterRunJob, datasetExportJob, strengthCheckJob];
+const JOBS: JobDefinition[] = [filterRunJob, datasetExportJob, strengthCheckJob];
 
 export interface WorkerHandle {
   id: string;

@@ -15,7 +15,7 @@ import { readTextBody } from "../http";
 import { findTaskByRef } from "../tasks/get-task";
 import { openApiDocument } from "./openapi";
 
-export const API_PREFIX = "/api/v1";
+const API_PREFIX = "/api/v1";
 
 interface Procedure {
   _def: { type: "query" | "mutation" | "subscription"; meta?: ProcedureMeta; inputs: z.ZodType[] };
@@ -100,7 +100,7 @@ export function restRoutes(): RestRoute[] {
   return cached;
 }
 
-export function matchRoute(method: string, pathname: string) {
+function matchRoute(method: string, pathname: string) {
   for (const route of restRoutes()) {
     if (route.method !== method) continue;
     const m = route.pattern.exec(pathname);

@@ -8,7 +8,7 @@ import { taskQuerySql, taskSearchCte } from "../tasks/task-query-sql";
 
 export type TaskSelection = { taskIds: number[] } | { filter: TaskQuery };
 
-export const taskIdSchema = z
+const taskIdSchema = z
   .number({ error: "expected a task number (GET /api/v1/tasks/{environment}/{externalId} finds it)" })
   .int()
   .positive();

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { id, moment, nullableMoment, out } from "./common";
 
-export const importSummary = out({
+const importSummary = out({
   id,
   batchName: z.string(),
   fileName: z.string().nullable(),

@@ -5,7 +5,7 @@ import { taskSelectionSchema } from "../../review/task-selection";
 import { API_LIMITS } from "../limits";
 import { id, moment, out } from "./common";
 
-export const REVIEW_DECISIONS = ["approve", "reject", "needs_edit"] as const;
+const REVIEW_DECISIONS = ["approve", "reject", "needs_edit"] as const;
 
 /** One reviewer's decision on one task's current revision; `reason` overrides a verdict the filter did not accept. */
 export const decideInput = z.strictObject({

@@ -8,7 +8,7 @@ import { id, moment, nullableMoment, out } from "./common";
 import { strengthSummaryOutput } from "./strength";
 
 export const taskListInput = taskListInputSchema;
-export const taskListItem = out({
+const taskListItem = out({
   id,
   externalId: z.string(),
   environment: z.string(),
