@@ -122,18 +122,18 @@ import { PackLoadError, Zygote, WorkerLostError, type RequestTiming } from "./zy
 export * from "./types";
 export * from "./strength";
 export { hashTaskCode, decideVerdict } from "./verdict";
-export { PackLoadError, WorkerLostError } from "./zygote";
-export { SandboxUnavailableError, type SandboxUser } from "./runtime";
+export { PackLoadError } from "./zygote";
+export { SandboxUnavailableError } from "./runtime";
 
 const WATCHDOG_SLACK_MS = 5_000;
 /** Requests queued at one zygote: the one it runs and the next, so it never waits for the host. */
 const MAX_INFLIGHT = 2;
 
 /** A task's default time budget is one case timeout per case, at most this (budgetMs may say up to MAX_BUDGET_MS). */
-export const DEFAULT_MAX_BUDGET_MS = 120_000;
-export const MAX_BUDGET_MS = 600_000;
+const DEFAULT_MAX_BUDGET_MS = 120_000;
+const MAX_BUDGET_MS = 600_000;
 /** Printed output kept per stream and phase: four of them fit in a reply frame (MAX_FRAME_BYTES, 8 MiB). */
-export const MAX_OUTPUT_BYTES = 1 << 20;
+const MAX_OUTPUT_BYTES = 1 << 20;
 
 type Reply = Record<string, unknown>;
 

@@ -26,14 +26,14 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 
 /** Nothing of the server's environment is passed on to anything the sandbox starts. */
-export const EMPTY_ENV = {} as NodeJS.ProcessEnv;
+const EMPTY_ENV = {} as NodeJS.ProcessEnv;
 
 export class SandboxUnavailableError extends Error {
   override name = "SandboxUnavailableError";
 }
 
 /** A host uid/gid to start bubblewrap as. */
-export interface SandboxUser {
+interface SandboxUser {
   uid: number;
   gid: number;
 }
@@ -64,14 +64,14 @@ export interface RuntimeOptions {
 }
 
 /** nobody/nogroup: what a server running as root hands the sandbox unless told otherwise. */
-export const DEFAULT_SANDBOX_USER: SandboxUser = { uid: 65534, gid: 65534 };
+const DEFAULT_SANDBOX_USER: SandboxUser = { uid: 65534, gid: 65534 };
 
 function defaultUser(): SandboxUser | null {
   return process.getuid?.() === 0 ? DEFAULT_SANDBOX_USER : null;
 }
 
 const HARNESS_IN_SANDBOX = "/sandbox/harness.py";
-export const PACK_IN_SANDBOX = "/pack";
+const PACK_IN_SANDBOX = "/pack";
 
 function findExecutable(candidates: string[]): string | undefined {
   for (const c of candidates) {
@@ -150,7 +150,7 @@ async function sharedLibraries(files: string[]): Promise<string[]> {
   return [...libs];
 }
 
-let cached: Map<string, Promise<Runtime>> = new Map();
+const cached: Map<string, Promise<Runtime>> = new Map();
 
 export function resolveRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
   const key = JSON.stringify(opts);
@@ -283,8 +283,8 @@ export function sandboxArgs(
 }
 
 /** Writable space in a sandbox: a private /tmp, and /dev/shm. */
-export const TMP_BYTES = 64 << 20;
-export const SHM_BYTES = 1 << 20;
+const TMP_BYTES = 64 << 20;
+const SHM_BYTES = 1 << 20;
 
 /** Options for spawning bubblewrap: no environment, the sandbox's host user, a cwd it can enter. */
 export function spawnOptions(rt: Runtime): { env: NodeJS.ProcessEnv; cwd: string; uid?: number; gid?: number } {
@@ -325,11 +325,6 @@ async function selfTest(rt: Runtime): Promise<boolean> {
   }
 }
 
-/** For tests: forget discovered runtimes. */
-export function resetRuntimeCache(): void {
-  cached = new Map();
-}
-
 // --- packs the sandbox user cannot read -----------------------------------------------------------
 //
 // When bubblewrap runs as another uid than the server, that uid must be able to reach and read the
@@ -343,7 +338,7 @@ function permits(user: SandboxUser, st: Stats, bits: number): boolean {
 }
 
 /** Whether `user` (no supplementary groups) can reach `p` and read it, or all of it when a directory. */
-export function readableBy(user: SandboxUser, p: string): boolean {
+function readableBy(user: SandboxUser, p: string): boolean {
   try {
     const real = realpathSync(p);
     for (let dir = path.dirname(real); ; dir = path.dirname(dir)) {
@@ -422,7 +417,7 @@ function stageFile(user: SandboxUser, file: string): string {
 }
 
 /** Copies a pack into the staging area, readable by anyone and writable only by the server. */
-export async function stagePack(user: SandboxUser, dir: string, name: string): Promise<string> {
+async function stagePack(user: SandboxUser, dir: string, name: string): Promise<string> {
   const dest = path.join(staging(user), name);
   if (existsSync(dest)) return dest;
   const tmp = `${dest}.tmp-${Math.random().toString(36).slice(2)}`;

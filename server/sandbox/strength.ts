@@ -40,13 +40,13 @@ export interface StrengthOptions {
 export const DEFAULT_PROBE_CAP = 24;
 
 /** How a variant's final state differs from the solution's at one path (null: the key is absent). */
-export interface StateDelta {
+interface StateDelta {
   path: Array<string | number>;
   solution: string | null;
   variant: string | null;
 }
 
-export interface ProbeResult {
+interface ProbeResult {
   kind: string;
   label: string;
   /** The variant's code: what "add as failure case" adds. */
@@ -107,7 +107,7 @@ export interface StrengthIo {
 }
 
 /** `orders.#W1.items[0].price`: the dotted form exports and the UI use. */
-export function dottedPath(path: Array<string | number>): string {
+function dottedPath(path: Array<string | number>): string {
   return path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${k}` : k), "");
 }
 
@@ -130,7 +130,7 @@ function unreadOf(raw: Reply): { paths: string[]; total: number; complete: boole
 }
 
 /** Where two final states differ, from their diffs against the pristine state. */
-export function stateDelta(
+function stateDelta(
   solution: StateDiff | undefined,
   variant: StateDiff | undefined,
 ): { delta: StateDelta[]; truncated: boolean } {

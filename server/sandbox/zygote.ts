@@ -8,7 +8,7 @@ import { sandboxArgs, spawnOptions, type Runtime } from "./runtime";
  * output, messages and tool calls are bounded there); a bigger one can only come from pack code
  * writing to the channel, and the zygote is killed as soon as the 4-byte length announces it.
  */
-export const MAX_FRAME_BYTES = 8 << 20;
+const MAX_FRAME_BYTES = 8 << 20;
 const LOG_TAIL_BYTES = 16 << 10;
 
 export class PackLoadError extends Error {
