@@ -443,18 +443,13 @@ const commands: Record<string, Command> = {
       wait: { type: "boolean" },
     },
     async run({ values, positionals }) {
-      if (positionals.length)
-        throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
+      const tasks = taskScope(values, positionals);
       const db = await database();
-      const externalIds = values.task as unknown as string[] | undefined;
       const { rerunId, taskCount } = await requestRerun({
         db,
-        externalIds,
-        filter: externalIds
-          ? undefined
-          : { environment: values.env as string | undefined, batch: values.batch as string | undefined },
+        ...tasks,
         userId: await userId(),
-        scope: externalIds
+        scope: tasks.externalIds
           ? undefined
           : `cli ${[values.env && `env=${values.env}`, values.batch && `batch=${values.batch}`].filter(Boolean).join(" ") || "all tasks"}`,
       });
@@ -500,22 +495,12 @@ const commands: Record<string, Command> = {
       wait: { type: "boolean" },
     },
     async run({ values, positionals }) {
-      if (positionals.length)
-        throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
+      const tasks = taskScope(values, positionals);
       const cap = values.cap === undefined ? undefined : Number(values.cap);
       if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= PROBE_CAP_MAX))
         throw new UsageError(`--cap takes a number of variants from 1 to ${PROBE_CAP_MAX}`);
       const db = await database();
-      const externalIds = values.task as unknown as string[] | undefined;
-      const request = await requestStrengthChecks({
-        db,
-        userId: await userId(),
-        externalIds,
-        filter: externalIds
-          ? undefined
-          : { environment: values.env as string | undefined, batch: values.batch as string | undefined },
-        cap,
-      });
+      const request = await requestStrengthChecks({ db, userId: await userId(), ...tasks, cap });
       const { checkIds, matched, skipped } = request;
       note(
         `${matched} task${matched === 1 ? "" : "s"} match; ${checkIds.length} strength check${checkIds.length === 1 ? "" : "s"} queued${skipped ? `, ${skipped} skipped (not accepted on their current revision)` : ""}`,
@@ -542,6 +527,18 @@ const commands: Record<string, Command> = {
     },
   },
 };
+
+/** The tasks `filter` and `probe` work on: --task ids, else the --env and --batch query. */
+function taskScope(values: Record<string, unknown>, positionals: string[]) {
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
+  const externalIds = values.task as string[] | undefined;
+  return externalIds
+    ? { externalIds, filter: undefined }
+    : {
+        externalIds,
+        filter: { environment: values.env as string | undefined, batch: values.batch as string | undefined },
+      };
+}
 
 /** A password from standard input (one line; the trailing newline is not part of it), never from a flag. */
 async function readPasswordStdin(): Promise<string> {
