@@ -36,6 +36,10 @@ describe("facet counts", () => {
     expect(searched.approximate.total).toBe(true);
     expect(searched.total).toBeGreaterThan(100);
     expect(searched.total).toBeLessThan(200);
+    // every pass counts the same sample's matches (the text is tested once), edits included
+    expect(searched.approximate).toMatchObject({ batch: true, edit: true, environment: true });
+    expect(searched.batch.facets).toBe(searched.total);
+    expect((searched.environment.airline ?? 0) + (searched.environment.retail ?? 0)).toBe(searched.total);
     const inBatch = await getFacetCounts({ db, filter: { batch: "facets" }, exactLimit: 50 });
     expect(inBatch.approximate).toMatchObject({ total: true, environment: true });
     expect(inBatch.total).toBeGreaterThan(200);

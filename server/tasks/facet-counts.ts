@@ -88,9 +88,27 @@ function from(pass: Pass, plan: SearchPlan): Prisma.Sql {
     : Prisma.sql`from ${tasks}`;
 }
 
-/** A sampled pass tests the sampled rows' text; an exact one uses the matches resolved once. */
-const planFor = (pass: Pass, matches: number[] | null): SearchPlan =>
-  pass.samplePercent === null && matches ? { taskIds: matches } : "scan";
+/**
+ * The text is tested once per request: an exact pass uses the matches resolved through the index,
+ * a sampled one the sample's matches (every text pass samples the same rows: same percent, same
+ * seed), so the passes running side by side never each read the sample's code again.
+ */
+interface Matches {
+  exact: number[] | null;
+  sampled: number[] | null;
+}
+const planFor = (pass: Pass, m: Matches): SearchPlan => {
+  const ids = pass.samplePercent === null ? m.exact : m.sampled;
+  return ids ? { taskIds: ids } : "scan";
+};
+
+/** The ids of the sampled tasks whose text matches `q` (what a sampled text pass would test). */
+async function sampleMatches(db: Db, q: string, pass: Pass): Promise<number[]> {
+  const text: Pass = { filter: { q }, samplePercent: pass.samplePercent, factor: pass.factor, method: pass.method };
+  const rows = await db.prisma.$queryRaw<Array<{ id: number }>>`
+    select t.id ${from(text, "scan")} where ${taskQuerySql({ q }, "scan")}`;
+  return rows.map((r) => r.id);
+}
 
 /**
  * Exact or estimated: a filter is estimated on a sample first (for a text search, how common the
@@ -126,7 +144,7 @@ export function estimate(n: number): number {
   return Math.round(n / step) * step;
 }
 
-async function columnCounts(db: Db, pass: Pass, matches: number[] | null, facets: ColumnFacet[], withTotal: boolean) {
+async function columnCounts(db: Db, pass: Pass, matches: Matches, facets: ColumnFacet[], withTotal: boolean) {
   const sets = [...facets.map((f) => Prisma.sql`(${COLUMN_FACETS[f]})`), ...(withTotal ? [Prisma.sql`()`] : [])];
   const columns = facets.map(
     (f) =>
@@ -145,7 +163,7 @@ async function columnCounts(db: Db, pass: Pass, matches: number[] | null, facets
   });
 }
 
-async function membershipCounts(db: Db, pass: Pass, matches: number[] | null, facet: MembershipFacet) {
+async function membershipCounts(db: Db, pass: Pass, matches: Matches, facet: MembershipFacet) {
   const { join, key } = MEMBERSHIP_FACETS[facet];
   const plan = planFor(pass, matches);
   const rows = await db.prisma.$queryRaw<Array<{ k: number; n: number }>>`
@@ -230,10 +248,14 @@ async function countersFacetCounts(db: Db, filter: TaskQuery) {
  * What human edits did, within the filter: edited tasks now accepted whose imported revision was
  * rejected (rescued), and the reverse. Edited tasks are a small share, found through their index.
  */
-async function editCounts(db: Db, filter: TaskQuery, matches: number[] | null) {
+async function editCounts(db: Db, filter: TaskQuery, matches: Matches, sampledPass: Pass | undefined) {
   const f = { ...filter, edit: undefined, edited: undefined };
-  const plan: SearchPlan = matches ? { taskIds: matches } : "scan";
-  return db.prisma.$queryRaw<Array<{ k: string; n: number }>>`
+  // A common term is counted among the sample's matches and scaled (an exact count would test the
+  // text of every edited task); a rare one among its matches; no term, exactly.
+  const sampled = !matches.exact && matches.sampled && sampledPass ? sampledPass : null;
+  const ids = matches.exact ?? (sampled ? matches.sampled : null);
+  const plan: SearchPlan = ids ? { taskIds: ids } : "scan";
+  const rows = await db.prisma.$queryRaw<Array<{ k: string; n: number }>>`
     select k, count(*)::int as n from (
       select case when t.verdict_status = 'accepted' and b.verdict_status = 'rejected' then 'rescued'
                   when t.verdict_status = 'rejected' and b.verdict_status = 'accepted' then 'newly_rejected' end as k
@@ -242,6 +264,7 @@ async function editCounts(db: Db, filter: TaskQuery, matches: number[] | null) {
                          where fr.task_id = t.id and fr.status = 'done' and ir.source = 'import' order by fr.id desc limit 1) b on true
       where t.edited_by_human and ${taskQuerySql(f, plan)}) e
     where k is not null group by k`;
+  return { approximate: !!sampled, rows: sampled ? rows.map((r) => ({ k: r.k, n: scale(r.n, sampled) })) : rows };
 }
 
 /** Exact membership counts of the whole table (unfiltered), from the counters. */
@@ -276,23 +299,26 @@ export async function getFacetCounts({
     if (!plans.has(key)) plans.set(key, planPass(db, f, total, exactLimit));
     return plans.get(key)!;
   };
+  const columnPasses = useCounters ? [] : await Promise.all([plan(filter), ...chosen.map((f) => plan(without(f)))]);
+  // The text is tested once: a rare term's matches through the index for every exact pass (only
+  // when the table is bigger than the limit: below it a scan is as cheap), the sample's matches for
+  // every sampled one.
+  const q = filter.q?.trim();
+  const textPasses = q ? [...columnPasses, await plan(without("batch")), await plan(without("label"))] : [];
+  const sampledPass = textPasses.find((p) => p.samplePercent !== null);
+  const [exact, sampled] = await Promise.all([
+    q && textPasses.some((p) => p.samplePercent === null) && total > exactLimit
+      ? db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`.then((rows) => rows.map((r) => r.id))
+      : null,
+    q && sampledPass ? sampleMatches(db, q, sampledPass) : null,
+  ]);
+  const matches: Matches = { exact, sampled };
   const membership = (facet: MembershipFacet) => {
     const f = without(facet);
     return isEmpty(f)
       ? Promise.all([membershipTotals(db, facet), { samplePercent: null } as Pass])
-      : plan(f).then(async (p) => [await membershipCounts(db, p, null, facet), p] as const);
+      : plan(f).then(async (p) => [await membershipCounts(db, p, matches, facet), p] as const);
   };
-  const columnPasses = useCounters ? [] : await Promise.all([plan(filter), ...chosen.map((f) => plan(without(f)))]);
-  // A rare term's matches, once, for every exact pass (the text search is the only costly part).
-  const q = filter.q?.trim();
-  const matches =
-    q && columnPasses.some((p) => p.samplePercent === null) && total > exactLimit
-      ? (await db.prisma.$queryRaw<Array<{ id: number }>>`${matchingTasksSql(q)}`).map((r) => r.id)
-      : null;
-  const withMatches = (facet: MembershipFacet) =>
-    q && matches
-      ? plan(without(facet)).then(async (p) => [await membershipCounts(db, p, matches, facet), p] as const)
-      : membership(facet);
   const [
     environments,
     batches,
@@ -307,9 +333,9 @@ export async function getFacetCounts({
     db.prisma.environment.findMany({ select: { id: true, name: true } }),
     db.prisma.importBatch.findMany({ select: { id: true, name: true } }),
     db.prisma.label.findMany({ select: { id: true, name: true } }),
-    withMatches("batch"),
-    withMatches("label"),
-    editCounts(db, filter, matches),
+    membership("batch"),
+    membership("label"),
+    editCounts(db, filter, matches, sampledPass),
     useCounters ? countersFacetCounts(db, filter) : null,
     useCounters ? [] : columnCounts(db, columnPasses[0]!, matches, free, true),
     ...(useCounters ? [] : chosen.map((f, i) => columnCounts(db, columnPasses[i + 1]!, matches, [f], false))),
@@ -346,6 +372,7 @@ export async function getFacetCounts({
   for (const b of batchRows) out.batch[batchName.get(b.k) ?? String(b.k)] = b.n;
   const labelName = new Map(labels.map((l) => [l.id, l.name]));
   for (const l of labelRows) out.label[labelName.get(l.k) ?? String(l.k)] = l.n;
-  for (const e of edits) out.edit[e.k] = e.n;
+  for (const e of edits.rows) out.edit[e.k] = e.n;
+  out.approximate.edit = edits.approximate;
   return out;
 }
