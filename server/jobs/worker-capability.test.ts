@@ -206,3 +206,40 @@ describe("a worker only takes work it can do", () => {
     expect(dead.failures).toBe(3);
   });
 });
+
+describe("a worker's LISTEN connection", () => {
+  it("listens again after the database drops the connection, and stops cleanly even if it is dropped after the stop", async () => {
+    const kill = () =>
+      db.pool.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and query ilike '%LISTEN%'`,
+      );
+    const listening = async () => {
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await db.pool.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%'`,
+        );
+        if (rows[0]!.n > 0) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("the worker never listened");
+    };
+    const thrown: unknown[] = [];
+    const onError = (err: unknown) => thrown.push(err);
+    process.on("uncaughtException", onError);
+    try {
+      const w = await startWorker({ db, sandbox: real, concurrency: 1, pollMs: 50, log: () => undefined });
+      await listening();
+      await kill(); // while running: the error drops the connection, the loop listens again
+      await listening();
+      await w.stop();
+      await kill(); // after the stop: a late error on the released connection must not throw
+      await new Promise((r) => setTimeout(r, 300));
+      // the pool still serves queries
+      expect((await db.pool.query<{ one: number }>("select 1 as one")).rows[0]!.one).toBe(1);
+    } finally {
+      process.off("uncaughtException", onError);
+    }
+    expect(thrown).toEqual([]);
+  });
+});

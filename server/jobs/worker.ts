@@ -219,18 +219,30 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   heartbeat.unref();
 
   // LISTEN on a connection of its own; when it breaks (database restart) polling carries on.
-  let listener: pg.PoolClient | undefined;
+  let listener: { client: pg.PoolClient; drop: (broken: boolean) => void } | undefined;
   const listen = async () => {
     if (stopping || listener) return;
     try {
       const client = await db.pool.connect();
+      // Released once, whichever comes first: an error (a database restart can emit several, even
+      // after the worker stopped) or the stop. A second release throws inside an event handler.
+      let released = false;
+      const drop = (broken: boolean) => {
+        if (released) return;
+        released = true;
+        client.off("notification", nudge);
+        if (listener?.client === client) listener = undefined;
+        client.release(broken);
+      };
       client.on("notification", nudge);
-      client.on("error", () => {
-        client.release(true);
-        if (listener === client) listener = undefined;
-      });
-      await client.query(`LISTEN ${JOB_CHANNEL}`);
-      listener = client;
+      client.on("error", () => drop(true));
+      try {
+        await client.query(`LISTEN ${JOB_CHANNEL}`);
+      } catch (err) {
+        drop(true);
+        throw err;
+      }
+      listener = { client, drop };
     } catch {
       /* polling covers it; the loop tries again */
     }
@@ -274,8 +286,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       clearInterval(heartbeat);
       await forgetWorker(db, workerId).catch(() => undefined);
       if (listener) {
-        await listener.query(`UNLISTEN ${JOB_CHANNEL}`).catch(() => undefined);
-        listener.release();
+        const { client, drop } = listener;
+        const ok = await client.query(`UNLISTEN ${JOB_CHANNEL}`).then(
+          () => true,
+          () => false,
+        );
+        drop(!ok);
       }
       if (ownsSandbox) await sandbox.close();
     },
