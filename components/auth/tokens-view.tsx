@@ -6,6 +6,7 @@ import { Field, Input } from "@/components/ui/field";
 import { ErrorText, Notice } from "@/components/ui/notice";
 import { PageHeader, Section } from "@/components/ui/section";
 import { useTRPC } from "@/components/trpc";
+import { Table, TD, TH, THead, TR } from "../ui/table";
 
 /** Your API tokens: create one (shown once), see when each was last used, revoke. */
 export function TokensView() {
@@ -50,24 +51,22 @@ export function TokensView() {
         ) : null}
       </Section>
       <Section title="Your tokens">
-        <table className="w-full text-xs">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th>Name</th>
-              <th>Starts with</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th />
-            </tr>
-          </thead>
+        <Table>
+          <THead>
+            <TH>Name</TH>
+            <TH>Starts with</TH>
+            <TH>Created</TH>
+            <TH>Last used</TH>
+            <TH />
+          </THead>
           <tbody>
             {tokens.data?.map((t) => (
-              <tr key={t.id} className={t.revokedAt ? "text-zinc-400 line-through" : ""}>
-                <td>{t.name}</td>
-                <td className="font-mono">{t.prefix}…</td>
-                <td>{new Date(t.createdAt).toLocaleString()}</td>
-                <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "never"}</td>
-                <td className="text-right">
+              <TR key={t.id} className={t.revokedAt ? "text-zinc-400 line-through" : ""}>
+                <TD>{t.name}</TD>
+                <TD className="font-mono">{t.prefix}…</TD>
+                <TD>{new Date(t.createdAt).toLocaleString()}</TD>
+                <TD>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "never"}</TD>
+                <TD className="text-right">
                   {t.revokedAt ? (
                     "revoked"
                   ) : (
@@ -75,11 +74,11 @@ export function TokensView() {
                       Revoke
                     </Button>
                   )}
-                </td>
-              </tr>
+                </TD>
+              </TR>
             ))}
           </tbody>
-        </table>
+        </Table>
       </Section>
     </div>
   );

@@ -8,6 +8,7 @@ import { PageHeader, Section } from "@/components/ui/section";
 import { useTRPC } from "@/components/trpc";
 import type { Role } from "./permissions";
 import { useRole } from "./use-role";
+import { Table, TD, TH, THead, TR } from "../ui/table";
 
 /** The administrator's page: add users with a role (and a first password), change roles, disable. */
 export function UsersView() {
@@ -80,23 +81,21 @@ export function UsersView() {
       </Section>
       <Section title="Everyone">
         {update.error ? <ErrorText>{update.error.message}</ErrorText> : null}
-        <table className="w-full text-xs">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th>Email</th>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Signs in with</th>
-              <th>Tokens</th>
-              <th />
-            </tr>
-          </thead>
+        <Table>
+          <THead>
+            <TH>Email</TH>
+            <TH>Name</TH>
+            <TH>Role</TH>
+            <TH>Signs in with</TH>
+            <TH>Tokens</TH>
+            <TH />
+          </THead>
           <tbody>
             {users.data?.map((u) => (
-              <tr key={u.id} className={u.disabledAt ? "text-zinc-400" : ""}>
-                <td>{u.email}</td>
-                <td>{u.name}</td>
-                <td>
+              <TR key={u.id} className={u.disabledAt ? "text-zinc-400" : ""}>
+                <TD>{u.email}</TD>
+                <TD>{u.name}</TD>
+                <TD>
                   <Select
                     aria-label={`Role of ${u.email}`}
                     value={u.role ?? "viewer"}
@@ -106,10 +105,10 @@ export function UsersView() {
                       <option key={r}>{r}</option>
                     ))}
                   </Select>
-                </td>
-                <td>{u.signIn.join(", ") || "—"}</td>
-                <td>{u.activeTokens}</td>
-                <td className="text-right">
+                </TD>
+                <TD>{u.signIn.join(", ") || "—"}</TD>
+                <TD>{u.activeTokens}</TD>
+                <TD className="text-right">
                   <Button
                     size="sm"
                     variant={u.disabledAt ? "secondary" : "reject"}
@@ -117,11 +116,11 @@ export function UsersView() {
                   >
                     {u.disabledAt ? "Enable" : "Disable"}
                   </Button>
-                </td>
-              </tr>
+                </TD>
+              </TR>
             ))}
           </tbody>
-        </table>
+        </Table>
       </Section>
     </div>
   );
