@@ -21,6 +21,7 @@ import { startEmbeddedPostgres } from "../server/db/embedded";
 import { registerPack } from "../server/packs/register-pack";
 import { createSandbox, type TaskCode } from "../server/sandbox";
 import { importTasks } from "../server/tasks/import-tasks";
+import { parentPid } from "../server/testing/proc";
 
 const { values } = parseArgs({
   options: {
@@ -48,26 +49,15 @@ interface Verdict {
   reason: string | null;
 }
 
-function parentOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-  } catch {
-    return 0;
-  }
-}
+const parentOf = (pid: number): number => parentPid(pid) ?? 0;
 
 /** A process and its descendants. */
 function treeOf(root: number): number[] {
   const parent = new Map<number, number>();
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      /* gone */
-    }
+    const ppid = parentPid(Number(d));
+    if (ppid !== null) parent.set(Number(d), ppid);
   }
   const inTree = (pid: number): boolean => {
     for (let p: number | undefined = pid; p; p = parent.get(p)) if (p === root) return true;
@@ -143,12 +133,7 @@ function postgresCpu(postmaster: number): number {
   let total = cpuSeconds(postmaster, true);
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === postmaster) total += cpuSeconds(Number(d));
-    } catch {
-      /* gone */
-    }
+    if (parentPid(Number(d)) === postmaster) total += cpuSeconds(Number(d));
   }
   return total;
 }

@@ -23,6 +23,7 @@ import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../server/seed";
 import { importTasks } from "../server/tasks/import-tasks";
 import { startAppServer, type AppServer } from "../server/testing/app-server";
 import { startDebianPostgres } from "../server/testing/debian-postgres";
+import { inProcessTree } from "../server/testing/proc";
 
 const { values } = parseArgs({
   options: {
@@ -147,7 +148,7 @@ async function main() {
     });
     const { pid } = (await db.pool.query<{ pid: number }>(`select pid from workers where id = $1`, [victimId]))
       .rows[0]!;
-    const victim = three.find((w) => inTree(w.child.pid!, pid))!;
+    const victim = three.find((w) => inProcessTree(w.child.pid!, pid))!;
     const orphaned = (
       await db.pool.query<{ id: number }>(`select id from filter_runs where worker_id = $1 and status = 'running'`, [
         victimId,
@@ -235,19 +236,6 @@ async function checkVerdicts(db: Db, rerunId: number) {
       `rerun ${rerunId}: ${runs.length} runs, ${wrong.length} wrong: ${JSON.stringify(wrong.slice(0, 3))}`,
     );
   return runs;
-}
-
-function inTree(root: number, pid: number): boolean {
-  for (let p = pid; p > 1; ) {
-    if (p === root) return true;
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
-      p = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    } catch {
-      return false;
-    }
-  }
-  return false;
 }
 
 main().catch((err) => {

@@ -18,6 +18,7 @@ import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../seed";
 import { importTasks } from "../tasks/import-tasks";
 import { startAppServer, type AppServer } from "../testing/app-server";
 import { startDebianPostgres, type DebianPostgres } from "../testing/debian-postgres";
+import { inProcessTree } from "../testing/proc";
 
 const LEASE = 3;
 const demo = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").slice(0, 120);
@@ -126,7 +127,7 @@ describe("workers on several machines, one PostgreSQL server", () => {
       return row?.worker_id;
     });
     const victimPid = seen.find((w) => w.id === victimId)!.pid;
-    const victim = workers.find((w) => treeHas(w.child.pid!, victimPid))!;
+    const victim = workers.find((w) => inProcessTree(w.child.pid!, victimPid))!;
     process.kill(-victim.child.pid!, "SIGKILL");
     const killedAt = Date.now();
     const orphaned = (
@@ -212,17 +213,3 @@ describe("workers on several machines, one PostgreSQL server", () => {
     );
   }, 400_000);
 });
-
-/** Whether `pid` is `root` or one of its descendants. */
-function treeHas(root: number, pid: number): boolean {
-  for (let p = pid; p > 1; ) {
-    if (p === root) return true;
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
-      p = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    } catch {
-      return false;
-    }
-  }
-  return false;
-}

@@ -19,6 +19,7 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parentPid } from "../testing/proc";
 import { createSandbox, inspectPack, PackLoadError, type PackRef, type Sandbox, type SandboxLimits } from "./index";
 import { FrameReader } from "./zygote";
 import { BASIC, FAST, counterIs, py, task } from "./test-helpers";
@@ -463,8 +464,8 @@ describe("limits", () => {
       const info = new Map<number, { ppid: number; cmd: string }>();
       for (const pid of procs) {
         try {
-          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          const ppid = parentPid(pid);
+          if (ppid === null) continue;
           info.set(pid, { ppid, cmd: readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ") });
         } catch {
           /* gone */
