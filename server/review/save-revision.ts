@@ -4,7 +4,7 @@ import { taskContentSchema, type TaskContent } from "@/lib/cat";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { requestRerun } from "../filter/request-rerun";
-import { hashTaskContent, searchTextOf } from "../tasks/task-content";
+import { hashTaskContent, REVISION_CONTENT, searchTextOf } from "../tasks/task-content";
 import { SUPERSEDE_REVIEW } from "./review-state";
 
 export interface ConflictDetails {
@@ -39,17 +39,7 @@ export async function saveTaskRevision({
       select: {
         revisionCount: true,
         currentRevision: {
-          select: {
-            id: true,
-            number: true,
-            instruction: true,
-            verifier: true,
-            solution: true,
-            failureCases: true,
-            metadata: true,
-            createdAt: true,
-            author: { select: { name: true } },
-          },
+          select: { ...REVISION_CONTENT, metadata: true },
         },
       },
     });

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { ReviewStatus } from "../db/generated/enums";
 import { AppError } from "../errors";
+import { REVISION_CONTENT } from "../tasks/task-content";
 
 /** Every revision, filter run and review event of a task, newest first, with author and time. */
 export async function getTaskHistory({ db, taskId }: { db: Db; taskId: number }) {
@@ -147,16 +148,6 @@ export async function getTaskHistory({ db, taskId }: { db: Db; taskId: number })
 export async function getRevisions({ db, taskId, ids }: { db: Db; taskId: number; ids: number[] }) {
   return db.prisma.taskRevision.findMany({
     where: { taskId, id: { in: ids } },
-    select: {
-      id: true,
-      number: true,
-      instruction: true,
-      verifier: true,
-      solution: true,
-      failureCases: true,
-      source: true,
-      createdAt: true,
-      author: { select: { name: true } },
-    },
+    select: { ...REVISION_CONTENT, source: true },
   });
 }

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
+import { REVISION_CONTENT } from "./task-content";
 
 export async function getTask({ db, id }: { db: Db; id: number }) {
   const task = await db.prisma.task.findUnique({
@@ -27,18 +28,7 @@ export async function getTask({ db, id }: { db: Db; id: number }) {
       batch: { select: { name: true } },
       batches: { select: { batch: { select: { name: true } } } },
       currentRevision: {
-        select: {
-          id: true,
-          number: true,
-          instruction: true,
-          verifier: true,
-          solution: true,
-          failureCases: true,
-          metadata: true,
-          source: true,
-          createdAt: true,
-          author: { select: { name: true } },
-        },
+        select: { ...REVISION_CONTENT, metadata: true, source: true },
       },
     },
   });
