@@ -19,6 +19,7 @@ import { importTasks } from "../tasks/import-tasks";
 import { startAppServer, type AppServer } from "../testing/app-server";
 import { startDebianPostgres, type DebianPostgres } from "../testing/debian-postgres";
 import { inProcessTree } from "../testing/proc";
+import { until } from "../testing/until";
 
 const LEASE = 3;
 const demo = fs.readFileSync(DEMO_TASKS_FILE, "utf8").trim().split("\n").slice(0, 120);
@@ -53,16 +54,6 @@ function startWorker(i: number) {
   child.stdout?.resume();
   child.stderr?.resume();
   workers.push({ child, dataDir });
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface HealthWorker {

@@ -15,6 +15,7 @@ import { registerPack } from "../packs/register-pack";
 import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../seed";
 import { importTasks } from "../tasks/import-tasks";
 import { freePort } from "../db/embedded";
+import { until } from "../testing/until";
 
 let db: Db;
 const children: ChildProcess[] = [];
@@ -48,21 +49,6 @@ function startWorker(): ChildProcess {
 async function runsBy(rerunId: number) {
   const p = await getRerunProgress({ db, rerunId });
   return p.runs;
-}
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | false>,
-  timeoutMs = 90_000,
-  everyMs = 100,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 async function expectCompleteAndCorrect(rerunId: number) {
@@ -121,7 +107,7 @@ describe("worker faults", () => {
     expect(atKill.done).toBeLessThan(demo.length);
 
     startWorker();
-    await until("the rerun to finish", async () => (await getRerunProgress({ db, rerunId })).finished);
+    await until("the rerun to finish", async () => (await getRerunProgress({ db, rerunId })).finished, 90_000);
     const runs = await expectCompleteAndCorrect(rerunId);
     expect(runs.some((r) => r.attempts >= 2)).toBe(true); // taken over, not redone from scratch
   }, 180_000);

@@ -26,6 +26,7 @@ import { exportTasks } from "../tasks/export-tasks";
 import { importLines, testUser, tokenFor } from "../testing/fixtures";
 import { requestStrengthChecks } from "./request-strength-checks";
 import { runStrengthJob } from "./run-strength-check";
+import { until as untilWithin } from "../testing/until";
 
 type EvalTask = { id: string; environment: string; verifier: string; solution: string; failure_cases: string[] };
 const EVAL = fs
@@ -64,15 +65,9 @@ afterAll(async () => {
 });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cat-strength-"));
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Checks run after filter runs, a few variants each: more time than the default. */
+const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>) =>
+  untilWithin(what, probe, 180_000, 200);
 
 const checksOf = (taskId: number) =>
   db.prisma.strengthCheck.findMany({
