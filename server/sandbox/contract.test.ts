@@ -352,6 +352,43 @@ describe("one case", () => {
     expect(v.cases.map((c) => c.outcome)).toEqual(["pass", "fail"]);
   });
 
+  it("sees changes that leave a container's own memory as it was", async () => {
+    // What a case changed is found by comparing memory with the zygote's (harness.py,
+    // MemoryIndex). These changes keep every header and item array byte for byte: a list slot
+    // whose string is freed and replaced by another of the same size lands at the same address;
+    // a dict value changed in place keeps its table. Freeing most of the state gives pages back.
+    const verifier = py`
+      def verify(state, answer):
+          if answer == "freed":
+              return list(state.values()) == [None] * 5
+          e = state["events"]
+          return (e[3]["tags"] == ["seex"] and e[4]["tags"] == ["seed", "more"] and e[5]["n"] == -5
+                  and state["orders"]["#O0007"]["qty"] == 9 and state["items"] == {} and state["log"] == [None])
+    `;
+    const solution = py`
+      s = raw_state()
+      tags = s["events"][3]["tags"]
+      tags[0] = None
+      tags[0] = "".join(["se", "ex"])
+      s["events"][4]["tags"].append("more")
+      s["events"][5]["n"] = -5
+      s["orders"]["#O0007"]["qty"] = 9
+      s["items"].clear()
+      s["log"].append(None)
+    `;
+    const freeing = py`
+      s = raw_state()
+      for k in list(s):
+          s[k] = None
+      respond("freed")
+    `;
+    const v = await sandbox.runTask(BASIC, task(verifier, solution, [freeing]), FAST);
+    expect(v.cases.map((c) => [c.outcome, c.caseError?.message, c.verifyError?.message])).toEqual([
+      ["pass", undefined, undefined],
+      ["pass", undefined, undefined],
+    ]);
+  });
+
   it("reports an error, not a verdict, when the case leaves non-data in the state", async () => {
     const v = await sandbox.runTask(
       BASIC,
