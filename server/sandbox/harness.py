@@ -938,6 +938,8 @@ class MemoryIndex:
         skip = -base % HUGE_PAGE
         for addr, first, n in self.runs:
             ctypes.memmove(base + skip + first * PAGE, addr, n * PAGE)
+        for region in range(base + skip, base + skip + size, HUGE_PAGE):
+            _madvise(region, HUGE_PAGE, MADV_COLLAPSE)
         self.snap, self.base = memoryview(snap)[skip:skip + size], base + skip
 
     def changed_units(self):
@@ -2752,11 +2754,13 @@ def main():
     gc.collect()
     gc.freeze()  # children should not copy-on-write the pack's heap just by collecting garbage
     if mode == "zygote":
-        huge_pages()
         global MEMORY_INDEX
+        # before huge_pages: building it frees memory the allocator may hand back, which would
+        # split a huge page next to it
         MEMORY_INDEX = MemoryIndex.build(state, fp)
+        gc.freeze()
+        huge_pages()
         if MEMORY_INDEX is not None:
-            gc.freeze()
             MEMORY_INDEX.take_snapshot()  # last: the zygote's own allocations since then differ
     send_frame(REPLY_FD, {"t": "ready", **info})
     if mode == "inspect":
