@@ -252,6 +252,9 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     while (!stopping) {
       await listen();
       await fill();
+      // stop() may have nudged while fill() ran, with no sleep to cut short: sleeping now would hold
+      // the stop up for a whole poll interval
+      if (stopping) break;
       const busy = [...inFlight.values()].some((m) => m.size > 0);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, busy ? Math.min(pollMs, 1000) : pollMs);
