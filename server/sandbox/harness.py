@@ -841,6 +841,10 @@ class MemoryIndex:
         seen = set()
 
         def add(lo, hi, unit):
+            page = lo // PAGE
+            if hi <= (page + 1) * PAGE:  # most ranges are within one page
+                pieces.append((page, lo - page * PAGE, hi - page * PAGE, unit))
+                return
             while lo < hi:
                 page = lo // PAGE
                 end = min(hi, (page + 1) * PAGE)
@@ -872,17 +876,22 @@ class MemoryIndex:
                 add(id(v) + 8, id(v) + sys.getsizeof(v), unit)
 
         def subtree(o, unit, held_by_sequence):
-            stack = [(o, held_by_sequence)]
-            while stack:
-                o, by_seq = stack.pop()
-                t = type(o)
-                if t is dict or t is list or t is tuple:
-                    header(o, unit)
-                    seq = t is not dict
-                    for v in (o.values() if t is dict else o):
-                        stack.append((v, seq))
-                elif by_seq:
+            if type(o) not in (dict, list, tuple):
+                if held_by_sequence:
                     scalar(o, unit)
+                return
+            stack = [o]
+            while stack:
+                o = stack.pop()
+                header(o, unit)
+                if type(o) is dict:
+                    stack.extend(v for v in o.values() if type(v) in (dict, list, tuple))
+                    continue
+                for v in o:
+                    if type(v) in (dict, list, tuple):
+                        stack.append(v)
+                    else:
+                        scalar(v, unit)
 
         def unit_of(node, f, path, parent, held_by_sequence):
             unit = len(self.paths)
