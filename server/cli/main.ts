@@ -16,6 +16,8 @@ import { requestRerun } from "../filter/request-rerun";
 import { filterRunJob } from "../jobs/definitions/filter-run";
 import { strengthCheckJob } from "../jobs/definitions/strength-check";
 import { startWorker } from "../jobs/worker";
+import { checkSandbox } from "../sandbox/availability";
+import { serverEnv } from "../env";
 import { PROBE_CAP_MAX } from "../api/contract/strength";
 import { getStrengthProgress, requestStrengthChecks, type StrengthProgress } from "../strength/request-strength-checks";
 import { registerPack } from "../packs/register-pack";
@@ -30,6 +32,8 @@ interface Command {
   role: Role;
   options: ParseArgsConfig["options"];
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }): Promise<number>;
+  /** Starts what the command will need of this machine while the database opens (before run). */
+  prepare?(values: Record<string, string | boolean | undefined>): void;
 }
 
 /** Exit codes: 0 ok, 1 failed, 2 usage error, 3 done but some input lines were refused. */
@@ -52,6 +56,13 @@ const api = async () => {
   const { createCaller } = await import("../api/root");
   return createCaller({ db: await database(), actor: await actor() });
 };
+/**
+ * A command that works the queue here checks the sandbox first (bubblewrap's self-test, ~0.3 s):
+ * started before the database opens, it is done by the time the worker asks (the result is cached).
+ */
+const prepareSandbox = (values: { wait?: unknown }) => {
+  if (values.wait) void checkSandbox({ python: serverEnv().python });
+};
 const result = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
 const note = (text: string) => process.stderr.write(text + "\n");
 
@@ -67,6 +78,7 @@ const commands: Record<string, Command> = {
       format: { type: "string" },
       filter: { type: "boolean" },
     },
+    prepare: prepareSandbox,
     async run({ values, positionals }) {
       const file = positionals[0];
       if (!file || positionals.length > 1) throw new UsageError("import takes exactly one FILE");
@@ -499,6 +511,7 @@ const commands: Record<string, Command> = {
       cap: { type: "string" },
       wait: { type: "boolean" },
     },
+    prepare: prepareSandbox,
     async run({ values, positionals }) {
       const tasks = taskScope(values, positionals);
       const cap = values.cap === undefined ? undefined : Number(values.cap);
@@ -803,6 +816,7 @@ async function main(argv: string[]): Promise<number> {
       strict: true,
     });
     actingAs = args.values.as as string | undefined;
+    command.prepare?.(args.values as Record<string, string | boolean | undefined>);
     requireRole(await actor(), command.role);
     return await command.run(args as { values: Record<string, string | boolean | undefined>; positionals: string[] });
   } catch (err) {
