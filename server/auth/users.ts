@@ -4,7 +4,8 @@
 import { hashPassword as hashWithBetterAuth } from "better-auth/crypto";
 import { z } from "zod";
 import { API_LIMITS } from "../api/limits";
-import type { Db } from "../db/client";
+import { queryRows, type Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { ROLES, type Actor, type Role } from "./roles";
 
@@ -185,15 +186,14 @@ export async function cliActor({ db, as }: { db: Db; as?: string }): Promise<Act
     if (u.disabledAt) throw new AppError("FORBIDDEN", `${u.email} is disabled.`);
     return { id: u.id, email: u.email!, name: u.name, role: u.role!, via: "cli" };
   }
-  const admin = await db.prisma.user.findFirst({
-    where: { role: "admin", disabledAt: null },
-    orderBy: { id: "asc" },
-    select: { id: true, email: true, name: true },
-  });
-  if (admin) return { id: admin.id, email: admin.email!, name: admin.name, role: "admin", via: "cli" };
-  const local = await db.prisma.user.findUniqueOrThrow({
-    where: { id: db.defaultUserId },
-    select: { id: true, email: true, name: true },
-  });
-  return { id: local.id, email: local.email ?? "local", name: local.name, role: "admin", via: "cli" };
+  // through pg (queryRows): every CLI command starts here
+  // the first administrator, else the local default user
+  const [actor] = await queryRows<{ id: number; email: string | null; name: string }>(
+    db,
+    Prisma.sql`select id, email, name from users
+               where (role = 'admin' and disabled_at is null) or id = ${db.defaultUserId}::int
+               order by coalesce(role = 'admin' and disabled_at is null, false) desc, id limit 1`,
+  );
+  if (!actor) throw new AppError("NOT_FOUND", "There is no user to act as.");
+  return { id: actor.id, email: actor.email ?? "local", name: actor.name, role: "admin", via: "cli" };
 }

@@ -1,7 +1,7 @@
 // Requests the CaT filter over a set of tasks: one rerun row, one queued filter run per task (against
 // the environment's active pack), one job per run. Thousands of tasks take one INSERT … SELECT.
 import type { TaskQuery } from "@/lib/task-query";
-import type { Db } from "../db/client";
+import { queryRows, type Db } from "../db/client";
 import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import { notifyWorkers } from "../jobs/queue";
@@ -59,26 +59,31 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
     cte = taskSearchCte(filter);
   }
 
+  // Through pg (queryRows), as `filter --wait` calls this before its first verdict.
+  const [rerun] = await queryRows<{ id: number }>(
+    db,
+    Prisma.sql`insert into reruns (scope, task_count, requested_by_id) values (${describeScope(opts)}, 0, ${userId}::int) returning id`,
+  );
   // Priorities make reruns interleave (start-time fair queuing): the k-th run of a new rerun gets
   // the priority of the queue's head minus k, so it alternates with the k-th run still waiting in
   // every earlier rerun instead of waiting behind all of them. Interactive runs (an edit's run) go
   // ahead of every bulk rerun, in the order they were asked for.
-  const rerun = await db.prisma.rerun.create({
-    data: { scope: describeScope(opts), taskCount: 0, requestedById: userId },
-    select: { id: true },
-  });
-  const [head] = await db.prisma.$queryRaw<Array<{ p: bigint }>>`
-    select coalesce(max(priority), 0) as p from filter_runs where status = 'queued' and priority < ${INTERACTIVE}`;
-  const base = opts.interactive ? INTERACTIVE : head!.p;
+  const [head] = await queryRows<{ p: string }>(
+    db,
+    Prisma.sql`select coalesce(max(priority), 0)::text as p from filter_runs where status = 'queued' and priority < ${INTERACTIVE}`,
+  );
+  const base = opts.interactive ? INTERACTIVE : BigInt(head!.p);
   // Chunks in task id order, each its own statement: the runs of the first chunk can be claimed
   // while the next is inserted, and nothing waits on one long transaction.
   let after = 0;
   let taskCount = 0;
   for (;;) {
-    const [chunk] = await db.prisma.$queryRaw<Array<{ n: number; last: number | null }>>`
+    const [chunk] = await queryRows<{ n: number; last: number | null }>(
+      db,
+      Prisma.sql`
       ${cte.sql ? Prisma.sql`${cte},` : Prisma.sql`with`} inserted as (
         insert into filter_runs (task_id, revision_id, rerun_id, pack_id, requested_by_id, status, priority, created_at)
-        select t.id, t.current_revision_id, ${rerun.id}::int,
+        select t.id, t.current_revision_id, ${rerun!.id}::int,
                (select e.active_pack_id from environments e where e.id = t.environment_id),
                ${userId}::int, 'queued', ${base}::bigint + 1 - ${taskCount}::bigint - row_number() over (order by t.id), now()
         from tasks t
@@ -87,21 +92,22 @@ export async function requestRerun(opts: RequestRerunOptions): Promise<{ rerunId
         order by t.id
         limit ${CHUNK}
         returning task_id)
-      select count(*)::int as n, max(task_id) as last from inserted`;
+      select count(*)::int as n, max(task_id) as last from inserted`,
+    );
     const n = chunk?.n ?? 0;
     if (!n) break;
     taskCount += n;
     after = chunk!.last!;
-    await db.prisma.rerun.update({ where: { id: rerun.id }, data: { taskCount } });
+    await queryRows(db, Prisma.sql`update reruns set task_count = ${taskCount}::int where id = ${rerun!.id}::int`);
     // After each commit, so a woken worker can see the rows; one that misses it finds them by polling.
     await notifyWorkers(db, "filter_runs");
     if (n < CHUNK) break;
   }
   if (!taskCount) {
-    await db.prisma.rerun.delete({ where: { id: rerun.id } });
+    await queryRows(db, Prisma.sql`delete from reruns where id = ${rerun!.id}::int`);
     throw new AppError("NOT_FOUND", "No task matches: nothing to run.");
   }
-  return { rerunId: rerun.id, taskCount };
+  return { rerunId: rerun!.id, taskCount };
 }
 
 export async function cancelRerun({ db, rerunId }: { db: Db; rerunId: number }): Promise<{ cancelled: number }> {

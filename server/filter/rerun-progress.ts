@@ -1,4 +1,5 @@
-import type { Db } from "../db/client";
+import { queryRows, type Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 
 export interface RerunProgress {
@@ -23,11 +24,8 @@ export interface RerunProgress {
  * index, and the queued ones are what is left of the rerun's tasks.
  */
 export async function getRerunProgress({ db, rerunId }: { db: Db; rerunId: number }): Promise<RerunProgress> {
-  // Through pg itself: `filter --wait` polls this every 100 ms, and Prisma's query compiler cost
-  // more CPU than the query.
-  const {
-    rows: [row],
-  } = await db.pool.query<{
+  // Through pg itself (queryRows): `filter --wait` polls this every 100 ms.
+  const [row] = await queryRows<{
     id: number;
     scope: string;
     task_count: number;
@@ -54,7 +52,8 @@ export async function getRerunProgress({ db, rerunId }: { db: Db; rerunId: numbe
     pending: boolean;
     now: Date;
   }>(
-    `
+    db,
+    Prisma.sql`
     select r.id, r.scope, r.task_count, r.created_at, r.cancelled_at,
            p.done, p.accepted, p.verifier_invalid, p.solution_not_passing, p.no_failure_cases, p.failure_case_passing, p.failure_case_error,
            p.cases_pass, p.cases_fail, p.cases_error, p.cases_timeout, p.last_finished_at,
@@ -65,8 +64,7 @@ export async function getRerunProgress({ db, rerunId }: { db: Db; rerunId: numbe
            exists (select 1 from filter_runs f where f.rerun_id = r.id and f.status in ('queued', 'running')) as pending,
            now() as now
     from reruns r left join rerun_progress p on p.rerun_id = r.id
-    where r.id = $1::int`,
-    [rerunId],
+    where r.id = ${rerunId}::int`,
   );
   if (!row) throw new AppError("NOT_FOUND", `Rerun ${rerunId} does not exist.`);
   const done = row.done ?? 0;

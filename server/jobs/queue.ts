@@ -7,24 +7,24 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { Prisma } from "../db/generated/client";
-import type { Db } from "../db/client";
+import { queryRows, type Db } from "../db/client";
 
 /** The tables that are queues; each has status, attempts, worker_id, lease_until and started_at. */
 export type QueueTable = "filter_runs" | "dataset_exports" | "strength_checks";
 
-const ORDER: Record<QueueTable, string> = {
+const ORDER: Record<QueueTable, Prisma.Sql> = {
   // Higher priority first: request-rerun.ts hands out priorities so that reruns interleave.
-  filter_runs: "priority desc, id",
-  dataset_exports: "id",
-  strength_checks: "id",
+  filter_runs: Prisma.sql`priority desc, id`,
+  dataset_exports: Prisma.sql`id`,
+  strength_checks: Prisma.sql`id`,
 };
 
 /**
  * Queued rows of these tables are claimed only while this holds: strength checks are lower in
  * priority than any filter run, so they wait while one is queued or running anywhere.
  */
-const CLAIM_WHEN: Partial<Record<QueueTable, string>> = {
-  strength_checks: "and not exists (select 1 from filter_runs where status in ('queued', 'running'))",
+const CLAIM_WHEN: Partial<Record<QueueTable, Prisma.Sql>> = {
+  strength_checks: Prisma.sql`and not exists (select 1 from filter_runs where status in ('queued', 'running'))`,
 };
 
 /** Postgres channel that wakes idle workers when rows are enqueued (polling is the fallback). */
@@ -56,21 +56,21 @@ export async function claimRows(
   { takeOver = true }: { takeOver?: boolean } = {},
 ): Promise<ClaimedRow[]> {
   if (limit <= 0) return [];
-  // Claims and lease renewals go through pg itself: they are the queue's hot path, and Prisma's
-  // query compiler cost more CPU than the statements. The table and order are our own constants.
-  const claim = async (status: "queued" | "running", order: string, n: number) =>
-    (
-      await db.pool.query<ClaimedRow>(
-        `update ${table} j set status = 'running', worker_id = $1, lease_until = now() + make_interval(secs => $2::int),
-                          attempts = j.attempts + 1, started_at = coalesce(j.started_at, now())
-         from (select id from ${table} where status = $3::"RunStatus" ${status === "running" ? "and lease_until < now()" : (CLAIM_WHEN[table] ?? "")}
-               order by ${order} limit $4::int for update skip locked) c
-         where j.id = c.id
-         returning j.id, j.attempts`,
-        [workerId, leaseSeconds, status, n],
-      )
-    ).rows;
-  const taken = takeOver ? await claim("running", "lease_until", limit) : [];
+  // The queue's statements go through pg itself (queryRows): they are its hot path, and Prisma's
+  // query compiler cost more CPU than the statements.
+  const t = Prisma.raw(table);
+  const claim = (status: "queued" | "running", order: Prisma.Sql, n: number) =>
+    queryRows<ClaimedRow>(
+      db,
+      Prisma.sql`
+    update ${t} j set status = 'running', worker_id = ${workerId}, lease_until = now() + make_interval(secs => ${leaseSeconds}::int),
+                      attempts = j.attempts + 1, started_at = coalesce(j.started_at, now())
+    from (select id from ${t} where status = ${status}::"RunStatus" ${status === "running" ? Prisma.sql`and lease_until < now()` : (CLAIM_WHEN[table] ?? Prisma.empty)}
+          order by ${order} limit ${n}::int for update skip locked) c
+    where j.id = c.id
+    returning j.id, j.attempts`,
+    );
+  const taken = takeOver ? await claim("running", Prisma.sql`lease_until`, limit) : [];
   return taken.length < limit ? [...taken, ...(await claim("queued", ORDER[table], limit - taken.length))] : taken;
 }
 
@@ -83,11 +83,12 @@ export async function renewLeases(
   leaseSeconds: number,
 ): Promise<Set<number>> {
   if (!ids.length) return new Set();
-  const { rows } = await db.pool.query<{ id: number }>(
-    `update ${table} set lease_until = now() + make_interval(secs => $1::int)
-     where id = any($2::int[]) and worker_id = $3 and status = 'running'
-     returning id`,
-    [leaseSeconds, ids, workerId],
+  const rows = await queryRows<{ id: number }>(
+    db,
+    Prisma.sql`
+    update ${Prisma.raw(table)} set lease_until = now() + make_interval(secs => ${leaseSeconds}::int)
+    where id = any(${ids}::int[]) and worker_id = ${workerId} and status = 'running'
+    returning id`,
   );
   return new Set(rows.map((r) => r.id));
 }
@@ -104,10 +105,13 @@ export async function requeueRow(
   id: number,
   { countAttempt, note }: { countAttempt: boolean; note?: string },
 ): Promise<void> {
-  await db.prisma.$executeRaw`
+  await queryRows(
+    db,
+    Prisma.sql`
     update ${Prisma.raw(table)} set status = 'queued', worker_id = null, lease_until = null,
            attempts = ${countAttempt ? Prisma.sql`attempts` : Prisma.sql`greatest(attempts - 1, 0)`}, error = ${note ?? null}
-    where id = ${id}::int and worker_id = ${workerId} and status = 'running'`;
+    where id = ${id}::int and worker_id = ${workerId} and status = 'running'`,
+  );
 }
 
 /** Ends a claimed row as failed (only while this worker holds it). */
@@ -118,10 +122,14 @@ export async function failRow(
   id: number,
   error: string,
 ): Promise<boolean> {
-  const n = await db.prisma.$executeRaw`
+  const rows = await queryRows(
+    db,
+    Prisma.sql`
     update ${Prisma.raw(table)} set status = 'failed', error = ${error}, finished_at = now(), worker_id = null, lease_until = null
-    where id = ${id}::int and worker_id = ${workerId} and status = 'running'`;
-  return n > 0;
+    where id = ${id}::int and worker_id = ${workerId} and status = 'running'
+    returning id`,
+  );
+  return rows.length > 0;
 }
 
 /** Wakes idle workers (after the rows are committed, so they can see them). */
@@ -141,15 +149,18 @@ export interface WorkerBeat {
 
 /** Records that the worker is alive, and forgets workers silent for a day (their rows only inform). */
 export async function beatWorker(db: Db, beat: WorkerBeat): Promise<void> {
-  await db.prisma.$executeRaw`
+  await queryRows(
+    db,
+    Prisma.sql`
     insert into workers (id, host, pid, concurrency, sandbox_problem, started_at, seen_at)
     values (${beat.id}, ${os.hostname()}, ${process.pid}::int, ${beat.concurrency}::int, ${beat.sandboxProblem}, now(), now())
-    on conflict (id) do update set concurrency = excluded.concurrency, sandbox_problem = excluded.sandbox_problem, seen_at = now()`;
-  await db.prisma.$executeRaw`delete from workers where seen_at < now() - interval '1 day'`;
+    on conflict (id) do update set concurrency = excluded.concurrency, sandbox_problem = excluded.sandbox_problem, seen_at = now()`,
+  );
+  await queryRows(db, Prisma.sql`delete from workers where seen_at < now() - interval '1 day'`);
 }
 
 export async function forgetWorker(db: Db, id: string): Promise<void> {
-  await db.prisma.$executeRaw`delete from workers where id = ${id}`;
+  await queryRows(db, Prisma.sql`delete from workers where id = ${id}`);
 }
 
 export interface WorkerStatus {
@@ -167,20 +178,21 @@ export interface WorkerStatus {
 
 /** Every worker seen in the last day, newest first. */
 export async function listWorkers(db: Db, leaseSeconds: number): Promise<WorkerStatus[]> {
-  const rows = await db.prisma.$queryRaw<
-    Array<{
-      id: string;
-      host: string;
-      pid: number;
-      concurrency: number;
-      sandbox_problem: string | null;
-      alive: boolean;
-      started_at: Date;
-      seen_at: Date;
-    }>
-  >`
+  const rows = await queryRows<{
+    id: string;
+    host: string;
+    pid: number;
+    concurrency: number;
+    sandbox_problem: string | null;
+    alive: boolean;
+    started_at: Date;
+    seen_at: Date;
+  }>(
+    db,
+    Prisma.sql`
     select id, host, pid, concurrency, sandbox_problem, seen_at > now() - make_interval(secs => ${leaseSeconds}::int) as alive, started_at, seen_at
-    from workers order by seen_at desc, id`;
+    from workers order by seen_at desc, id`,
+  );
   return rows.map((r) => ({
     id: r.id,
     host: r.host,

@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Db } from "../db/client";
+import { queryRows, type Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { serverEnv } from "../env";
 import { AppError } from "../errors";
 import type { RunOptions, Sandbox, TaskCode, TaskVerdict } from "../sandbox";
@@ -40,10 +41,11 @@ export function materializePack({
 }
 
 async function writePack(db: Db, packId: number, dir: string): Promise<string> {
-  const files = await db.prisma.packFile.findMany({
-    where: { packId },
-    select: { path: true, mode: true, blob: { select: { content: true } } },
-  });
+  // through pg (queryRows): a worker does this before its first verdict
+  const files = await queryRows<{ path: string; mode: number; content: Buffer }>(
+    db,
+    Prisma.sql`select f.path, f.mode, b.content from pack_files f join blobs b on b.hash = f.blob_hash where f.pack_id = ${packId}::int`,
+  );
   if (!files.length) throw new AppError("NOT_FOUND", `Pack ${packId} has no files.`);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   // Written beside the target and renamed into place: a crash never leaves half a pack behind.
@@ -53,7 +55,7 @@ async function writePack(db: Db, packId: number, dir: string): Promise<string> {
     if (!target.startsWith(tmp + path.sep))
       throw new AppError("BAD_INPUT", `Pack file path escapes the pack: ${f.path}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, f.blob.content, { mode: f.mode & 0o111 ? 0o555 : 0o444 });
+    fs.writeFileSync(target, f.content, { mode: f.mode & 0o111 ? 0o555 : 0o444 });
   }
   // Directories read-only too: user code must not add files to its own pack.
   const lock = (d: string) => {
