@@ -119,7 +119,10 @@ class TreeCpu {
       // A case or verifier process is counted by its zygote once reaped: counting it here too
       // would count it twice.
       if (name.startsWith("python") && comm(parentOf(pid)).startsWith("python")) continue;
-      const seconds = cpuSeconds(pid, kind === "sandbox");
+      // A zygote's own CPU and that of the case and verifier processes it reaped. Not bubblewrap's
+      // reaped children: that is the zygote again once it exited, already counted from its last
+      // sample (the zygotes idle from their last case to the end, so that sample is complete).
+      const seconds = cpuSeconds(pid, name.startsWith("python"));
       if (seconds) this.last.set(pid, { kind, seconds });
     }
   }
