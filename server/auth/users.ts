@@ -1,7 +1,6 @@
 // Accounts: the first administrator (setup), users an administrator adds, roles, disabling. Passwords
 // are hashed by better-auth's own hasher and stored the way its sign-in reads them (a "credential"
 // account); they never leave this module and are never logged.
-import { hashPassword as hashWithBetterAuth } from "better-auth/crypto";
 import { z } from "zod";
 import { API_LIMITS } from "../api/limits";
 import { queryRows, type Db } from "../db/client";
@@ -28,6 +27,8 @@ export async function needsSetup({ db }: { db: Db }): Promise<boolean> {
 
 /** better-auth's own hasher (scrypt), the one its sign-in verifies with (server/auth/auth.ts). */
 async function hashPassword(_db: Db, password: string): Promise<string> {
+  // loaded here, not with the module: better-auth takes ~0.13 s to load, which every CLI command paid
+  const { hashPassword: hashWithBetterAuth } = await import("better-auth/crypto");
   return hashWithBetterAuth(passwordSchema.parse(password));
 }
 
