@@ -18,7 +18,7 @@ import { DEMO_PACK_DIR, DEMO_TASKS_FILE } from "../seed";
 import { importTasks } from "../tasks/import-tasks";
 import { startAppServer, type AppServer } from "../testing/app-server";
 import { startDebianPostgres, type DebianPostgres } from "../testing/debian-postgres";
-import { inProcessTree } from "../testing/proc";
+import { inProcessTree, processGone } from "../testing/proc";
 import { until } from "../testing/until";
 
 const LEASE = 3;
@@ -121,6 +121,10 @@ describe("workers on several machines, one PostgreSQL server", () => {
     const victim = workers.find((w) => inProcessTree(w.child.pid!, victimPid))!;
     process.kill(-victim.child.pid!, "SIGKILL");
     const killedAt = Date.now();
+    // What the worker had already sent still completes in its database sessions after it dies (a
+    // verdict write among them): its orphans are the runs it still holds once it is gone.
+    await until("the killed worker to exit", async () => processGone(victimPid));
+    await new Promise((r) => setTimeout(r, 500));
     const orphaned = (
       await db.pool.query(`select id from filter_runs where worker_id = $1 and status = 'running'`, [victimId])
     ).rows.map((r: { id: number }) => r.id);

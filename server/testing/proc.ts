@@ -11,6 +11,16 @@ export function parentPid(pid: number): number | null {
   }
 }
 
+/** Whether `pid` has exited: gone from the table, or a zombie waiting to be reaped. */
+export function processGone(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
 /** Whether `pid` is `root` or one of its descendants. */
 export function inProcessTree(root: number, pid: number): boolean {
   for (let p: number | null = pid; p !== null && p > 1; p = parentPid(p)) if (p === root) return true;
