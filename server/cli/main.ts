@@ -78,7 +78,6 @@ const commands: Record<string, Command> = {
       format: { type: "string" },
       filter: { type: "boolean" },
     },
-    prepare: prepareSandbox,
     async run({ values, positionals }) {
       const file = positionals[0];
       if (!file || positionals.length > 1) throw new UsageError("import takes exactly one FILE");
@@ -461,6 +460,7 @@ const commands: Record<string, Command> = {
       task: { type: "string", multiple: true },
       wait: { type: "boolean" },
     },
+    prepare: prepareSandbox,
     async run({ values, positionals }) {
       const tasks = taskScope(values, positionals);
       const db = await database();
