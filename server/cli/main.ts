@@ -66,6 +66,13 @@ const prepareSandbox = (values: { wait?: unknown }) => {
 const result = (value: unknown) => process.stdout.write(JSON.stringify(value) + "\n");
 const note = (text: string) => process.stderr.write(text + "\n");
 
+/** The options taskScope reads (filter, probe). */
+const TASK_SCOPE_OPTIONS: ParseArgsConfig["options"] = {
+  env: { type: "string" },
+  batch: { type: "string" },
+  task: { type: "string", multiple: true },
+};
+
 const commands: Record<string, Command> = {
   import: {
     role: "curator",
@@ -454,12 +461,7 @@ const commands: Record<string, Command> = {
     usage: "filter [--env NAME] [--batch NAME] [--task ID …] [--wait]",
     summary:
       "Run the CaT filter (in the sandbox) over the matching tasks. With --wait, return when every case has run (working the queue in this process too).",
-    options: {
-      env: { type: "string" },
-      batch: { type: "string" },
-      task: { type: "string", multiple: true },
-      wait: { type: "boolean" },
-    },
+    options: { ...TASK_SCOPE_OPTIONS, wait: { type: "boolean" } },
     prepare: prepareSandbox,
     async run({ values, positionals }) {
       const tasks = taskScope(values, positionals);
@@ -506,13 +508,7 @@ const commands: Record<string, Command> = {
     usage: "probe [--env NAME] [--batch NAME] [--task ID …] [--cap N] [--wait]",
     summary:
       "Queue verifier strength checks (variants of the solution run in the sandbox, at low priority) for the matching accepted tasks. With --wait, return when every check has run (working the queue in this process too). The summary counts lenient, flaky, unread writes and strong.",
-    options: {
-      env: { type: "string" },
-      batch: { type: "string" },
-      task: { type: "string", multiple: true },
-      cap: { type: "string" },
-      wait: { type: "boolean" },
-    },
+    options: { ...TASK_SCOPE_OPTIONS, cap: { type: "string" }, wait: { type: "boolean" } },
     prepare: prepareSandbox,
     async run({ values, positionals }) {
       const tasks = taskScope(values, positionals);
@@ -548,7 +544,7 @@ const commands: Record<string, Command> = {
   },
 };
 
-/** The tasks `filter` and `probe` work on: --task ids, else the --env and --batch query. */
+/** The tasks `filter` and `probe` work on (TASK_SCOPE_OPTIONS): --task ids, else the --env and --batch query. */
 function taskScope(values: Record<string, unknown>, positionals: string[]) {
   if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (task ids go after --task)`);
   const externalIds = values.task as string[] | undefined;
