@@ -5,24 +5,11 @@ import { createTestDb } from "../db/test-db";
 import { setReviewStatus } from "../review/review-tasks";
 import { importTasks } from "../tasks/import-tasks";
 import { registerFixturePack, runFilterNow, tokenFor } from "../testing/fixtures";
-import { handleApiRequest } from "./routes";
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read deep into JSON answers
-type Json = any;
+import { callApi } from "../testing/rest";
 
 let db: Db;
 let auth: Record<string, string>;
-const call = async (method: string, path: string, body?: unknown) => {
-  const res = await handleApiRequest(
-    new Request(`http://127.0.0.1${path}`, {
-      method,
-      headers: auth,
-      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-    }),
-    db,
-  );
-  return { status: res.status, json: (await res.json()) as Json };
-};
+const call = (method: string, path: string, body?: unknown) => callApi(db, auth, method, path, body);
 
 beforeAll(async () => {
   db = await createTestDb();

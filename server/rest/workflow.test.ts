@@ -13,6 +13,7 @@ import {
   runFilterNow,
   tokenFor,
 } from "../testing/fixtures";
+import { callApi } from "../testing/rest";
 import { handleApiRequest } from "./routes";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read deep into JSON answers
@@ -22,21 +23,8 @@ let db: Db;
 const tokens: Record<string, Record<string, string>> = {};
 const ids: Record<string, number> = {};
 
-const call = async (who: string, method: string, path: string, body?: unknown) => {
-  const headers: Record<string, string> = {
-    ...tokens[who],
-    ...(body === undefined ? {} : { "content-type": "application/json" }),
-  };
-  const res = await handleApiRequest(
-    new Request(`http://127.0.0.1${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-    db,
-  );
-  return { status: res.status, json: (await res.json()) as Json };
-};
+const call = (who: string, method: string, path: string, body?: unknown) =>
+  callApi(db, tokens[who]!, method, path, body);
 
 beforeAll(async () => {
   db = await createTestDb();

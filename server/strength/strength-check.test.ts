@@ -17,13 +17,13 @@ import { cancelRerun, requestRerun } from "../filter/request-rerun";
 import { claimRows, newWorkerId } from "../jobs/queue";
 import { startWorker, type WorkerHandle } from "../jobs/worker";
 import { registerPack } from "../packs/register-pack";
-import { handleApiRequest } from "../rest/routes";
 import { setReviewStatus } from "../review/review-tasks";
 import { createSandbox, type Sandbox, type StrengthReport } from "../sandbox";
 import { DEMO_PACK_DIR } from "../seed";
 import { getStatistics } from "../stats/get-statistics";
 import { exportTasks } from "../tasks/export-tasks";
 import { importLines, testUser, tokenFor } from "../testing/fixtures";
+import { callApi } from "../testing/rest";
 import { requestStrengthChecks } from "./request-strength-checks";
 import { runStrengthJob } from "./run-strength-check";
 import { until as untilWithin } from "../testing/until";
@@ -273,18 +273,7 @@ describe("strength checks through the worker", () => {
 
     // REST: the task carries the same strength; checks are queued and followed through routes.
     const { headers } = await tokenFor(db, "curator");
-    const call = async (method: string, url: string, body?: unknown) => {
-      const res = await handleApiRequest(
-        new Request(`http://127.0.0.1${url}`, {
-          method,
-          headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
-        }),
-        db,
-      );
-      // biome-ignore lint/suspicious/noExplicitAny: tests read deep into JSON answers
-      return { status: res.status, json: (await res.json()) as Record<string, any> };
-    };
+    const call = (method: string, url: string, body?: unknown) => callApi(db, headers, method, url, body);
     const task = await call("GET", `/api/v1/tasks/${ids.lenient}`);
     expect(task.status).toBe(200);
     expect(task.json).toMatchObject({ strengthStatus: "strong", strength: lenientNow });
