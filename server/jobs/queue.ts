@@ -3,7 +3,9 @@
 // it renews while the work is alive, and writes the outcome only while it still holds the row (a
 // fence on worker_id). A dead worker's lease lapses within seconds and another worker takes the row
 // over; a live worker's never does, so a job never runs twice at once. No second store, no jobs to
-// lose between a row and its job, and one INSERT … SELECT enqueues a million runs.
+// lose between a row and its job, and one INSERT … SELECT enqueues a million runs. Every statement
+// here goes through pg itself (queryRows): they are the queue's hot path, and Prisma's query
+// compiler cost more CPU than the statements.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { Prisma } from "../db/generated/client";
@@ -56,8 +58,6 @@ export async function claimRows(
   { takeOver = true }: { takeOver?: boolean } = {},
 ): Promise<ClaimedRow[]> {
   if (limit <= 0) return [];
-  // The queue's statements go through pg itself (queryRows): they are its hot path, and Prisma's
-  // query compiler cost more CPU than the statements.
   const t = Prisma.raw(table);
   const claim = (status: "queued" | "running", order: Prisma.Sql, n: number) =>
     queryRows<ClaimedRow>(
