@@ -10,7 +10,10 @@
 //           and case written — what a user waits for, start-up included;
 //   sandbox the sandbox alone in this process (no queue, no database), as a second line.
 // It prints the rates, the ratios, where a case's time goes (from CAT_FILTER_PROFILE, written by
-// the worker) and peak memory, and fails if any verdict differs from the bare loop's.
+// the worker) and peak memory, and fails if any verdict differs from the bare loop's. First, the
+// machine's floor (scripts/sandbox_floor.py): what the two processes each case needs cost here
+// before they do anything, and so the best ratio any engine keeping the contract could print on
+// this machine — forks and page faults cost ten times more in some virtual machines than in others.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -172,6 +175,12 @@ function runBare(pack: string, file: string) {
   };
 }
 
+function measureFloor(pack: string): { serialMsPerCase: number; parallelMsPerCase: number } {
+  const r = spawnSync("/usr/bin/python3", ["scripts/sandbox_floor.py", pack, "--cases", "100"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`measuring the machine's floor failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { serialMsPerCase: number; parallelMsPerCase: number };
+}
+
 interface ProfileLine {
   t: "start" | "run";
   at: number;
@@ -313,11 +322,24 @@ async function main() {
       `load average ${fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
   );
 
+  // The floor under any engine that keeps the contract, on this machine: two processes per case.
+  const floor = measureFloor(made.pack);
+  const floorRate = 1000 / Math.min(floor.serialMsPerCase, floor.parallelMsPerCase);
+  console.log(
+    `machine floor: two empty sandboxed children per case (fork, set-up, seccomp, exit; scripts/sandbox_floor.py) ` +
+      `${f2(floor.serialMsPerCase)} ms per case in one zygote, ${f2(floor.parallelMsPerCase)} ms in two at once ` +
+      `→ at most ${f1(floorRate)} cases/s if cases, verifiers, the queue and the database cost nothing`,
+  );
+
   const embedded = await startEmbeddedPostgres(path.join(tmp, "pg"));
   const postmaster = findPostmaster(path.join(tmp, "pg"));
   const db = await openDb(embedded.url, { embedded });
   await registerPack({ db, dir: made.pack, name: "retail-bench" });
-  const summary: Record<string, unknown> = { stateMb: +(made.stateBytes / 1e6).toFixed(2), cores: CORES };
+  const summary: Record<string, unknown> = {
+    stateMb: +(made.stateBytes / 1e6).toFixed(2),
+    cores: CORES,
+    floorMsPerCase: floor,
+  };
   let failed = false;
   try {
     for (const kind of kinds) {
@@ -339,6 +361,9 @@ async function main() {
       console.log(`\n${label}: ${tasks.length} tasks, ${bare.cases} cases (load average now ${load()})`);
       console.log(
         `  bare CPython loop         ${f1(bare.rate)} cases/s (${f1(1000 / bare.rate)} ms per case, ${f2(bare.cpuMsPerCase)} of them CPU), peak RSS ${f1(bare.rssMb)} MB`,
+      );
+      console.log(
+        `  ceiling on this machine   ${f2(floorRate / bare.rate)}× the bare loop (the floor above: ${f1(floorRate)} cases/s)`,
       );
       console.log(
         `  engine, filter --wait     ${f1(engineRate)} cases/s (${engine.cases} cases in ${f2(engine.seconds)} s, start-up included)` +
@@ -415,6 +440,7 @@ async function main() {
         [`${kind}BareCpuMsPerCase`]: +f2(bare.cpuMsPerCase),
         [`${kind}EngineCasesPerSecond`]: +f1(engineRate),
         [`${kind}Ratio`]: +f2(engineRate / bare.rate),
+        [`${kind}CeilingRatio`]: +f2(floorRate / bare.rate),
         [`${kind}SandboxOnlyRatio`]: sandboxOnly ? +f2(sandboxOnly.rate / bare.rate) : null,
         [`${kind}EnginePeakPssMb`]: Math.round(engine.peakPss),
         [`${kind}Mismatches`]: wrong.length,
