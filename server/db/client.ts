@@ -26,7 +26,8 @@ export async function openDb(
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
-    application_name: "cat-curator",
+    // which process a session belongs to, in pg_stat_activity: workers on other machines share the server
+    application_name: `cat-curator pid ${process.pid}`,
   });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", (err) => console.error("[db] idle connection error:", err.message));

@@ -119,12 +119,19 @@ describe("workers on several machines, one PostgreSQL server", () => {
     });
     const victimPid = seen.find((w) => w.id === victimId)!.pid;
     const victim = workers.find((w) => inProcessTree(w.child.pid!, victimPid))!;
+    const sessionsOfVictim = async () =>
+      (
+        await db.pool.query(`select 1 from pg_stat_activity where application_name = $1`, [
+          `cat-curator pid ${victimPid}`,
+        ])
+      ).rows.length;
+    expect(await sessionsOfVictim()).toBeGreaterThan(0); // its sessions can be told from the others'
     process.kill(-victim.child.pid!, "SIGKILL");
     const killedAt = Date.now();
     // What the worker had already sent still completes in its database sessions after it dies (a
-    // verdict write among them): its orphans are the runs it still holds once it is gone.
+    // verdict write among them): its orphans are the runs it still holds once those sessions end.
     await until("the killed worker to exit", async () => processGone(victimPid));
-    await new Promise((r) => setTimeout(r, 500));
+    await until("the killed worker's database sessions to end", async () => (await sessionsOfVictim()) === 0);
     const orphaned = (
       await db.pool.query(`select id from filter_runs where worker_id = $1 and status = 'running'`, [victimId])
     ).rows.map((r: { id: number }) => r.id);
