@@ -5,10 +5,13 @@ before they do anything (the contract: a fresh process for the case, a clean one
 Loads the pack the zygote's way (server/sandbox/harness.py: load_state, compacting, the memory
 index, huge pages), then runs cases of two empty children — forked, set up as the harness sets up
 every child (process group, descriptors, limits, the child's seccomp filter), reporting an empty
-result, reaped — once in one process, then in two processes at once. Without bubblewrap around it.
-Where forks and page faults are cheap this is ~3 ms per case; in a virtual machine whose page
-tables are shadowed by the hypervisor it can be ten times that, and two processes forking at once
-may be no faster than one.
+result, reaped — once in one process, then in two processes at once (the second a fork of the
+first). Where forks and page faults are cheap this is ~3 ms per case; in a virtual machine whose
+page tables are shadowed by the hypervisor it can be ten times that, and two processes forking at
+once may be no faster than one.
+
+It runs the pack's env.py in this process, without bubblewrap: give it only a pack you trust (the
+one bench:filter generates, or packs/retail), never one a user uploaded.
 
 Usage: /usr/bin/python3 scripts/sandbox_floor.py PACK_DIR [--cases N]
 Prints one JSON line: {"serialMsPerCase": …, "parallelMsPerCase": …} (parallel: wall time over
@@ -32,7 +35,7 @@ def main():
     import harness as h
 
     h.PACK_ROOT = pack
-    tools, state, _ = h.load_pack(False)
+    _, state, _ = h.load_pack(False)
     fp = h.fingerprint(state)
     h.prepare_children()
     gc.collect()
