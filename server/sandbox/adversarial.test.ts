@@ -181,6 +181,9 @@ describe("isolation between cases", () => {
           out.append(e.errno)
       libc = ctypes.CDLL(None, use_errno=True)
       out.append(libc.ptrace(16, os.getppid(), 0, 0))  # PTRACE_ATTACH
+      # past 1 before the thread starts: whenever the state is read, the verifier (counter == 1)
+      # cannot pass (otherwise a slow machine could read it right after the thread's first call)
+      increment(by=2)
       def forever():
           while True:
               increment()
