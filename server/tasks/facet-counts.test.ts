@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
 import { setReviewStatus, setTaskLabel } from "../review/review-tasks";
 import { importLines } from "../testing/fixtures";
+import { until } from "../testing/until";
 import { estimate, getFacetCounts } from "./facet-counts";
 
 let db: Db;
@@ -20,6 +21,15 @@ beforeAll(async () => {
     failure_cases: ["pass"],
   }));
   await importLines(db, "facets", tasks);
+  // The import's sessions report their inserts to the statistics up to a second after committing. An
+  // analyze before that sets the live row count to 300 and the late report adds 300 more: tableRows
+  // then says 600, and every estimate doubles (seen once, on a slow machine).
+  await until("the import's inserts in the statistics", async () => {
+    const { rows } = await db.pool.query<{ n: string }>(
+      "select n_tup_ins as n from pg_stat_user_tables where relname = 'tasks'",
+    );
+    return Number(rows[0]?.n ?? 0) >= tasks.length;
+  });
   await db.pool.query("analyze tasks");
 }, 60_000);
 afterAll(() => db.close());
