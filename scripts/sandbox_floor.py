@@ -18,7 +18,6 @@ Prints one JSON line: {"serialMsPerCase": …, "parallelMsPerCase": …} (parall
 the cases of both processes).
 """
 
-import gc
 import json
 import os
 import sys
@@ -37,15 +36,7 @@ def main():
 
     h.PACK_ROOT = pack
     _, state, _ = h.load_pack(False)
-    fp = h.fingerprint(state)
-    h.prepare_children()
-    gc.collect()
-    gc.freeze()
-    h.MEMORY_INDEX = h.MemoryIndex.build(state, fp)
-    gc.freeze()
-    h.huge_pages()
-    if h.MEMORY_INDEX is not None:
-        h.MEMORY_INDEX.take_snapshot()
+    h.settle(state, h.fingerprint(state), serving=True)
     case_filter = h._make_installer(child=True)
     limits = {"timeoutMs": 10_000, "memoryBytes": 1 << 30, "outputBytes": 1 << 16}
 

@@ -2741,6 +2741,23 @@ def strength_fields(vh, result):
 # ---------------------------------------------------------------------------------------------
 
 
+def settle(state, fp, serving):
+    """Readies the loaded pack for forking children; when serving cases, with the memory index
+    and huge pages too (scripts/sandbox_floor.py settles a pack the same way)."""
+    global MEMORY_INDEX
+    prepare_children()
+    gc.collect()
+    gc.freeze()  # children should not copy-on-write the pack's heap just by collecting garbage
+    if serving:
+        # before huge_pages: building it frees memory the allocator may hand back, which would
+        # split a huge page next to it
+        MEMORY_INDEX = MemoryIndex.build(state, fp)
+        gc.freeze()
+        huge_pages()
+        if MEMORY_INDEX is not None:
+            MEMORY_INDEX.take_snapshot()  # last: the zygote's own allocations since then differ
+
+
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else "zygote"
     os.environ.clear()
@@ -2763,18 +2780,7 @@ def main():
         send_frame(REPLY_FD, {"t": "pack_error", "error": err})
         _exit(0)
     flush_std()
-    prepare_children()
-    gc.collect()
-    gc.freeze()  # children should not copy-on-write the pack's heap just by collecting garbage
-    if mode == "zygote":
-        global MEMORY_INDEX
-        # before huge_pages: building it frees memory the allocator may hand back, which would
-        # split a huge page next to it
-        MEMORY_INDEX = MemoryIndex.build(state, fp)
-        gc.freeze()
-        huge_pages()
-        if MEMORY_INDEX is not None:
-            MEMORY_INDEX.take_snapshot()  # last: the zygote's own allocations since then differ
+    settle(state, fp, serving=mode == "zygote")
     send_frame(REPLY_FD, {"t": "ready", **info})
     if mode == "inspect":
         _exit(0)
