@@ -18,6 +18,9 @@ export interface Db {
 
 const DEFAULT_USER = { name: "Local researcher", email: "local@cat-curator" };
 
+/** How a process names its database sessions: in pg_stat_activity, workers on other machines share the server. */
+export const sessionName = (pid: number) => `cat-curator pid ${pid}`;
+
 /** Connects to `url`, applies pending migrations and makes sure the default user exists. */
 export async function openDb(
   url: string,
@@ -26,8 +29,7 @@ export async function openDb(
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
-    // which process a session belongs to, in pg_stat_activity: workers on other machines share the server
-    application_name: `cat-curator pid ${process.pid}`,
+    application_name: sessionName(process.pid),
   });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on("error", (err) => console.error("[db] idle connection error:", err.message));

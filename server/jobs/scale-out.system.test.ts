@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDb, type Db } from "../db/client";
+import { openDb, sessionName, type Db } from "../db/client";
 import { getRerunProgress } from "../filter/rerun-progress";
 import { requestRerun } from "../filter/request-rerun";
 import { registerPack } from "../packs/register-pack";
@@ -120,11 +120,8 @@ describe("workers on several machines, one PostgreSQL server", () => {
     const victimPid = seen.find((w) => w.id === victimId)!.pid;
     const victim = workers.find((w) => inProcessTree(w.child.pid!, victimPid))!;
     const sessionsOfVictim = async () =>
-      (
-        await db.pool.query(`select 1 from pg_stat_activity where application_name = $1`, [
-          `cat-curator pid ${victimPid}`,
-        ])
-      ).rows.length;
+      (await db.pool.query(`select 1 from pg_stat_activity where application_name = $1`, [sessionName(victimPid)])).rows
+        .length;
     expect(await sessionsOfVictim()).toBeGreaterThan(0); // its sessions can be told from the others'
     process.kill(-victim.child.pid!, "SIGKILL");
     const killedAt = Date.now();
