@@ -2,6 +2,7 @@
 // the evidence, whether one is on its way, and the task's earlier checks.
 import type { StrengthStatus } from "@/lib/strength";
 import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import type { StrengthReport } from "../sandbox";
 import { type StrengthSummary, strengthSummary } from "./strength-summary";
@@ -17,13 +18,24 @@ interface StrengthCheckInfo {
   finishedAt: Date | null;
 }
 
-export async function getTaskStrength({ db, taskId }: { db: Db; taskId: number }) {
-  const task = await db.prisma.task.findUnique({
+/**
+ * The task's row and its checks are read in one snapshot: read apart, a check that finished between
+ * the two reads showed as done in the history while the task still said "not checked", and as
+ * nothing was pending any more the panel stopped polling and kept saying so.
+ */
+export function getTaskStrength({ db, taskId }: { db: Db; taskId: number }) {
+  return db.prisma.$transaction((tx) => readTaskStrength(tx, taskId), {
+    isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
+  });
+}
+
+async function readTaskStrength(tx: Prisma.TransactionClient, taskId: number) {
+  const task = await tx.task.findUnique({
     where: { id: taskId },
     select: { strength: true, strengthCheckId: true, currentRevisionId: true, verdictStatus: true },
   });
   if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
-  const rows = await db.prisma.$queryRaw<
+  const rows = await tx.$queryRaw<
     Array<{
       id: number;
       revision_id: number;
@@ -58,7 +70,7 @@ export async function getTaskStrength({ db, taskId }: { db: Db; taskId: number }
   }));
   const shownId = task.strengthCheckId;
   const shown = shownId
-    ? await db.prisma.strengthCheck.findUnique({
+    ? await tx.strengthCheck.findUnique({
         where: { id: shownId },
         select: { id: true, report: true, finishedAt: true },
       })
