@@ -4,7 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { serverEnv } from "../env";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded";
-import { PrismaClient, type Prisma } from "./generated/client";
+import { Prisma, PrismaClient } from "./generated/client";
 import { applyMigrations } from "./migrate";
 
 export interface Db {
@@ -64,6 +64,14 @@ export async function openDb(
  */
 export async function queryRows<T extends object>(db: Db, query: Prisma.Sql): Promise<T[]> {
   return (await db.pool.query<T>(query.text, query.values)).rows;
+}
+
+/**
+ * Runs several reads against one snapshot. A view that polls until something finishes must not see
+ * a row written after another it read earlier: it would stop polling on a state that never existed.
+ */
+export function readSnapshot<T>(db: Db, read: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return db.prisma.$transaction(read, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
 }
 
 const g = globalThis as unknown as { catDb?: Promise<Db> };

@@ -1,4 +1,5 @@
-import type { Db } from "../db/client";
+import { type Db, readSnapshot } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import type { CaseError, StateDiff, ToolCall } from "../sandbox";
 
@@ -8,14 +9,21 @@ interface StoredCaseErrors {
   verify: CaseError | null;
 }
 
-/** A task's filter runs, newest first, and the full case matrix of one of them (default: the newest). */
-export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: number; runId?: number }) {
-  const task = await db.prisma.task.findUnique({
+/**
+ * A task's filter runs, newest first, and the full case matrix of one of them (default: the newest),
+ * in one snapshot: the page stops polling when the newest run has ended.
+ */
+export function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: number; runId?: number }) {
+  return readSnapshot(db, (tx) => readTaskRuns(tx, taskId, runId));
+}
+
+async function readTaskRuns(tx: Prisma.TransactionClient, taskId: number, runId: number | undefined) {
+  const task = await tx.task.findUnique({
     where: { id: taskId },
     select: { id: true, currentRevisionId: true, verdictRunId: true },
   });
   if (!task) throw new AppError("NOT_FOUND", `Task ${taskId} does not exist.`);
-  const runs = await db.prisma.filterRun.findMany({
+  const runs = await tx.filterRun.findMany({
     where: { taskId },
     orderBy: { id: "desc" },
     take: 30,
@@ -36,7 +44,7 @@ export async function getTaskRuns({ db, taskId, runId }: { db: Db; taskId: numbe
   });
   const shownId = runId ?? runs[0]?.id;
   const shown = shownId
-    ? await db.prisma.filterRun.findFirst({
+    ? await tx.filterRun.findFirst({
         where: { id: shownId, taskId },
         select: {
           id: true,

@@ -1,8 +1,8 @@
 // A task's strength as the task page and the API show it: the check of its current revision with
 // the evidence, whether one is on its way, and the task's earlier checks.
 import type { StrengthStatus } from "@/lib/strength";
-import type { Db } from "../db/client";
-import { Prisma } from "../db/generated/client";
+import { type Db, readSnapshot } from "../db/client";
+import type { Prisma } from "../db/generated/client";
 import { AppError } from "../errors";
 import type { StrengthReport } from "../sandbox";
 import { type StrengthSummary, strengthSummary } from "./strength-summary";
@@ -24,9 +24,7 @@ interface StrengthCheckInfo {
  * nothing was pending any more the panel stopped polling and kept saying so.
  */
 export function getTaskStrength({ db, taskId }: { db: Db; taskId: number }) {
-  return db.prisma.$transaction((tx) => readTaskStrength(tx, taskId), {
-    isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
-  });
+  return readSnapshot(db, (tx) => readTaskStrength(tx, taskId));
 }
 
 async function readTaskStrength(tx: Prisma.TransactionClient, taskId: number) {
