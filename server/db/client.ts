@@ -71,7 +71,13 @@ export async function queryRows<T extends object>(db: Db, query: Prisma.Sql): Pr
  * a row written after another it read earlier: it would stop polling on a state that never existed.
  */
 export function readSnapshot<T>(db: Db, read: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return db.prisma.$transaction(read, { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
+  // Prisma's defaults (2 s to get a connection, 5 s in all) are for writes; a busy worker in the same
+  // process holds connections for longer, and a poll that waits is better than one that fails.
+  return db.prisma.$transaction(read, {
+    isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead,
+    maxWait: 15_000,
+    timeout: 30_000,
+  });
 }
 
 const g = globalThis as unknown as { catDb?: Promise<Db> };
