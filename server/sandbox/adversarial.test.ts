@@ -406,7 +406,9 @@ describe("limits", () => {
   });
 
   it("turns a memory bomb into an error, in a case and in a verifier", async () => {
-    const limits = { ...FAST, memoryBytes: 512 << 20 };
+    // Time enough to fill 512 MiB: on a VM whose page faults cost ~11 µs (and several times that
+    // under load) the growing bomb took over 3 s and ended as a Timeout before its MemoryError.
+    const limits = { timeoutMs: 20_000, memoryBytes: 512 << 20 };
     const caseBomb = await asFailureCase(`increment()\nx = bytearray(8 * 1024 ** 3)`, limits);
     expect(caseBomb.cases[1]!.caseError).toMatchObject({ type: "MemoryError" });
     expect(caseBomb.cases[1]!.outcome).toBe("pass"); // the state it reached has counter == 1
