@@ -175,10 +175,16 @@ function runBare(pack: string, file: string) {
   };
 }
 
-function measureFloor(pack: string): { serialMsPerCase: number; parallelMsPerCase: number } {
+interface Floor {
+  serialMsPerCase: number;
+  parallelMsPerCase: number;
+  hugePagesMb: number;
+}
+
+function measureFloor(pack: string): Floor {
   const r = spawnSync("/usr/bin/python3", ["scripts/sandbox_floor.py", pack, "--cases", "100"], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`measuring the machine's floor failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { serialMsPerCase: number; parallelMsPerCase: number };
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Floor;
 }
 
 interface ProfileLine {
@@ -328,7 +334,10 @@ async function main() {
   console.log(
     `machine floor: two empty sandboxed children per case (fork, set-up, seccomp, exit; scripts/sandbox_floor.py) ` +
       `${f2(floor.serialMsPerCase)} ms per case in one zygote, ${f2(floor.parallelMsPerCase)} ms in two at once ` +
-      `→ at most ${f1(floorRate)} cases/s if cases, verifiers, the queue and the database cost nothing`,
+      `→ at most ${f1(floorRate)} cases/s if cases, verifiers, the queue and the database cost nothing; ` +
+      (floor.hugePagesMb > 0
+        ? `${f1(floor.hugePagesMb)} MB of the settled zygote in huge pages`
+        : "no huge pages (the kernel gave none: forks and first touches go one 4 KiB page at a time)"),
   );
 
   const embedded = await startEmbeddedPostgres(path.join(tmp, "pg"));

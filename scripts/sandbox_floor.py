@@ -14,8 +14,10 @@ It runs the pack's env.py in this process, without bubblewrap: give it only a pa
 one bench:filter generates, or packs/retail), never one a user uploaded.
 
 Usage: /usr/bin/python3 scripts/sandbox_floor.py PACK_DIR [--cases N]
-Prints one JSON line: {"serialMsPerCase": …, "parallelMsPerCase": …} (parallel: wall time over
-the cases of both processes).
+Prints one JSON line: {"serialMsPerCase": …, "parallelMsPerCase": …, "hugePagesMb": …} (parallel:
+wall time over the cases of both processes; hugePagesMb: how much of this process the kernel put in
+huge pages after settling, 0 where it gives none, and then every fork copies one page-table entry
+per 4 KiB page of the state).
 """
 
 import json
@@ -37,6 +39,7 @@ def main():
     h.PACK_ROOT = pack
     _, state, _ = h.load_pack(False)
     h.settle(state, h.fingerprint(state), serving=True)
+    huge_kb = _anon_huge_kb()
     case_filter = h._make_installer(child=True)
     limits = {"timeoutMs": 10_000, "memoryBytes": 1 << 30, "outputBytes": 1 << 16}
 
@@ -63,7 +66,19 @@ def main():
     cases(n)
     os.waitpid(pid, 0)
     parallel = (time.perf_counter() - started) / (2 * n)
-    print(json.dumps({"serialMsPerCase": round(serial * 1000, 2), "parallelMsPerCase": round(parallel * 1000, 2)}))
+    print(json.dumps({
+        "serialMsPerCase": round(serial * 1000, 2),
+        "parallelMsPerCase": round(parallel * 1000, 2),
+        "hugePagesMb": round(huge_kb / 1024, 1),
+    }))
+
+
+def _anon_huge_kb():
+    with open("/proc/self/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("AnonHugePages:"):
+                return int(line.split()[1])
+    return 0
 
 
 if __name__ == "__main__":
