@@ -6,7 +6,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { createTestDb } from "../db/test-db";
 import { acceptedTask, importLines, registerFixturePack } from "../testing/fixtures";
+import type { StrengthReport } from "../sandbox";
 import { getTaskStrength } from "./get-task-strength";
+import { recordStrength } from "./run-strength-check";
 
 let db: Db;
 let taskId: number;
@@ -22,7 +24,20 @@ beforeAll(async () => {
 });
 afterAll(() => db?.close());
 
-/** A check claimed by a worker, then finished the way recordStrength finishes one: check and task in one statement. */
+/** A leak found: the report recordStrength turns into "suspected lenient". */
+const LENIENT: StrengthReport = {
+  variants: 6,
+  leaks: 1,
+  flaky: false,
+  unreadWrites: [],
+  unreadWritesTotal: 0,
+  probes: [],
+  solution: { outcome: "pass", stateDiff: null, messages: [], stateChanged: true },
+  flakiness: { rerunOutcome: "pass", reasons: [], hashSeedVaried: true },
+  notes: [],
+};
+
+/** A check claimed by a worker, then finished by the worker's own writer (check and task in one statement). */
 async function runOneCheck() {
   const {
     rows: [check],
@@ -30,15 +45,7 @@ async function runOneCheck() {
     `insert into strength_checks (task_id, revision_id, status, worker_id, started_at) values ($1, $2, 'running', 'w', now()) returning id`,
     [taskId, revisionId],
   );
-  await db.pool.query(
-    `with done as (
-       update strength_checks set status = 'done', result = 'lenient', variants = 6, leaks = 1, flaky = false, report = '{}'::jsonb,
-              finished_at = now(), worker_id = null
-       where id = $1 returning id, task_id, revision_id
-     )
-     update tasks t set strength = 'lenient', strength_check_id = d.id from done d where t.id = d.task_id and t.current_revision_id = d.revision_id`,
-    [check!.id],
-  );
+  expect(await recordStrength(db, check!.id, "w", LENIENT, 1)).toBe(true);
 }
 
 it("shows a finished check on the task as soon as the history shows it done, read while checks finish", async () => {

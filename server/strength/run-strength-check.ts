@@ -132,7 +132,7 @@ export async function runStrengthJob({
 }
 
 /** The check's result, and the task's strength while the checked revision is its current one: one statement. */
-async function recordStrength(
+export async function recordStrength(
   db: Db,
   checkId: number,
   workerId: string,
